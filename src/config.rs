@@ -1,0 +1,64 @@
+//! From what the user typed ([`BuildArgs`]) to what the program needs: the
+//! loaded SLA, the chosen outputs, resolved paths. Nothing below this module
+//! reads the CLI structs.
+
+use crate::cli::{BuildArgs, OutputFormat};
+use crate::error::UsageError;
+use crate::sla::{file, Sla};
+use std::path::PathBuf;
+
+/// A validated `build` request.
+#[derive(Debug)]
+pub struct Config {
+    /// Inputs, as given.
+    pub paths: Vec<PathBuf>,
+    /// The SLA to score against.
+    pub sla: Sla,
+    /// Where the reports go.
+    pub output: PathBuf,
+    /// Which outputs to write, deduplicated and ordered.
+    pub formats: Vec<OutputFormat>,
+    /// Mark every run simulated.
+    pub simulated: bool,
+    /// Let a passing simulated run exit 0.
+    pub allow_simulated: bool,
+    /// Template overrides.
+    pub templates: Option<PathBuf>,
+    /// Print nothing on success.
+    pub quiet: bool,
+}
+
+impl Config {
+    /// Validates `args` and loads the SLA file.
+    pub fn from_args(args: BuildArgs) -> anyhow::Result<Config> {
+        let sla = match &args.sla {
+            Some(path) => file::load(path)?,
+            None => file::default_sla(),
+        };
+        if let Some(t) = &args.templates {
+            if !t.is_dir() {
+                return Err(UsageError(format!("--templates {}: not a directory", t.display())).into());
+            }
+        }
+        if args.output.is_file() {
+            return Err(UsageError(format!(
+                "-o {}: is a file; give a directory for the reports",
+                args.output.display()
+            ))
+            .into());
+        }
+        let mut formats = args.format;
+        formats.sort();
+        formats.dedup();
+        Ok(Config {
+            paths: args.paths,
+            sla,
+            output: args.output,
+            formats,
+            simulated: args.simulated,
+            allow_simulated: args.allow_simulated,
+            templates: args.templates,
+            quiet: args.quiet,
+        })
+    }
+}

@@ -1,0 +1,231 @@
+//! Reading result files into [`Run`]s.
+//!
+//! `load` finds the result files under the paths given, groups them into runs
+//! (each subdirectory is a run; in one directory, each Locust prefix is a run),
+//! detects each file's format from its content, and feeds the matching reader
+//! into a [`RunBuilder`]. Readers know nothing of statistics or rendering.
+
+pub mod builder;
+pub mod csvfile;
+pub mod detect;
+pub mod locust;
+pub mod run_toml;
+
+pub use builder::RunBuilder;
+use detect::Format;
+
+use crate::error::InputError;
+use crate::model::{Run, SourceFile};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Files of one run, before reading.
+#[derive(Debug, Default)]
+struct Group {
+    dir: PathBuf,
+    key: String,
+    files: Vec<(PathBuf, Format)>,
+    skipped: Vec<PathBuf>,
+}
+
+/// Loads every run found under `paths`, in path order.
+/// `simulated` marks them all as simulated (`--simulated`).
+pub fn load(paths: &[PathBuf], simulated: bool) -> Result<Vec<Run>, InputError> {
+    let mut groups = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found = scan_dir(path)?;
+            let mut subdirs = list(path)?
+                .into_iter()
+                .filter(|p| p.is_dir())
+                .collect::<Vec<_>>();
+            subdirs.sort();
+            for sub in subdirs {
+                found.extend(scan_dir(&sub)?);
+            }
+            if found.is_empty() {
+                return Err(InputError::new(
+                    path,
+                    format!("no result files found here or in its subdirectories; perfreport reads {}", detect::KNOWN_FORMATS),
+                ));
+            }
+            groups.extend(found);
+        } else if path.is_file() {
+            let known = detect::detect(path)
+                .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+            if known.is_none() {
+                return Err(InputError::new(
+                    path,
+                    format!("not a result file perfreport knows; it reads {}", detect::KNOWN_FORMATS),
+                ));
+            }
+            let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let key = detect::run_key(path);
+            let group = scan_dir(&dir)?
+                .into_iter()
+                .find(|g| g.key == key)
+                .ok_or_else(|| InputError::new(path, "cannot group this file into a run"))?;
+            groups.push(group);
+        } else {
+            return Err(InputError::new(path, "no such file or directory"));
+        }
+    }
+    let mut runs = Vec::with_capacity(groups.len());
+    for group in groups {
+        runs.push(read_group(group, simulated)?);
+    }
+    disambiguate_names(&mut runs);
+    Ok(runs)
+}
+
+fn list(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !hidden {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Groups the result files directly in `dir` by run key.
+fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
+    let mut by_key: BTreeMap<String, Group> = BTreeMap::new();
+    let mut others = Vec::new();
+    for path in list(dir)?.into_iter().filter(|p| p.is_file()) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name == "run.toml" {
+            continue;
+        }
+        let format = detect::detect(&path)
+            .map_err(|e| InputError::new(&path, format!("cannot read: {e}")))?;
+        match format {
+            Some(f) => {
+                let key = detect::run_key(&path);
+                let g = by_key.entry(key.clone()).or_insert_with(|| Group {
+                    dir: dir.to_path_buf(),
+                    key,
+                    ..Group::default()
+                });
+                g.files.push((path, f));
+            }
+            None => others.push(path),
+        }
+    }
+    // Files that are not results (console logs, HTML reports) are listed with
+    // the run they sit beside, so the report shows what was not read.
+    let keys: Vec<String> = by_key.keys().cloned().collect();
+    for path in others {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let owner = keys
+            .iter()
+            .filter(|k| !k.is_empty() && name.starts_with(k.as_str()))
+            .max_by_key(|k| k.len())
+            .or(if keys.len() == 1 { keys.first() } else { None });
+        if let Some(k) = owner {
+            if let Some(g) = by_key.get_mut(k) {
+                g.skipped.push(path);
+            }
+        }
+    }
+    Ok(by_key.into_values().collect())
+}
+
+fn read_group(group: Group, simulated_flag: bool) -> Result<Run, InputError> {
+    let mut meta = run_toml::read(&group.dir)?;
+    if meta.name.is_empty() {
+        meta.name = if group.key.is_empty() {
+            group
+                .dir
+                .file_name()
+                .map_or_else(|| "run".to_string(), |n| n.to_string_lossy().into_owned())
+        } else {
+            group.key.clone()
+        };
+    }
+    if simulated_flag && !meta.simulated {
+        meta.simulated = true;
+        meta.simulated_reason.get_or_insert_with(|| "--simulated given on the command line".to_string());
+    }
+    let mut builder = RunBuilder::new();
+    let mut files = group.files;
+    // Stats first: the 0.x distribution file adds percentiles to its endpoints.
+    files.sort_by_key(|(p, f)| (order(*f), p.clone()));
+    let stats_files: Vec<&PathBuf> = files
+        .iter()
+        .filter(|(_, f)| matches!(f, Format::Locust(locust::Part::Stats)))
+        .map(|(p, _)| p)
+        .collect();
+    if stats_files.len() > 1 {
+        return Err(InputError::new(
+            &group.dir,
+            format!(
+                "run `{}` has more than one stats file ({}); give each run its own prefix or directory",
+                meta.name,
+                stats_files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    for (path, format) in &files {
+        match format {
+            Format::Locust(part) => locust::read(path, *part, &mut builder)?,
+        }
+        builder.source(SourceFile {
+            path: path.display().to_string(),
+            role: format.role().to_string(),
+            read: true,
+        });
+    }
+    if group.dir.join("run.toml").is_file() {
+        builder.source(SourceFile {
+            path: group.dir.join("run.toml").display().to_string(),
+            role: "run metadata".to_string(),
+            read: true,
+        });
+    }
+    for path in group.skipped {
+        builder.source(SourceFile {
+            path: path.display().to_string(),
+            role: "not a result file perfreport reads".to_string(),
+            read: false,
+        });
+    }
+    let dir = group.dir.clone();
+    builder
+        .build(meta)
+        .map_err(|m| InputError::new(dir, m))
+}
+
+fn order(f: Format) -> u8 {
+    match f {
+        Format::Locust(locust::Part::Stats) => 0,
+        Format::Locust(locust::Part::Distribution) => 1,
+        Format::Locust(_) => 2,
+    }
+}
+
+/// Two runs with one name (a `results` prefix in two directories) get their
+/// directory in front, so every column and section of the report is distinct.
+fn disambiguate_names(runs: &mut [Run]) {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for r in runs.iter() {
+        *counts.entry(r.meta.name.clone()).or_default() += 1;
+    }
+    for r in runs.iter_mut() {
+        if counts[&r.meta.name] > 1 {
+            if let Some(src) = r.sources.iter().find(|s| s.read) {
+                let dir = Path::new(&src.path)
+                    .parent()
+                    .and_then(Path::file_name)
+                    .map(|d| d.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                r.meta.name = format!("{dir}/{}", r.meta.name);
+            }
+        }
+    }
+}

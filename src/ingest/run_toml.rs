@@ -1,0 +1,65 @@
+//! `run.toml`: what the person who ran the test says about it (name, scenario,
+//! planned users, whether the figures were measured at all).
+
+use crate::error::InputError;
+use crate::model::RunMeta;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The file as written. Unknown keys are errors, so a typo such as
+/// `simualted = true` cannot silently drop a simulated label.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunToml {
+    name: Option<String>,
+    scenario: Option<String>,
+    users: Option<u64>,
+    spawn_rate: Option<f64>,
+    think_time: Option<String>,
+    environment: Option<String>,
+    #[serde(default)]
+    simulated: bool,
+    simulated_reason: Option<String>,
+    notes: Option<String>,
+}
+
+/// Reads `dir/run.toml` into a [`RunMeta`] (all defaults when there is none).
+pub fn read(dir: &Path) -> Result<RunMeta, InputError> {
+    let path = dir.join("run.toml");
+    if !path.is_file() {
+        return Ok(RunMeta::default());
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| InputError::new(&path, format!("cannot read: {e}")))?;
+    let raw: RunToml = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
+    let notes_markdown = match raw.notes {
+        Some(rel) => {
+            let notes = dir.join(&rel);
+            Some(std::fs::read_to_string(&notes).map_err(|e| {
+                InputError::new(&path, format!("`notes = \"{rel}\"`: cannot read {}: {e}", notes.display()))
+            })?)
+        }
+        None => None,
+    };
+    Ok(RunMeta {
+        name: raw.name.unwrap_or_default(),
+        scenario: raw.scenario,
+        users_planned: raw.users,
+        spawn_rate: raw.spawn_rate,
+        think_time: raw.think_time,
+        environment: raw.environment,
+        simulated: raw.simulated,
+        simulated_reason: raw.simulated_reason,
+        notes_markdown,
+        ..RunMeta::default()
+    })
+}
+
+/// A TOML parse error as an [`InputError`] with line and column.
+pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> InputError {
+    let message = e.message().to_string();
+    match e.span() {
+        Some(span) => InputError::at(path, crate::error::position_of(text, span.start), message),
+        None => InputError::new(path, message),
+    }
+}

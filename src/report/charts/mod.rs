@@ -1,0 +1,211 @@
+//! SVG charts drawn with plotters, returned as strings to inline in the HTML.
+//! One chart per file; they share the palette, sizes and the SIMULATED
+//! watermark here. Chart code returns errors, it never unwraps.
+//!
+//! The palette is Okabe–Ito, readable with every common colour-vision
+//! deficiency; series also differ in line width and dash so they survive
+//! greyscale printing.
+
+mod endpoint_p95;
+mod latency_over_time;
+mod throughput;
+mod users;
+
+use super::Scored;
+use crate::model::Percentile;
+use crate::sla::target::Metric;
+use crate::sla::{Scope, Sla};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::Serialize;
+
+/// Okabe–Ito blue.
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+/// Okabe–Ito orange.
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+/// Okabe–Ito vermillion.
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Okabe–Ito bluish green.
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+/// Okabe–Ito sky blue.
+pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+/// Okabe–Ito reddish purple.
+pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+/// Near-black for targets and text.
+pub const INK: RGBColor = RGBColor(0x1B, 0x1B, 0x1B);
+
+/// Default chart size in pixels (the SVG scales to the page).
+pub const SIZE: (u32, u32) = (900, 420);
+/// Font family used for every label.
+pub const FONT: &str = "sans-serif";
+
+/// A rendered chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    /// The SVG document.
+    pub svg: String,
+    /// A caption saying what the chart shows and where the data came from.
+    pub caption: String,
+}
+
+/// The charts of one run, in the order the report shows them. Charts whose
+/// data the input does not hold are left out.
+pub fn for_run(s: &Scored, sla: &Sla) -> anyhow::Result<Vec<Chart>> {
+    let simulated = s.run.meta.simulated;
+    let mut out = Vec::new();
+    if s.run.series.iter().any(|p| p.p95_ms.is_some() || p.p50_ms.is_some()) {
+        out.push(latency_over_time::draw(&s.run, p95_target(sla, false), simulated)?);
+    }
+    if s.run.series.iter().any(|p| p.rps.is_some()) {
+        out.push(throughput::draw(&s.run, simulated)?);
+    }
+    if s.run.series.iter().any(|p| p.users.is_some()) {
+        out.push(users::draw(&s.run, simulated)?);
+    }
+    if s.stats.endpoints.iter().any(|e| e.latency.percentile(Percentile::P95).is_some()) {
+        out.push(endpoint_p95::draw(&s.stats.endpoints, p95_target(sla, true), simulated)?);
+    }
+    Ok(out)
+}
+
+/// The SLA's P95 target in ms, preferring a per-endpoint rule when `per_endpoint`.
+fn p95_target(sla: &Sla, per_endpoint: bool) -> Option<f64> {
+    let p95 = |r: &&crate::sla::Rule| r.metric == Metric::Percentile(Percentile::P95);
+    let preferred = sla
+        .rules
+        .iter()
+        .filter(p95)
+        .find(|r| (r.scope != Scope::Total) == per_endpoint);
+    preferred.or_else(|| sla.rules.iter().find(p95)).map(|r| r.target.value)
+}
+
+/// Turns a plotters error into an `anyhow` error naming the chart.
+pub(crate) fn chart_error<E: std::fmt::Display>(chart: &'static str) -> impl Fn(E) -> anyhow::Error {
+    move |e| anyhow::anyhow!("drawing the {chart} chart: {e}")
+}
+
+/// Draws onto a new SVG of `size`, then adds the SIMULATED watermark when
+/// asked, and returns the SVG text.
+pub(crate) fn svg(
+    name: &'static str,
+    size: (u32, u32),
+    simulated: bool,
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> anyhow::Result<()>,
+) -> anyhow::Result<String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error(name))?;
+        draw(&root)?;
+        if simulated {
+            watermark(&root)?;
+        }
+        root.present().map_err(chart_error(name))?;
+    }
+    Ok(out)
+}
+
+/// The plotting context of a time chart: f64 on both axes.
+pub(crate) type XyChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+fn watermark(root: &DrawingArea<SVGBackend<'_>, Shift>) -> anyhow::Result<()> {
+    let (w, h) = root.dim_in_pixel();
+    let color = VERMILLION.mix(0.28);
+    let style = TextStyle::from((FONT, 84).into_font().style(FontStyle::Bold))
+        .color(&color)
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    root.draw(&Text::new("SIMULATED", (w as i32 / 2, h as i32 / 2), style))
+        .map_err(chart_error("watermark"))
+}
+
+/// Splits a series into runs of consecutive present values, so that gaps in
+/// the data show as gaps in the line rather than as invented segments.
+pub(crate) fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (x, y) in points {
+        match y {
+            Some(y) => out.last_mut().map(|s| s.push((x, y))).unwrap_or(()),
+            None => {
+                if out.last().is_some_and(|s| !s.is_empty()) {
+                    out.push(Vec::new());
+                }
+            }
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// A y-axis upper bound with some headroom, never 0.
+pub(crate) fn headroom(max: f64) -> f64 {
+    if max > 0.0 && max.is_finite() {
+        max * 1.15
+    } else {
+        1.0
+    }
+}
+
+/// Draws `segments` as one legend entry.
+pub(crate) fn draw_line(
+    chart: &mut XyChart<'_, '_>,
+    segments: Vec<Vec<(f64, f64)>>,
+    style: ShapeStyle,
+    label: &str,
+) -> anyhow::Result<()> {
+    if segments.is_empty() {
+        return Ok(());
+    }
+    chart
+        .draw_series(segments.into_iter().map(move |s| PathElement::new(s, style)))
+        .map_err(chart_error("line"))?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+    Ok(())
+}
+
+/// Draws a dashed horizontal target line across the x range.
+pub(crate) fn draw_target(
+    chart: &mut XyChart<'_, '_>,
+    x: (f64, f64),
+    y: f64,
+    label: &str,
+) -> anyhow::Result<()> {
+    let style = INK.stroke_width(2);
+    chart
+        .draw_series(DashedLineSeries::new(vec![(x.0, y), (x.1, y)], 8, 6, style))
+        .map_err(chart_error("target line"))?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y), (x + 14, y), (x + 24, y)], style));
+    Ok(())
+}
+
+/// Draws the legend box in the top-right corner.
+pub(crate) fn draw_legend<'a, 'b: 'a>(chart: &mut XyChart<'a, 'b>) -> anyhow::Result<()> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(INK)
+        .label_font((FONT, 14))
+        .draw()
+        .map_err(chart_error("legend"))
+}
+
+/// Seconds since the first history row, for x axes.
+pub(crate) fn elapsed(run: &crate::model::Run) -> impl Fn(f64) -> f64 + '_ {
+    let t0 = run.series.first().map_or(0.0, |p| p.t_s);
+    move |t| t - t0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_split_lines_instead_of_being_bridged() {
+        let pts = vec![(0.0, None), (1.0, Some(5.0)), (2.0, Some(6.0)), (3.0, None), (4.0, Some(7.0))];
+        assert_eq!(segments(pts.into_iter()), vec![vec![(1.0, 5.0), (2.0, 6.0)], vec![(4.0, 7.0)]]);
+    }
+}

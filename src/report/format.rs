@@ -1,0 +1,207 @@
+//! The only place numbers become text. Every renderer and template shows
+//! what these functions return, so a figure reads the same everywhere.
+
+use crate::sla::target::Kind;
+
+/// `"—"`: what the reports print for a figure the input does not hold.
+pub const NOT_IN_INPUT: &str = "—";
+
+/// Milliseconds: `0.42 ms`, `6.86 ms`, `16.4 ms`, `13 ms`, `1,200 ms`.
+pub fn ms(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{} ms", group_digits(&format!("{v:.0}")));
+    }
+    let digits = if v.abs() < 10.0 {
+        2
+    } else if v.abs() < 100.0 {
+        1
+    } else {
+        0
+    };
+    let s = format!("{v:.digits$}");
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    match frac {
+        Some(f) => format!("{}.{f} ms", group_digits(int)),
+        None => format!("{} ms", group_digits(int)),
+    }
+}
+
+/// A fraction as a percentage: `0 %`, `0.003 %`, `2.54 %`, `100 %`.
+pub fn percent(fraction: f64) -> String {
+    let p = fraction * 100.0;
+    if p == 0.0 {
+        "0 %".to_string()
+    } else if p == 100.0 {
+        "100 %".to_string()
+    } else if p.abs() < 0.1 {
+        format!("{p:.3} %")
+    } else {
+        format!("{p:.2} %")
+    }
+}
+
+/// Requests per second: `3.80 req/s`, `118.5 req/s`.
+pub fn rps(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{} req/s", group_digits(&format!("{v:.1}")))
+    } else {
+        format!("{v:.2} req/s")
+    }
+}
+
+/// A plain ratio: `1.43`.
+pub fn ratio(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+/// A count with thousands separators: `1,772`.
+pub fn count(n: u64) -> String {
+    group_digits(&n.to_string())
+}
+
+/// A score out of 100: `80.0`.
+pub fn score(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// Points earned of a weight: `7.5 / 10`.
+pub fn points(points: f64, weight: f64) -> String {
+    format!("{} / {}", trim_number(points), trim_number(weight))
+}
+
+/// A number without trailing zeros, at most 2 decimals: `7.5`, `40`, `0.33`.
+pub fn trim_number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A duration in seconds: `45 s`, `10 min 5 s`, `2 h 3 min`.
+pub fn duration(s: f64) -> String {
+    let total = s.round() as u64;
+    let (h, m, sec) = (total / 3600, (total % 3600) / 60, total % 60);
+    match (h, m) {
+        (0, 0) => format!("{sec} s"),
+        (0, _) if sec == 0 => format!("{m} min"),
+        (0, _) => format!("{m} min {sec} s"),
+        _ => format!("{h} h {m} min"),
+    }
+}
+
+/// A measured value in the canonical unit of `kind`.
+pub fn value(kind: Kind, v: f64) -> String {
+    match kind {
+        Kind::Latency => ms(v),
+        Kind::Rate => percent(v),
+        Kind::Throughput => rps(v),
+        Kind::Ratio => ratio(v),
+    }
+}
+
+/// `f` applied to a present figure, [`NOT_IN_INPUT`] for a missing one.
+pub fn opt<T>(v: Option<T>, f: impl Fn(T) -> String) -> String {
+    v.map_or_else(|| NOT_IN_INPUT.to_string(), f)
+}
+
+/// [`percent`] of an optional fraction.
+pub fn percent_opt(v: Option<f64>) -> String {
+    opt(v, percent)
+}
+
+/// A Unix time as UTC: `2026-11-23 11:12:23 UTC`.
+pub fn timestamp(unix_s: f64) -> String {
+    chrono::DateTime::from_timestamp(unix_s.floor() as i64, 0)
+        .map_or_else(|| format!("{unix_s}"), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+}
+
+fn group_digits(int: &str) -> String {
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// Escapes text for a GitHub-flavoured Markdown table cell or line: table
+/// pipes, emphasis and link characters, raw HTML, and `@` so names never
+/// mention anyone.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\\' | '*' | '_' | '`' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            // A zero-width space after @ keeps GitHub from mentioning a user or team.
+            '@' => out.push_str("@&#8203;"),
+            '\r' | '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders Markdown notes to HTML. Raw HTML in the notes is shown as text,
+/// never passed through, so a notes file cannot inject script into the report.
+pub fn notes_html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let events = Parser::new_ext(markdown, options).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_the_same_everywhere() {
+        assert_eq!(ms(6.86), "6.86 ms");
+        assert_eq!(ms(16.443), "16.4 ms");
+        assert_eq!(ms(13.0), "13 ms");
+        assert_eq!(ms(50761.34), "50,761 ms");
+        assert_eq!(ms(0.4213), "0.42 ms");
+        assert_eq!(percent(0.0254), "2.54 %");
+        assert_eq!(percent(0.0), "0 %");
+        assert_eq!(percent(1.0 / 37219.0), "0.003 %");
+        assert_eq!(rps(3.8), "3.80 req/s");
+        assert_eq!(rps(1118.467), "1,118.5 req/s");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(points(7.5, 10.0), "7.5 / 10");
+        assert_eq!(duration(45.2), "45 s");
+        assert_eq!(duration(605.0), "10 min 5 s");
+        assert_eq!(duration(7380.0), "2 h 3 min");
+        assert_eq!(timestamp(1795432343.0), "2026-11-23 11:12:23 UTC");
+    }
+
+    #[test]
+    fn markdown_escaping_keeps_tables_and_people_safe() {
+        assert_eq!(markdown("a|b"), "a\\|b");
+        assert_eq!(markdown("@team"), "@&#8203;team");
+        assert_eq!(markdown("<script>"), "&lt;script&gt;");
+        assert_eq!(markdown("/items/[id]"), "/items/\\[id\\]");
+    }
+
+    #[test]
+    fn notes_cannot_inject_html() {
+        let html = notes_html("Hello *world* <script>alert(1)</script>");
+        assert!(html.contains("<em>world</em>"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script>"));
+    }
+}

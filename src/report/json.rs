@@ -1,0 +1,269 @@
+//! `summary.json` (schema `perfreport/summary/v1`): the figures as numbers,
+//! for CI and as a later baseline. Rates are fractions, latencies ms,
+//! durations seconds; a figure the input does not hold is `null`.
+
+use super::Report;
+use crate::model::Percentile;
+use crate::stats::Figures;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The schema id written into every summary.
+pub const SCHEMA: &str = "perfreport/summary/v1";
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    schema: &'static str,
+    generator: String,
+    sla: SlaSummary<'a>,
+    passed: bool,
+    runs: Vec<RunSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct SlaSummary<'a> {
+    name: &'a str,
+    source: String,
+    pass_score: f64,
+}
+
+#[derive(Serialize)]
+struct RunSummary<'a> {
+    name: &'a str,
+    scenario: Option<&'a str>,
+    tool: &'a str,
+    tool_version: Option<&'a str>,
+    simulated: bool,
+    simulated_reason: Option<&'a str>,
+    started_at: Option<String>,
+    duration_s: Option<f64>,
+    users: Option<u64>,
+    users_planned: Option<u64>,
+    totals: FiguresJson<'a>,
+    endpoints: Vec<FiguresJson<'a>>,
+    failures: Vec<FailureJson<'a>>,
+    score: ScoreJson<'a>,
+    warnings: Vec<WarningJson>,
+    sources: Vec<SourceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FiguresJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    requests: u64,
+    failures: u64,
+    expected_failures: u64,
+    error_rate: Option<f64>,
+    error_rate_including_expected: Option<f64>,
+    throughput_rps: Option<f64>,
+    latency_ms: LatencyJson,
+    consistency: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct LatencyJson {
+    min: Option<f64>,
+    avg: Option<f64>,
+    p50: Option<f64>,
+    p90: Option<f64>,
+    p95: Option<f64>,
+    p99: Option<f64>,
+    max: Option<f64>,
+    /// Every percentile the input holds, keyed `p75`, `p99.9`, in percentile order.
+    percentiles: Percentiles,
+    /// `exact`, `histogram` or `tool`.
+    precision: &'static str,
+}
+
+/// Percentiles as a JSON object in numeric order (`p50` before `p100`).
+struct Percentiles(BTreeMap<Percentile, f64>);
+
+impl Serialize for Percentiles {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (p, v) in &self.0 {
+            map.serialize_entry(&p.to_string(), v)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct FailureJson<'a> {
+    method: &'a str,
+    name: &'a str,
+    error: &'a str,
+    status: Option<u16>,
+    occurrences: u64,
+    expected: bool,
+}
+
+#[derive(Serialize)]
+struct ScoreJson<'a> {
+    value: f64,
+    grade: &'a str,
+    passed: bool,
+    verdict: &'static str,
+    failed_gates: &'a [String],
+    rules: Vec<RuleJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    id: &'a str,
+    metric: String,
+    scope: String,
+    target: &'a str,
+    scoring: &'static str,
+    measured: Option<f64>,
+    measured_at: Option<&'a str>,
+    weight: f64,
+    points: f64,
+    status: &'static str,
+    gate: bool,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WarningJson {
+    code: &'static str,
+    severity: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    path: &'a str,
+    role: &'a str,
+    read: bool,
+}
+
+fn figures(f: &Figures, with_name: bool) -> FiguresJson<'_> {
+    let l = &f.latency;
+    FiguresJson {
+        method: with_name.then_some(f.method.as_str()),
+        name: with_name.then_some(f.name.as_str()),
+        requests: f.requests,
+        failures: f.failures,
+        expected_failures: f.expected_failures,
+        error_rate: f.error_rate,
+        error_rate_including_expected: f.error_rate_all,
+        throughput_rps: f.throughput_rps,
+        latency_ms: LatencyJson {
+            min: l.min_ms,
+            avg: l.avg_ms,
+            p50: l.percentile(Percentile::P50),
+            p90: l.percentile(Percentile::P90),
+            p95: l.percentile(Percentile::P95),
+            p99: l.percentile(Percentile::P99),
+            max: l.max_ms,
+            percentiles: Percentiles(l.percentiles.clone()),
+            precision: l.precision.code(),
+        },
+        consistency: f.consistency,
+    }
+}
+
+/// Renders `summary.json`, pretty-printed, ending in a newline.
+pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
+    let sla = &report.sla;
+    let runs = report
+        .scored
+        .iter()
+        .map(|s| {
+            let m = &s.run.meta;
+            RunSummary {
+                name: &m.name,
+                scenario: m.scenario.as_deref(),
+                tool: &m.tool,
+                tool_version: m.tool_version.as_deref(),
+                simulated: m.simulated,
+                simulated_reason: m.simulated_reason.as_deref(),
+                started_at: m.started_at_s.and_then(|t| {
+                    chrono::DateTime::from_timestamp(t.floor() as i64, 0).map(|d| d.to_rfc3339())
+                }),
+                duration_s: m.duration_s,
+                users: m.users_recorded.or(m.users_planned),
+                users_planned: m.users_planned,
+                totals: figures(&s.stats.totals, false),
+                endpoints: s.stats.endpoints.iter().map(|e| figures(e, true)).collect(),
+                failures: s
+                    .stats
+                    .failures
+                    .iter()
+                    .map(|f| FailureJson {
+                        method: &f.group.method,
+                        name: &f.group.name,
+                        error: &f.group.error,
+                        status: f.group.status,
+                        occurrences: f.group.occurrences,
+                        expected: f.expected_by.is_some(),
+                    })
+                    .collect(),
+                score: ScoreJson {
+                    value: s.score.value,
+                    grade: &s.score.grade,
+                    passed: s.score.passed,
+                    verdict: s.score.verdict.label(),
+                    failed_gates: &s.score.failed_gates,
+                    rules: sla
+                        .rules
+                        .iter()
+                        .zip(&s.score.rules)
+                        .map(|(r, res)| RuleJson {
+                            id: &r.id,
+                            metric: r.metric.to_string(),
+                            scope: r.scope.to_string(),
+                            target: &r.target.text,
+                            scoring: r.scoring.code(),
+                            measured: res.measured,
+                            measured_at: res.measured_at.as_deref(),
+                            weight: r.weight,
+                            points: res.points,
+                            status: res.status.code(),
+                            gate: r.gate,
+                            note: res.note.as_deref(),
+                        })
+                        .collect(),
+                },
+                warnings: s
+                    .warnings
+                    .iter()
+                    .map(|w| WarningJson {
+                        code: w.code(),
+                        severity: w.severity().code(),
+                        message: w.message(),
+                    })
+                    .collect(),
+                sources: s
+                    .run
+                    .sources
+                    .iter()
+                    .map(|src| SourceJson {
+                        path: &src.path,
+                        role: &src.role,
+                        read: src.read,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let summary = Summary {
+        schema: SCHEMA,
+        generator: report.view.generator.clone(),
+        sla: SlaSummary {
+            name: &sla.name,
+            source: sla.source.display().to_string(),
+            pass_score: sla.pass_score,
+        },
+        passed: report.scored.iter().all(|s| s.score.passed && !s.run.meta.simulated),
+        runs,
+    };
+    let mut out = serde_json::to_vec_pretty(&summary)?;
+    out.push(b'\n');
+    Ok(out)
+}

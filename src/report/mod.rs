@@ -1,0 +1,130 @@
+//! From scored runs to report files.
+//!
+//! [`Report::build`] scores each run and builds the view model once; each
+//! renderer (`markdown`, `html`, `json`, `terminal`) only formats it and
+//! returns bytes. [`write_atomically`] is the one place that touches the disk.
+
+pub mod charts;
+pub mod format;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod templates;
+pub mod terminal;
+pub mod view;
+
+use crate::cli::OutputFormat;
+use crate::config::Config;
+use crate::model::Run;
+use crate::sla::{score, Score, Sla};
+use crate::stats::{self, RunStats};
+use crate::warnings::{self, Warning};
+use anyhow::Context;
+use std::path::Path;
+
+/// A run with everything derived from it.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// The run as read.
+    pub run: Run,
+    /// Its derived figures.
+    pub stats: RunStats,
+    /// Its score.
+    pub score: Score,
+    /// Problems found, most severe first.
+    pub warnings: Vec<Warning>,
+}
+
+/// Everything the renderers need.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The SLA the runs were scored against.
+    pub sla: Sla,
+    /// The runs, in input order.
+    pub scored: Vec<Scored>,
+    /// The formatted view the templates lay out.
+    pub view: view::ReportView,
+}
+
+impl Report {
+    /// Derives figures, scores and warnings for each run, then the view.
+    pub fn build(runs: Vec<Run>, sla: &Sla) -> Report {
+        let scored: Vec<Scored> = runs
+            .into_iter()
+            .map(|run| {
+                let stats = stats::compute(&run, |g| sla.expected_by(g));
+                let score = score(&stats, sla, run.meta.simulated);
+                let warnings = warnings::check(&run, &stats, sla);
+                Scored { run, stats, score, warnings }
+            })
+            .collect();
+        let view = view::build(&scored, sla);
+        Report {
+            sla: sla.clone(),
+            scored,
+            view,
+        }
+    }
+}
+
+/// A report file's name and bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// File name inside the output directory.
+    pub name: &'static str,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Renders every output the config asks for, in memory.
+pub fn render_all(report: &Report, config: &Config) -> anyhow::Result<Vec<OutputFile>> {
+    if let Ok(v) = std::env::var("PERFREPORT_DEBUG") {
+        if !v.is_empty() && v != "0" {
+            eprintln!("{}", serde_json::to_string_pretty(&report.view)?);
+        }
+    }
+    let templates = templates::Templates::load(config.templates.as_deref())?;
+    let mut files = Vec::new();
+    for format in &config.formats {
+        let (name, bytes) = match format {
+            OutputFormat::Md => ("report.md", markdown::render(report, &templates)?),
+            OutputFormat::Html => ("index.html", html::render(report, &templates)?),
+            OutputFormat::Json => ("summary.json", json::render(report)?),
+        };
+        files.push(OutputFile { name, bytes });
+    }
+    Ok(files)
+}
+
+/// Writes `files` into `dir` so that a failure never leaves a half-written
+/// report: everything goes to a temporary directory beside `dir` first, then
+/// is renamed into place (the whole directory when `dir` is new, file by file
+/// when it exists, leaving other files in it alone).
+pub fn write_atomically(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".perfreport-")
+        .tempdir_in(&parent)
+        .with_context(|| format!("cannot create a temporary directory in {}", parent.display()))?;
+    for f in files {
+        let path = tmp.path().join(f.name);
+        std::fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if !dir.exists() {
+        let tmp_path = tmp.keep();
+        std::fs::rename(&tmp_path, dir)
+            .with_context(|| format!("cannot move the report into {}", dir.display()))?;
+    } else {
+        for f in files {
+            let to = dir.join(f.name);
+            std::fs::rename(tmp.path().join(f.name), &to)
+                .with_context(|| format!("cannot write {}", to.display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! The Tera templates: embedded in the binary, each replaceable by a file of
+//! the same name in `--templates DIR`. Templates ending in `.html` are
+//! autoescaped by Tera; the Markdown template escapes with the `md` filter.
+
+use anyhow::Context;
+use std::collections::HashMap;
+use std::path::Path;
+use tera::Tera;
+
+/// The embedded templates, by file name.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("report.md", include_str!("../../templates/report.md")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("partials/_run.html", include_str!("../../templates/partials/_run.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// A loaded template set.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// The embedded templates, with files from `overrides` replacing them by name.
+    pub fn load(overrides: Option<&Path>) -> anyhow::Result<Templates> {
+        let mut sources: Vec<(String, String)> = Vec::new();
+        for (name, text) in EMBEDDED {
+            let replaced = match overrides {
+                Some(dir) if dir.join(name).is_file() => {
+                    let p = dir.join(name);
+                    Some(std::fs::read_to_string(&p).with_context(|| format!("cannot read template {}", p.display()))?)
+                }
+                _ => None,
+            };
+            sources.push((name.to_string(), replaced.unwrap_or_else(|| text.to_string())));
+        }
+        let mut tera = Tera::default();
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| anyhow::anyhow!("template error: {}", tera_chain(&e)))?;
+        tera.register_filter("md", md_filter);
+        Ok(Templates { tera })
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render(&self, name: &str, context: &tera::Context) -> anyhow::Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| anyhow::anyhow!("rendering {name}: {}", tera_chain(&e)))
+    }
+}
+
+/// Tera's errors hide the useful part in their source chain.
+fn tera_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn md_filter(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(super::format::markdown(&text)))
+}

@@ -1,0 +1,482 @@
+//! The view model: everything a template lays out, with every number already
+//! formatted by [`super::format`]. Built once per report.
+
+use super::format as fmt;
+use super::Scored;
+use crate::model::{Percentile, SourceFile};
+use crate::sla::score::{RuleResult, Status};
+use crate::sla::target::Kind;
+use crate::sla::{Rule, Sla};
+use crate::stats::Figures;
+use serde::Serialize;
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    /// Page title.
+    pub title: String,
+    /// `perfreport 0.1.0`.
+    pub generator: String,
+    /// The SLA the runs were scored against.
+    pub sla: SlaView,
+    /// True when any run is simulated: every page carries the banner.
+    pub simulated: bool,
+    /// The banner text when `simulated`.
+    pub simulated_banner: String,
+    /// One entry per run.
+    pub runs: Vec<RunView>,
+}
+
+/// The SLA, described.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlaView {
+    /// Name.
+    pub name: String,
+    /// Description, if any.
+    pub description: Option<String>,
+    /// File it came from.
+    pub source: String,
+    /// `70`.
+    pub pass_score: String,
+    /// `EXCELLENT ≥ 90 · GOOD ≥ 70 · FAIR ≥ 50 · POOR below`.
+    pub grades: String,
+    /// Declared expected failures.
+    pub expected_failures: Vec<ExpectedView>,
+}
+
+/// One declared expected failure.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpectedView {
+    /// `GET /x, status 404`.
+    pub what: String,
+    /// Why it is expected.
+    pub reason: String,
+    /// Line in the SLA file.
+    pub line: u64,
+}
+
+/// One run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunView {
+    /// Display name.
+    pub name: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Tool (and version).
+    pub tool: String,
+    /// The run's figures were not measured.
+    pub simulated: bool,
+    /// The verdict and its one-line reason.
+    pub verdict: VerdictView,
+    /// Key figures (requests, failures, error rate, …).
+    pub figures: Vec<FigureView>,
+    /// What run.toml says about the test (users planned, environment, …).
+    pub setup: Vec<FigureView>,
+    /// SLA rule table.
+    pub rules: Vec<RuleView>,
+    /// Per-endpoint table.
+    pub endpoints: Vec<EndpointView>,
+    /// The totals row of the endpoint table.
+    pub totals: EndpointView,
+    /// Error table.
+    pub errors: Vec<ErrorView>,
+    /// Exceptions raised by the test code.
+    pub exceptions: Vec<ExceptionView>,
+    /// Warnings, most severe first.
+    pub warnings: Vec<WarningView>,
+    /// Files read and skipped.
+    pub sources: Vec<SourceView>,
+    /// How exact the latency figures are.
+    pub precision_note: String,
+    /// run.toml notes, as Markdown.
+    pub notes_markdown: Option<String>,
+    /// The same notes as sanitised HTML.
+    pub notes_html: Option<String>,
+}
+
+/// The verdict block.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictView {
+    /// `PASS`, `FAIL`, `NOT VALID FOR SIGN-OFF`.
+    pub label: String,
+    /// CSS class: `pass`, `fail`, `invalid`.
+    pub class: String,
+    /// `80.0`.
+    pub score: String,
+    /// `GOOD`.
+    pub grade: String,
+    /// One sentence saying why.
+    pub reason: String,
+}
+
+/// A labelled figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    /// What it is.
+    pub label: String,
+    /// The formatted value.
+    pub value: String,
+}
+
+/// One row of the SLA rule table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleView {
+    /// Rule id.
+    pub id: String,
+    /// `p95 (each endpoint)`.
+    pub metric: String,
+    /// `< 50ms`.
+    pub target: String,
+    /// `6.86 ms` or `—`.
+    pub measured: String,
+    /// The endpoint that decided an endpoint-scoped rule.
+    pub measured_at: String,
+    /// `40 / 40`.
+    pub points: String,
+    /// `PASS`, `FAIL`, `INCONCLUSIVE`.
+    pub status: String,
+    /// CSS class.
+    pub class: String,
+    /// Is it a gate.
+    pub gate: bool,
+    /// `step`, `linear`, `lognormal`.
+    pub scoring: String,
+    /// Why inconclusive, which endpoints failed.
+    pub note: String,
+}
+
+/// One row of the endpoint table.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointView {
+    /// `GET /v1/deployments`.
+    pub label: String,
+    /// Requests.
+    pub requests: String,
+    /// Failures (unexpected + expected).
+    pub failures: String,
+    /// Expected failures among them.
+    pub expected: String,
+    /// Unexpected error rate.
+    pub error_rate: String,
+    /// Requests per second.
+    pub rps: String,
+    /// Mean.
+    pub avg: String,
+    /// Minimum.
+    pub min: String,
+    /// Median.
+    pub median: String,
+    /// 95th percentile.
+    pub p95: String,
+    /// 99th percentile.
+    pub p99: String,
+    /// Maximum.
+    pub max: String,
+    /// Every failure of this endpoint is unexpected and it failed every request.
+    pub all_failed: bool,
+}
+
+/// One row of the error table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorView {
+    /// Method.
+    pub method: String,
+    /// Endpoint name.
+    pub endpoint: String,
+    /// Error text.
+    pub error: String,
+    /// Occurrences.
+    pub occurrences: String,
+    /// `yes (sla line 12)` or `no`.
+    pub expected: String,
+}
+
+/// One exception raised by the test code.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionView {
+    /// How many times.
+    pub count: String,
+    /// Message.
+    pub message: String,
+}
+
+/// One warning.
+#[derive(Debug, Clone, Serialize)]
+pub struct WarningView {
+    /// Stable code.
+    pub code: String,
+    /// `critical`, `warning`, `info`.
+    pub severity: String,
+    /// One line.
+    pub message: String,
+    /// Why it matters.
+    pub why: String,
+}
+
+/// One source file.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    /// Path.
+    pub path: String,
+    /// Read as / skipped because.
+    pub role: String,
+    /// Was it read.
+    pub read: bool,
+}
+
+/// Builds the view of all scored runs.
+pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
+    let runs: Vec<RunView> = scored.iter().map(|s| run_view(s, sla)).collect();
+    let simulated = scored.iter().any(|s| s.run.meta.simulated);
+    let names: Vec<&str> = scored.iter().map(|s| s.run.meta.name.as_str()).collect();
+    let mut grades: Vec<String> = sla.grades.iter().map(|(g, b)| format!("{g} ≥ {}", fmt::trim_number(*b))).collect();
+    grades.push("POOR below".to_string());
+    ReportView {
+        title: format!("Performance report: {}", names.join(", ")),
+        generator: format!("perfreport {}", env!("CARGO_PKG_VERSION")),
+        sla: SlaView {
+            name: sla.name.clone(),
+            description: sla.description.clone(),
+            source: sla.source.display().to_string(),
+            pass_score: fmt::trim_number(sla.pass_score),
+            grades: grades.join(" · "),
+            expected_failures: sla
+                .expected_failures
+                .iter()
+                .map(|e| ExpectedView {
+                    what: e.describe(),
+                    reason: e.reason.clone().unwrap_or_else(|| "no reason given".to_string()),
+                    line: e.line,
+                })
+                .collect(),
+        },
+        simulated,
+        simulated_banner: "SIMULATED — NOT VALID FOR SIGN-OFF: these figures were not measured.".to_string(),
+        runs,
+    }
+}
+
+fn run_view(s: &Scored, sla: &Sla) -> RunView {
+    let meta = &s.run.meta;
+    let t = &s.stats.totals;
+    let score = &s.score;
+    let verdict = VerdictView {
+        label: score.verdict.label().to_string(),
+        class: match score.verdict {
+            crate::sla::Verdict::Pass => "pass",
+            crate::sla::Verdict::Fail => "fail",
+            crate::sla::Verdict::NotValid => "invalid",
+        }
+        .to_string(),
+        score: fmt::score(score.value),
+        grade: score.grade.clone(),
+        reason: verdict_reason(s, sla),
+    };
+    let users = meta.users_recorded.or(meta.users_planned);
+    let mut figures = vec![
+        fig("Requests", fmt::count(t.requests)),
+        fig(
+            "Failures",
+            if t.expected_failures > 0 {
+                format!("{} ({} expected, excluded from the error rate)", fmt::count(t.failures), fmt::count(t.expected_failures))
+            } else {
+                fmt::count(t.failures)
+            },
+        ),
+        fig("Error rate", fmt::percent_opt(t.error_rate)),
+    ];
+    if t.expected_failures > 0 {
+        figures.push(fig("Error rate incl. expected failures", fmt::percent_opt(t.error_rate_all)));
+    }
+    figures.extend([
+        fig("Throughput", fmt::opt(t.throughput_rps, fmt::rps)),
+        fig("P50", fmt::opt(t.latency.percentile(Percentile::P50), fmt::ms)),
+        fig("P95", fmt::opt(t.latency.percentile(Percentile::P95), fmt::ms)),
+        fig("P99", fmt::opt(t.latency.percentile(Percentile::P99), fmt::ms)),
+        fig("Duration", fmt::opt(meta.duration_s, fmt::duration)),
+        fig("Peak users", fmt::opt(users, fmt::count)),
+        fig("Started", fmt::opt(meta.started_at_s, fmt::timestamp)),
+    ]);
+    let mut setup = Vec::new();
+    let mut add = |label: &str, v: Option<String>| {
+        if let Some(v) = v {
+            setup.push(fig(label, v));
+        }
+    };
+    add("Scenario", meta.scenario.clone());
+    add("Users planned", meta.users_planned.map(fmt::count));
+    add("Spawn rate", meta.spawn_rate.map(|r| format!("{} users/s", fmt::trim_number(r))));
+    add("Think time", meta.think_time.clone());
+    add("Environment", meta.environment.clone());
+    add("Duration measured", meta.duration_source.clone());
+    let rules = sla.rules.iter().zip(&score.rules).map(|(r, res)| rule_view(r, res)).collect();
+    RunView {
+        name: meta.name.clone(),
+        anchor: anchor(&meta.name),
+        tool: match &meta.tool_version {
+            Some(v) => format!("{} {v}", meta.tool),
+            None => meta.tool.clone(),
+        },
+        simulated: meta.simulated,
+        verdict,
+        figures,
+        setup,
+        rules,
+        endpoints: s.stats.endpoints.iter().map(endpoint_view).collect(),
+        totals: endpoint_view(t),
+        errors: s
+            .stats
+            .failures
+            .iter()
+            .map(|f| ErrorView {
+                method: f.group.method.clone(),
+                endpoint: f.group.name.clone(),
+                error: f.group.error.clone(),
+                occurrences: fmt::count(f.group.occurrences),
+                expected: match f.expected_by {
+                    Some(i) => format!("yes (SLA line {})", sla.expected_failures[i].line),
+                    None => "no".to_string(),
+                },
+            })
+            .collect(),
+        exceptions: s
+            .run
+            .exceptions
+            .iter()
+            .map(|e| ExceptionView {
+                count: fmt::count(e.count),
+                message: e.message.clone(),
+            })
+            .collect(),
+        warnings: s
+            .warnings
+            .iter()
+            .map(|w| WarningView {
+                code: w.code().to_string(),
+                severity: w.severity().code().to_string(),
+                message: w.message(),
+                why: w.why().to_string(),
+            })
+            .collect(),
+        sources: s.run.sources.iter().map(source_view).collect(),
+        precision_note: precision_note(s),
+        notes_markdown: meta.notes_markdown.clone(),
+        notes_html: meta.notes_markdown.as_deref().map(fmt::notes_html),
+    }
+}
+
+fn verdict_reason(s: &Scored, sla: &Sla) -> String {
+    let score = &s.score;
+    let mut parts = Vec::new();
+    if s.run.meta.simulated {
+        parts.push("the figures were not measured (simulated run)".to_string());
+    }
+    for id in &score.failed_gates {
+        if let Some((rule, res)) = sla.rules.iter().zip(&score.rules).find(|(r, _)| &r.id == id) {
+            let measured = res.measured.map_or_else(|| "not measurable".to_string(), |v| fmt::value(rule.metric.kind(), v));
+            let verb = if res.status == Status::Inconclusive { "cannot be judged" } else { "failed" };
+            parts.push(format!("gate \"{id}\" {verb}: {measured} against {}", rule.target.text));
+        }
+    }
+    if score.value < sla.pass_score {
+        parts.push(format!("score {} is below the pass mark {}", fmt::score(score.value), fmt::trim_number(sla.pass_score)));
+    }
+    if parts.is_empty() {
+        let passed = score.rules.iter().filter(|r| r.status == Status::Pass).count();
+        format!(
+            "score {} is at or above the pass mark {}; {passed} of {} rules met.",
+            fmt::score(score.value),
+            fmt::trim_number(sla.pass_score),
+            score.rules.len()
+        )
+    } else {
+        let mut text = parts.join("; ");
+        if let Some(first) = text.get(..1) {
+            text = first.to_uppercase() + &text[1..];
+        }
+        text + "."
+    }
+}
+
+fn rule_view(rule: &Rule, res: &RuleResult) -> RuleView {
+    let kind: Kind = rule.metric.kind();
+    RuleView {
+        id: rule.id.clone(),
+        metric: match &rule.scope {
+            crate::sla::Scope::Total => rule.metric.to_string(),
+            scope => format!("{} ({scope})", rule.metric),
+        },
+        target: rule.target.text.clone(),
+        measured: fmt::opt(res.measured, |v| fmt::value(kind, v)),
+        measured_at: res.measured_at.clone().unwrap_or_default(),
+        points: fmt::points(res.points, rule.weight),
+        status: res.status.code().to_uppercase(),
+        class: res.status.code().to_string(),
+        gate: rule.gate,
+        scoring: rule.scoring.code().to_string(),
+        note: res.note.clone().unwrap_or_default(),
+    }
+}
+
+fn endpoint_view(f: &Figures) -> EndpointView {
+    let l = &f.latency;
+    EndpointView {
+        label: f.label.clone(),
+        requests: fmt::count(f.requests),
+        failures: fmt::count(f.failures),
+        expected: fmt::count(f.expected_failures),
+        error_rate: fmt::percent_opt(f.error_rate),
+        rps: fmt::opt(f.throughput_rps, fmt::rps),
+        avg: fmt::opt(l.avg_ms, fmt::ms),
+        min: fmt::opt(l.min_ms, fmt::ms),
+        median: fmt::opt(l.percentile(Percentile::P50), fmt::ms),
+        p95: fmt::opt(l.percentile(Percentile::P95), fmt::ms),
+        p99: fmt::opt(l.percentile(Percentile::P99), fmt::ms),
+        max: fmt::opt(l.max_ms, fmt::ms),
+        all_failed: f.requests > 0 && f.unexpected_failures() == f.requests,
+    }
+}
+
+fn source_view(s: &SourceFile) -> SourceView {
+    SourceView {
+        path: s.path.clone(),
+        role: s.role.clone(),
+        read: s.read,
+    }
+}
+
+fn precision_note(s: &Scored) -> String {
+    match s.run.totals.latency.precision {
+        crate::model::Precision::Tool => format!(
+            "Response-time figures are copied from {}'s own report; {} computes percentiles from response times rounded to two significant digits.",
+            s.run.meta.tool, s.run.meta.tool
+        ),
+        crate::model::Precision::Exact => "Response-time figures are exact, computed from every request.".to_string(),
+        crate::model::Precision::Histogram { significant_digits } => format!(
+            "Response-time percentiles come from a histogram keeping {significant_digits} significant digits."
+        ),
+    }
+}
+
+fn fig(label: &str, value: String) -> FigureView {
+    FigureView {
+        label: label.to_string(),
+        value,
+    }
+}
+
+/// An HTML id from a run name: lowercase letters, digits and dashes.
+pub fn anchor(name: &str) -> String {
+    let mut out = String::from("run-");
+    let mut dash = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            dash = false;
+        } else if !dash {
+            out.push('-');
+            dash = true;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

@@ -1,0 +1,402 @@
+//! `score`: a pure function from a run's figures and an SLA to a [`Score`].
+
+use super::target::Metric;
+use super::{Rule, Scope, Scoring, Sla};
+use crate::stats::{Figures, RunStats};
+
+/// The outcome of one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The target is met.
+    Pass,
+    /// The target is missed.
+    Fail,
+    /// The input does not hold the figure: no points, cannot pass a gate.
+    Inconclusive,
+}
+
+impl Status {
+    /// `pass`, `fail`, `inconclusive` (JSON).
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// One rule's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    /// The rule's id.
+    pub id: String,
+    /// The measured value in canonical units (ms, fraction, req/s, ratio).
+    pub measured: Option<f64>,
+    /// For endpoint scopes: the endpoint that decided the result.
+    pub measured_at: Option<String>,
+    /// Credit in [0, 1].
+    pub credit: f64,
+    /// weight × credit.
+    pub points: f64,
+    /// Pass, fail or inconclusive.
+    pub status: Status,
+    /// Why the rule is inconclusive, or which endpoints failed.
+    pub note: Option<String>,
+}
+
+/// The verdict printed at the top of every output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Score at or above `pass_score` and no gate failed.
+    Pass,
+    /// Below `pass_score`, or a gate failed.
+    Fail,
+    /// The figures were not measured: not for sign-off whatever the score.
+    NotValid,
+}
+
+impl Verdict {
+    /// `PASS`, `FAIL`, `NOT VALID FOR SIGN-OFF`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+            Verdict::NotValid => "NOT VALID FOR SIGN-OFF",
+        }
+    }
+}
+
+/// A run's score against an SLA.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    /// 0–100.
+    pub value: f64,
+    /// The grade band the score falls in.
+    pub grade: String,
+    /// Score ≥ pass_score and no gate failed (the simulated label aside).
+    pub passed: bool,
+    /// What the reports lead with.
+    pub verdict: Verdict,
+    /// One result per SLA rule, in file order.
+    pub rules: Vec<RuleResult>,
+    /// Ids of gate rules that did not pass.
+    pub failed_gates: Vec<String>,
+}
+
+/// Scores `stats` against `sla`. A simulated run gets [`Verdict::NotValid`].
+pub fn score(stats: &RunStats, sla: &Sla, simulated: bool) -> Score {
+    let rules: Vec<RuleResult> = sla.rules.iter().map(|r| evaluate(r, stats)).collect();
+    let total_weight: f64 = sla.rules.iter().map(|r| r.weight).sum();
+    let earned: f64 = rules.iter().map(|r| r.points).sum();
+    let value = if total_weight > 0.0 { earned / total_weight * 100.0 } else { 0.0 };
+    let failed_gates: Vec<String> = sla
+        .rules
+        .iter()
+        .zip(&rules)
+        .filter(|(rule, res)| rule.gate && res.status != Status::Pass)
+        .map(|(rule, _)| rule.id.clone())
+        .collect();
+    let passed = value >= sla.pass_score && failed_gates.is_empty();
+    let verdict = match (simulated, passed) {
+        (true, _) => Verdict::NotValid,
+        (false, true) => Verdict::Pass,
+        (false, false) => Verdict::Fail,
+    };
+    Score {
+        value,
+        grade: sla.grade(value),
+        passed,
+        verdict,
+        rules,
+        failed_gates,
+    }
+}
+
+fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
+    let scoped: Vec<&Figures> = match &rule.scope {
+        Scope::Total => vec![&stats.totals],
+        Scope::EachEndpoint => stats.endpoints.iter().collect(),
+        Scope::Endpoints(p) => stats.endpoints.iter().filter(|e| p.matches(&e.method, &e.name)).collect(),
+    };
+    let inconclusive = |note: String| RuleResult {
+        id: rule.id.clone(),
+        measured: None,
+        measured_at: None,
+        credit: 0.0,
+        points: 0.0,
+        status: Status::Inconclusive,
+        note: Some(note),
+    };
+    if scoped.is_empty() {
+        return inconclusive(format!("no endpoint matches `{}`", rule.scope));
+    }
+    let per_endpoint = rule.scope != Scope::Total;
+    let mut measured = Vec::new();
+    let mut missing = Vec::new();
+    for f in &scoped {
+        match measure(rule.metric, f) {
+            Ok(v) => measured.push((f.label.clone(), v, credit(rule, v))),
+            Err(why) => missing.push((f.label.clone(), why)),
+        }
+    }
+    // The worst endpoint decides: lowest credit, then the worst value.
+    let lower = rule.target.op.lower_is_better();
+    let worst = measured.iter().min_by(|a, b| {
+        a.2.total_cmp(&b.2).then_with(|| {
+            if lower { b.1.total_cmp(&a.1) } else { a.1.total_cmp(&b.1) }
+        })
+    });
+    let failing: Vec<&String> = measured
+        .iter()
+        .filter(|(_, v, _)| !rule.target.met_by(*v))
+        .map(|(l, _, _)| l)
+        .collect();
+    let Some((label, value, credit)) = worst.cloned() else {
+        let (label, why) = &missing[0];
+        return inconclusive(if per_endpoint { format!("{label}: {why}") } else { why.clone() });
+    };
+    let status = if !failing.is_empty() {
+        Status::Fail
+    } else if !missing.is_empty() {
+        Status::Inconclusive
+    } else {
+        Status::Pass
+    };
+    let note = match status {
+        Status::Fail if per_endpoint => Some(format!(
+            "{} of {} endpoints miss the target",
+            failing.len(),
+            scoped.len()
+        )),
+        Status::Inconclusive => Some(format!(
+            "{} of {} endpoints cannot be judged: {}: {}",
+            missing.len(),
+            scoped.len(),
+            missing[0].0,
+            missing[0].1
+        )),
+        _ => None,
+    };
+    let credit = if status == Status::Inconclusive { 0.0 } else { credit };
+    RuleResult {
+        id: rule.id.clone(),
+        measured: Some(value),
+        measured_at: per_endpoint.then_some(label),
+        credit,
+        points: rule.weight * credit,
+        status,
+        note,
+    }
+}
+
+/// The figure a metric names, or why the input cannot give it.
+pub fn measure(metric: Metric, f: &Figures) -> Result<f64, String> {
+    let missing = |what: &str| format!("{what} is not in the input");
+    let lat = &f.latency;
+    match metric {
+        Metric::Percentile(p) => lat.percentile(p).ok_or_else(|| {
+            if lat.percentiles.is_empty() {
+                format!("{p} is not in the input (it holds no percentiles)")
+            } else {
+                let held: Vec<String> = lat.percentiles.keys().map(|k| k.to_string()).collect();
+                format!("{p} is not in the input (it holds {})", held.join(", "))
+            }
+        }),
+        Metric::Min => lat.min_ms.ok_or_else(|| missing("the minimum response time")),
+        Metric::Max => lat.max_ms.ok_or_else(|| missing("the maximum response time")),
+        Metric::Avg => lat.avg_ms.ok_or_else(|| missing("the mean response time")),
+        Metric::ErrorRate => f.error_rate.ok_or_else(|| "no requests were made".to_string()),
+        Metric::Throughput => f.throughput_rps.ok_or_else(|| missing("throughput")),
+        Metric::Consistency => crate::stats::consistency(
+            lat.percentile(crate::model::Percentile::P95),
+            lat.percentile(crate::model::Percentile::P99),
+        )
+        .ok_or_else(|| "consistency needs p95 > 0 and p99, which the input does not hold".to_string()),
+        Metric::Apdex { .. } => Err(
+            "apdex needs each request's response time; this input holds only aggregated figures"
+                .to_string(),
+        ),
+    }
+}
+
+/// Credit in [0, 1] for value `v` under the rule's scoring.
+pub fn credit(rule: &Rule, v: f64) -> f64 {
+    let met = rule.target.met_by(v);
+    let lower = rule.target.op.lower_is_better();
+    let c = match rule.scoring {
+        Scoring::Step => f64::from(u8::from(met)),
+        Scoring::Linear { zero_at } => {
+            if met {
+                1.0
+            } else {
+                (zero_at - v) / (zero_at - rule.target.value)
+            }
+        }
+        Scoring::LogNormal { p10, median } => {
+            if v <= 0.0 {
+                f64::from(u8::from(lower))
+            } else {
+                // Lighthouse: 0.9 at p10, 0.5 at median. One formula serves both
+                // directions because ln(median / p10) changes sign with them.
+                let x = (v / median).ln() * 0.906_193_8 / (median / p10).ln();
+                (1.0 - libm::erf(x)) / 2.0
+            }
+        }
+    };
+    c.clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LatencyStats, Percentile, Precision};
+    use crate::sla::file::{default_sla, parse};
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    fn figures(label: &str, p95: f64, p99: f64, error_rate: f64, rps: f64) -> Figures {
+        Figures {
+            method: "GET".into(),
+            name: label.into(),
+            label: label.into(),
+            requests: 228,
+            failures: 0,
+            expected_failures: 0,
+            error_rate: Some(error_rate),
+            error_rate_all: Some(error_rate),
+            throughput_rps: Some(rps),
+            latency: LatencyStats {
+                percentiles: BTreeMap::from([(Percentile::P95, p95), (Percentile::P99, p99)]),
+                precision: Precision::Tool,
+                ..LatencyStats::default()
+            },
+            consistency: Some(p99 / p95),
+        }
+    }
+
+    fn stats(totals: Figures, endpoints: Vec<Figures>) -> RunStats {
+        RunStats { totals, endpoints, failures: vec![] }
+    }
+
+    fn sla(rules: &str) -> Sla {
+        parse(rules, Path::new("t.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_design_example_scores_80_good_by_hand() {
+        // P95 6.86 ms, 0 % errors, 3.8 req/s, P99/P95 1.43: 40 + 30 + 0 + 10.
+        let s = score(&stats(figures("all", 6.86, 6.86 * 1.43, 0.0, 3.8), vec![]), &default_sla(), false);
+        let points: Vec<f64> = s.rules.iter().map(|r| r.points).collect();
+        assert_eq!(points, vec![40.0, 30.0, 0.0, 10.0]);
+        assert_eq!(s.value, 80.0);
+        assert_eq!(s.grade, "GOOD");
+        assert!(s.passed);
+        assert_eq!(s.verdict, Verdict::Pass);
+    }
+
+    #[test]
+    fn linear_scoring_gives_partial_credit_between_target_and_zero() {
+        let sla = sla("[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 10\nscoring = \"linear\"\nzero_at = \"150ms\"\n");
+        let at = |p95: f64| score(&stats(figures("t", p95, p95, 0.0, 1.0), vec![]), &sla, false);
+        assert_eq!(at(40.0).rules[0].points, 10.0);
+        // 75 ms is a quarter of the way from 50 to 150: credit 0.75.
+        assert_eq!(at(75.0).rules[0].credit, 0.75);
+        assert_eq!(at(75.0).rules[0].points, 7.5);
+        assert_eq!(at(75.0).rules[0].status, Status::Fail);
+        assert_eq!(at(150.0).rules[0].points, 0.0);
+        assert_eq!(at(900.0).rules[0].points, 0.0);
+    }
+
+    #[test]
+    fn linear_scoring_works_for_higher_is_better_metrics() {
+        let sla = sla("[[rule]]\nmetric = \"throughput\"\ntarget = \">= 100/s\"\nweight = 1\nscoring = \"linear\"\nzero_at = \"20/s\"\n");
+        let s = score(&stats(figures("t", 1.0, 1.0, 0.0, 60.0), vec![]), &sla, false);
+        assert_eq!(s.rules[0].credit, 0.5); // (60 - 20) / (100 - 20)
+    }
+
+    #[test]
+    fn lognormal_scoring_matches_lighthouse_control_points() {
+        let sla = sla("[[rule]]\nmetric = \"p95\"\ntarget = \"< 100ms\"\nweight = 1\nscoring = \"lognormal\"\np10 = \"50ms\"\nmedian = \"200ms\"\n");
+        let c = |v: f64| credit(&sla.rules[0], v);
+        assert!((c(50.0) - 0.9).abs() < 1e-6, "{}", c(50.0));
+        assert!((c(200.0) - 0.5).abs() < 1e-9);
+        assert!(c(25.0) > 0.9 && c(800.0) < 0.5 && c(800.0) > 0.0);
+        assert_eq!(c(0.0), 1.0);
+        // Higher is better: p10 above median.
+        let up = sla_rule_throughput();
+        assert!((credit(&up.rules[0], 200.0) - 0.9).abs() < 1e-6);
+        assert!((credit(&up.rules[0], 100.0) - 0.5).abs() < 1e-9);
+    }
+
+    fn sla_rule_throughput() -> Sla {
+        sla("[[rule]]\nmetric = \"throughput\"\ntarget = \">= 150/s\"\nweight = 1\nscoring = \"lognormal\"\np10 = \"200/s\"\nmedian = \"100/s\"\n")
+    }
+
+    #[test]
+    fn a_percentile_the_input_lacks_is_inconclusive_not_zero() {
+        let sla = sla("[[rule]]\nid = \"tail\"\nmetric = \"p99.9\"\ntarget = \"< 50ms\"\nweight = 1\ngate = true\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\n");
+        let s = score(&stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]), &sla, false);
+        assert_eq!(s.rules[0].status, Status::Inconclusive);
+        assert_eq!(s.rules[0].points, 0.0);
+        assert_eq!(s.rules[0].measured, None);
+        assert!(s.rules[0].note.as_deref().unwrap().contains("holds p95, p99"));
+        assert_eq!(s.value, 50.0);
+        assert_eq!(s.failed_gates, vec!["tail".to_string()], "inconclusive cannot pass a gate");
+        assert!(!s.passed);
+    }
+
+    #[test]
+    fn per_endpoint_rules_are_decided_by_the_worst_endpoint() {
+        let sla = sla("[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\nscope = \"each endpoint\"\n");
+        let s = score(
+            &stats(figures("all", 20.0, 30.0, 0.0, 1.0), vec![figures("/fast", 10.0, 11.0, 0.0, 1.0), figures("/slow", 80.0, 90.0, 0.0, 1.0)]),
+            &sla,
+            false,
+        );
+        assert_eq!(s.rules[0].status, Status::Fail);
+        assert_eq!(s.rules[0].measured, Some(80.0));
+        assert_eq!(s.rules[0].measured_at.as_deref(), Some("/slow"));
+        assert_eq!(s.rules[0].note.as_deref(), Some("1 of 2 endpoints miss the target"));
+    }
+
+    #[test]
+    fn glob_scopes_only_look_at_matching_endpoints() {
+        let sla = sla("[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\nscope = \"GET /f*\"\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\nscope = \"/nothing/*\"\n");
+        let s = score(
+            &stats(figures("all", 20.0, 30.0, 0.0, 1.0), vec![figures("/fast", 10.0, 11.0, 0.0, 1.0), figures("/slow", 80.0, 90.0, 0.0, 1.0)]),
+            &sla,
+            false,
+        );
+        assert_eq!(s.rules[0].status, Status::Pass);
+        assert_eq!(s.rules[1].status, Status::Inconclusive);
+        assert!(s.rules[1].note.as_deref().unwrap().contains("no endpoint matches"));
+    }
+
+    #[test]
+    fn a_failed_gate_fails_the_run_whatever_the_score() {
+        let sla = sla("pass_score = 50\n[[rule]]\nid = \"errors\"\nmetric = \"error_rate\"\ntarget = \"< 1%\"\nweight = 1\ngate = true\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 9\n");
+        let s = score(&stats(figures("t", 10.0, 11.0, 0.02, 1.0), vec![]), &sla, false);
+        assert_eq!(s.value, 90.0);
+        assert_eq!(s.grade, "EXCELLENT");
+        assert!(!s.passed);
+        assert_eq!(s.verdict, Verdict::Fail);
+        assert_eq!(s.failed_gates, vec!["errors".to_string()]);
+    }
+
+    #[test]
+    fn simulated_runs_are_never_valid_for_sign_off() {
+        let s = score(&stats(figures("t", 1.0, 1.1, 0.0, 100.0), vec![]), &default_sla(), true);
+        assert!(s.passed);
+        assert_eq!(s.verdict, Verdict::NotValid);
+    }
+
+    #[test]
+    fn grades_follow_the_bands_and_fall_to_poor() {
+        let sla = default_sla();
+        assert_eq!(sla.grade(90.0), "EXCELLENT");
+        assert_eq!(sla.grade(89.9), "GOOD");
+        assert_eq!(sla.grade(50.0), "FAIR");
+        assert_eq!(sla.grade(49.9), "POOR");
+    }
+}

@@ -37,7 +37,9 @@ impl Config {
         };
         if let Some(t) = &args.templates {
             if !t.is_dir() {
-                return Err(UsageError(format!("--templates {}: not a directory", t.display())).into());
+                return Err(
+                    UsageError(format!("--templates {}: not a directory", t.display())).into(),
+                );
             }
         }
         if args.output.is_file() {

@@ -44,7 +44,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::CheckSla { sla } => {
             let sla = sla::file::load(&sla)?;
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{}: {} rules, pass at {}", sla.name, sla.rules.len(), sla.pass_score)?;
+            writeln!(
+                out,
+                "{}: {} rules, pass at {}",
+                sla.name,
+                sla.rules.len(),
+                sla.pass_score
+            )?;
             for r in &sla.rules {
                 writeln!(
                     out,
@@ -75,8 +81,13 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
         let mut out = std::io::stdout().lock();
         out.write_all(report::terminal::render(&report, &config.output).as_bytes())?;
     }
-    let all_passed = report.scored.iter().all(|s| {
-        s.score.passed && (!s.run.meta.simulated || config.allow_simulated)
-    });
-    Ok(if all_passed { Outcome::Passed } else { Outcome::Failed })
+    let all_passed = report
+        .scored
+        .iter()
+        .all(|s| s.score.passed && (!s.run.meta.simulated || config.allow_simulated));
+    Ok(if all_passed {
+        Outcome::Passed
+    } else {
+        Outcome::Failed
+    })
 }

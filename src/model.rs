@@ -274,7 +274,12 @@ mod tests {
 
     #[test]
     fn percentiles_parse_and_print_in_every_spelling() {
-        for (text, shown) in [("p95", "p95"), ("P99.9", "p99.9"), ("99.99%", "p99.99"), ("50", "p50")] {
+        for (text, shown) in [
+            ("p95", "p95"),
+            ("P99.9", "p99.9"),
+            ("99.99%", "p99.99"),
+            ("50", "p50"),
+        ] {
             assert_eq!(text.parse::<Percentile>().unwrap().to_string(), shown);
         }
         assert!("p101".parse::<Percentile>().is_err());

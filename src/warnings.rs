@@ -70,7 +70,9 @@ impl Warning {
     pub fn severity(&self) -> Severity {
         match self {
             Warning::Simulated { .. } => Severity::Critical,
-            Warning::ExpectedFailures { .. } | Warning::TestCodeExceptions { .. } => Severity::Warning,
+            Warning::ExpectedFailures { .. } | Warning::TestCodeExceptions { .. } => {
+                Severity::Warning
+            }
         }
     }
 

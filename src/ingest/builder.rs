@@ -101,9 +101,11 @@ impl RunBuilder {
     /// gave request figures.
     pub fn build(mut self, mut meta: RunMeta) -> Result<Run, String> {
         if !self.has_figures() {
-            return Err("no request figures: a stats file (e.g. Locust `*_stats.csv`) is needed; \
+            return Err(
+                "no request figures: a stats file (e.g. Locust `*_stats.csv`) is needed; \
                  history, failures and exceptions files alone do not hold them"
-                .to_string());
+                    .to_string(),
+            );
         }
         let totals = match self.totals.take() {
             Some(t) => t,
@@ -111,8 +113,11 @@ impl RunBuilder {
                 return Err("the stats file has no `Aggregated` (or `Total`) row".to_string());
             }
         };
-        self.series
-            .sort_by(|a, b| a.t_s.partial_cmp(&b.t_s).unwrap_or(std::cmp::Ordering::Equal));
+        self.series.sort_by(|a, b| {
+            a.t_s
+                .partial_cmp(&b.t_s)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         meta.tool = self.tool.unwrap_or_else(|| "unknown".to_string());
         meta.tool_version = self.tool_version;
         meta.users_recorded = self.series.iter().filter_map(|p| p.users).max();

@@ -18,8 +18,8 @@ pub struct CsvFile {
 impl CsvFile {
     /// Opens `path` and reads its header row.
     pub fn open(path: &Path) -> Result<CsvFile, InputError> {
-        let file = File::open(path)
-            .map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
+        let file =
+            File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
@@ -60,7 +60,10 @@ impl CsvFile {
         self.column(names).ok_or_else(|| {
             InputError::at(
                 &self.path,
-                Position { line: 1, column: None },
+                Position {
+                    line: 1,
+                    column: None,
+                },
                 format!("the header has no `{}` column", names[0]),
             )
         })
@@ -152,7 +155,9 @@ impl Row<'_> {
     /// The cell as a number; `None` for an empty or `N/A` cell.
     pub fn f64(&self, i: usize) -> Result<Option<f64>, InputError> {
         match self.number::<f64>(i, "a number")? {
-            Some(v) if !v.is_finite() => Err(self.error(Some(i), format!("`{v}` is not a finite number"))),
+            Some(v) if !v.is_finite() => {
+                Err(self.error(Some(i), format!("`{v}` is not a finite number")))
+            }
             v => Ok(v),
         }
     }

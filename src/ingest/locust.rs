@@ -203,7 +203,11 @@ fn read_distribution(file: &mut CsvFile, builder: &mut RunBuilder) -> Result<(),
     while let Some(row) = file.next_row()? {
         let name = row.text(cols.name);
         let pcts = cols.percentiles(&row)?;
-        let label = if is_total("", &name) { None } else { Some(name.as_str()) };
+        let label = if is_total("", &name) {
+            None
+        } else {
+            Some(name.as_str())
+        };
         if !builder.percentiles(label, pcts) {
             return Err(row.error(
                 Some(cols.name),
@@ -289,9 +293,15 @@ pub fn status_in(error: &str) -> Option<u16> {
             let after = &error[i + 3..];
             let named = after.starts_with(" Client Error")
                 || after.starts_with(" Server Error")
-                || ["http ", "status ", "status=", "status_code=", "status code "]
-                    .iter()
-                    .any(|p| before.ends_with(p));
+                || [
+                    "http ",
+                    "status ",
+                    "status=",
+                    "status_code=",
+                    "status code ",
+                ]
+                .iter()
+                .any(|p| before.ends_with(p));
             if named && (100..600).contains(&code) {
                 return Some(code);
             }
@@ -328,10 +338,22 @@ mod tests {
     #[test]
     fn sniffs_each_locust_file_from_its_header() {
         let cases: &[(&str, Option<Part>)] = &[
-            ("Type,Name,Request Count,Failure Count,Median Response Time", Some(Part::Stats)),
-            ("\"Method\",\"Name\",\"# requests\",\"# failures\",\"Median response time\"", Some(Part::Stats)),
-            ("\"Name\",\"# requests\",\"50%\",\"66%\"", Some(Part::Distribution)),
-            ("Timestamp,User Count,Type,Name,Requests/s", Some(Part::History)),
+            (
+                "Type,Name,Request Count,Failure Count,Median Response Time",
+                Some(Part::Stats),
+            ),
+            (
+                "\"Method\",\"Name\",\"# requests\",\"# failures\",\"Median response time\"",
+                Some(Part::Stats),
+            ),
+            (
+                "\"Name\",\"# requests\",\"50%\",\"66%\"",
+                Some(Part::Distribution),
+            ),
+            (
+                "Timestamp,User Count,Type,Name,Requests/s",
+                Some(Part::History),
+            ),
             ("Method,Name,Error,Occurrences", Some(Part::Failures)),
             ("Count,Message,Traceback,Nodes", Some(Part::Exceptions)),
             ("timeStamp,elapsed,label,responseCode", None),
@@ -347,8 +369,14 @@ mod tests {
             status_in("HTTPError('404 Client Error: Not Found for url: GET /x')"),
             Some(404)
         );
-        assert_eq!(status_in("HTTPError('500 Server Error: Internal')"), Some(500));
-        assert_eq!(status_in("CatchResponseError('create failed: HTTP 500')"), Some(500));
+        assert_eq!(
+            status_in("HTTPError('500 Server Error: Internal')"),
+            Some(500)
+        );
+        assert_eq!(
+            status_in("CatchResponseError('create failed: HTTP 500')"),
+            Some(500)
+        );
         assert_eq!(status_in("gaierror(8, 'nodename nor servname')"), None);
         assert_eq!(status_in("timed out after 1000 ms"), None);
         assert_eq!(status_in("port=18080 404"), None);

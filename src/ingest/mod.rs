@@ -46,7 +46,10 @@ pub fn load(paths: &[PathBuf], simulated: bool) -> Result<Vec<Run>, InputError> 
             if found.is_empty() {
                 return Err(InputError::new(
                     path,
-                    format!("no result files found here or in its subdirectories; perfreport reads {}", detect::KNOWN_FORMATS),
+                    format!(
+                        "no result files found here or in its subdirectories; perfreport reads {}",
+                        detect::KNOWN_FORMATS
+                    ),
                 ));
             }
             groups.extend(found);
@@ -56,10 +59,15 @@ pub fn load(paths: &[PathBuf], simulated: bool) -> Result<Vec<Run>, InputError> 
             if known.is_none() {
                 return Err(InputError::new(
                     path,
-                    format!("not a result file perfreport knows; it reads {}", detect::KNOWN_FORMATS),
+                    format!(
+                        "not a result file perfreport knows; it reads {}",
+                        detect::KNOWN_FORMATS
+                    ),
                 ));
             }
-            let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let dir = path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             let key = detect::run_key(path);
             let group = scan_dir(&dir)?
                 .into_iter()
@@ -83,7 +91,8 @@ fn list(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
         .map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
     let mut out = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
+        let entry =
+            entry.map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if !hidden {
             out.push(entry.path());
@@ -98,7 +107,10 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
     let mut by_key: BTreeMap<String, Group> = BTreeMap::new();
     let mut others = Vec::new();
     for path in list(dir)?.into_iter().filter(|p| p.is_file()) {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name == "run.toml" {
             continue;
         }
@@ -121,7 +133,10 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
     // the run they sit beside, so the report shows what was not read.
     let keys: Vec<String> = by_key.keys().cloned().collect();
     for path in others {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let owner = keys
             .iter()
             .filter(|k| !k.is_empty() && name.starts_with(k.as_str()))
@@ -150,7 +165,8 @@ fn read_group(group: Group, simulated_flag: bool) -> Result<Run, InputError> {
     }
     if simulated_flag && !meta.simulated {
         meta.simulated = true;
-        meta.simulated_reason.get_or_insert_with(|| "--simulated given on the command line".to_string());
+        meta.simulated_reason
+            .get_or_insert_with(|| "--simulated given on the command line".to_string());
     }
     let mut builder = RunBuilder::new();
     let mut files = group.files;
@@ -196,9 +212,7 @@ fn read_group(group: Group, simulated_flag: bool) -> Result<Run, InputError> {
         });
     }
     let dir = group.dir.clone();
-    builder
-        .build(meta)
-        .map_err(|m| InputError::new(dir, m))
+    builder.build(meta).map_err(|m| InputError::new(dir, m))
 }
 
 fn order(f: Format) -> u8 {

@@ -36,7 +36,10 @@ pub fn read(dir: &Path) -> Result<RunMeta, InputError> {
         Some(rel) => {
             let notes = dir.join(&rel);
             Some(std::fs::read_to_string(&notes).map_err(|e| {
-                InputError::new(&path, format!("`notes = \"{rel}\"`: cannot read {}: {e}", notes.display()))
+                InputError::new(
+                    &path,
+                    format!("`notes = \"{rel}\"`: cannot read {}: {e}", notes.display()),
+                )
             })?)
         }
         None => None,

@@ -8,21 +8,24 @@ pub const NOT_IN_INPUT: &str = "—";
 
 /// Milliseconds: `0.42 ms`, `6.86 ms`, `16.4 ms`, `13 ms`, `1,200 ms`.
 pub fn ms(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        return format!("{} ms", group_digits(&format!("{v:.0}")));
-    }
-    let digits = if v.abs() < 10.0 {
+    let digits = if v.fract() == 0.0 {
+        0
+    } else if v.abs() < 10.0 {
         2
     } else if v.abs() < 100.0 {
         1
     } else {
         0
     };
+    format!("{} ms", decimal(v, digits))
+}
+
+/// `v` with `digits` decimals and thousands separators in the integer part.
+fn decimal(v: f64, digits: usize) -> String {
     let s = format!("{v:.digits$}");
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    match frac {
-        Some(f) => format!("{}.{f} ms", group_digits(int)),
-        None => format!("{} ms", group_digits(int)),
+    match s.split_once('.') {
+        Some((int, frac)) => format!("{}.{frac}", group_digits(int)),
+        None => group_digits(&s),
     }
 }
 
@@ -43,7 +46,7 @@ pub fn percent(fraction: f64) -> String {
 /// Requests per second: `3.80 req/s`, `118.5 req/s`.
 pub fn rps(v: f64) -> String {
     if v.abs() >= 100.0 {
-        format!("{} req/s", group_digits(&format!("{v:.1}")))
+        format!("{} req/s", decimal(v, 1))
     } else {
         format!("{v:.2} req/s")
     }
@@ -109,8 +112,10 @@ pub fn percent_opt(v: Option<f64>) -> String {
 
 /// A Unix time as UTC: `2026-11-23 11:12:23 UTC`.
 pub fn timestamp(unix_s: f64) -> String {
-    chrono::DateTime::from_timestamp(unix_s.floor() as i64, 0)
-        .map_or_else(|| format!("{unix_s}"), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+    chrono::DateTime::from_timestamp(unix_s.floor() as i64, 0).map_or_else(
+        || format!("{unix_s}"),
+        |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    )
 }
 
 fn group_digits(int: &str) -> String {

@@ -260,7 +260,10 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             source: sla.source.display().to_string(),
             pass_score: sla.pass_score,
         },
-        passed: report.scored.iter().all(|s| s.score.passed && !s.run.meta.simulated),
+        passed: report
+            .scored
+            .iter()
+            .all(|s| s.score.passed && !s.run.meta.simulated),
         runs,
     };
     let mut out = serde_json::to_vec_pretty(&summary)?;

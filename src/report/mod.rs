@@ -55,7 +55,12 @@ impl Report {
                 let stats = stats::compute(&run, |g| sla.expected_by(g));
                 let score = score(&stats, sla, run.meta.simulated);
                 let warnings = warnings::check(&run, &stats, sla);
-                Scored { run, stats, score, warnings }
+                Scored {
+                    run,
+                    stats,
+                    score,
+                    warnings,
+                }
             })
             .collect();
         let view = view::build(&scored, sla);
@@ -110,10 +115,16 @@ pub fn write_atomically(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> 
     let tmp = tempfile::Builder::new()
         .prefix(".perfreport-")
         .tempdir_in(&parent)
-        .with_context(|| format!("cannot create a temporary directory in {}", parent.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot create a temporary directory in {}",
+                parent.display()
+            )
+        })?;
     for f in files {
         let path = tmp.path().join(f.name);
-        std::fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, &f.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !dir.exists() {
         let tmp_path = tmp.keep();

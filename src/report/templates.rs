@@ -11,7 +11,10 @@ use tera::Tera;
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("report.md", include_str!("../../templates/report.md")),
     ("index.html", include_str!("../../templates/index.html")),
-    ("partials/_run.html", include_str!("../../templates/partials/_run.html")),
+    (
+        "partials/_run.html",
+        include_str!("../../templates/partials/_run.html"),
+    ),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
@@ -28,16 +31,23 @@ impl Templates {
             let replaced = match overrides {
                 Some(dir) if dir.join(name).is_file() => {
                     let p = dir.join(name);
-                    Some(std::fs::read_to_string(&p).with_context(|| format!("cannot read template {}", p.display()))?)
+                    Some(
+                        std::fs::read_to_string(&p)
+                            .with_context(|| format!("cannot read template {}", p.display()))?,
+                    )
                 }
                 _ => None,
             };
-            sources.push((name.to_string(), replaced.unwrap_or_else(|| text.to_string())));
+            sources.push((
+                name.to_string(),
+                replaced.unwrap_or_else(|| text.to_string()),
+            ));
         }
         let mut tera = Tera::default();
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!("template error: {}", tera_chain(&e)))?;
         tera.register_filter("md", md_filter);
+        tera.register_filter("no_mentions", no_mentions_filter);
         Ok(Templates { tera })
     }
 
@@ -66,4 +76,14 @@ fn md_filter(value: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Res
         other => other.to_string(),
     };
     Ok(tera::Value::String(super::format::markdown(&text)))
+}
+
+/// For Markdown the user wrote (run.toml notes): kept as Markdown, but `@`
+/// cannot mention anyone.
+fn no_mentions_filter(
+    value: &tera::Value,
+    _: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value.as_str().unwrap_or_default();
+    Ok(tera::Value::String(text.replace('@', "@&#8203;")))
 }

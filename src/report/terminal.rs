@@ -14,7 +14,11 @@ pub fn render(report: &Report, output: &Path) -> String {
             run.name, run.verdict.label, run.verdict.score, run.verdict.grade
         );
         let _ = writeln!(out, "  {}", run.verdict.reason);
-        let _ = writeln!(out, "  {:<16} {:<10} {:<26} {:>9}  status", "rule", "target", "measured", "points");
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<10} {:<26} {:>9}  status",
+            "rule", "target", "measured", "points"
+        );
         for r in &run.rules {
             let measured = if r.measured_at.is_empty() {
                 r.measured.clone()
@@ -33,7 +37,13 @@ pub fn render(report: &Report, output: &Path) -> String {
             );
         }
         for w in &run.warnings {
-            let _ = writeln!(out, "  {} [{}] {}", w.severity.to_uppercase(), w.code, w.message);
+            let _ = writeln!(
+                out,
+                "  {} [{}] {}",
+                w.severity.to_uppercase(),
+                w.code,
+                w.message
+            );
         }
     }
     let _ = writeln!(out, "Report written to {}", output.display());

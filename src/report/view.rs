@@ -229,7 +229,11 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
     let runs: Vec<RunView> = scored.iter().map(|s| run_view(s, sla)).collect();
     let simulated = scored.iter().any(|s| s.run.meta.simulated);
     let names: Vec<&str> = scored.iter().map(|s| s.run.meta.name.as_str()).collect();
-    let mut grades: Vec<String> = sla.grades.iter().map(|(g, b)| format!("{g} ≥ {}", fmt::trim_number(*b))).collect();
+    let mut grades: Vec<String> = sla
+        .grades
+        .iter()
+        .map(|(g, b)| format!("{g} ≥ {}", fmt::trim_number(*b)))
+        .collect();
     grades.push("POOR below".to_string());
     ReportView {
         title: format!("Performance report: {}", names.join(", ")),
@@ -245,13 +249,17 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
                 .iter()
                 .map(|e| ExpectedView {
                     what: e.describe(),
-                    reason: e.reason.clone().unwrap_or_else(|| "no reason given".to_string()),
+                    reason: e
+                        .reason
+                        .clone()
+                        .unwrap_or_else(|| "no reason given".to_string()),
                     line: e.line,
                 })
                 .collect(),
         },
         simulated,
-        simulated_banner: "SIMULATED — NOT VALID FOR SIGN-OFF: these figures were not measured.".to_string(),
+        simulated_banner: "SIMULATED — NOT VALID FOR SIGN-OFF: these figures were not measured."
+            .to_string(),
         runs,
     }
 }
@@ -278,7 +286,11 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         fig(
             "Failures",
             if t.expected_failures > 0 {
-                format!("{} ({} expected, excluded from the error rate)", fmt::count(t.failures), fmt::count(t.expected_failures))
+                format!(
+                    "{} ({} expected, excluded from the error rate)",
+                    fmt::count(t.failures),
+                    fmt::count(t.expected_failures)
+                )
             } else {
                 fmt::count(t.failures)
             },
@@ -286,13 +298,25 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         fig("Error rate", fmt::percent_opt(t.error_rate)),
     ];
     if t.expected_failures > 0 {
-        figures.push(fig("Error rate incl. expected failures", fmt::percent_opt(t.error_rate_all)));
+        figures.push(fig(
+            "Error rate incl. expected failures",
+            fmt::percent_opt(t.error_rate_all),
+        ));
     }
     figures.extend([
         fig("Throughput", fmt::opt(t.throughput_rps, fmt::rps)),
-        fig("P50", fmt::opt(t.latency.percentile(Percentile::P50), fmt::ms)),
-        fig("P95", fmt::opt(t.latency.percentile(Percentile::P95), fmt::ms)),
-        fig("P99", fmt::opt(t.latency.percentile(Percentile::P99), fmt::ms)),
+        fig(
+            "P50",
+            fmt::opt(t.latency.percentile(Percentile::P50), fmt::ms),
+        ),
+        fig(
+            "P95",
+            fmt::opt(t.latency.percentile(Percentile::P95), fmt::ms),
+        ),
+        fig(
+            "P99",
+            fmt::opt(t.latency.percentile(Percentile::P99), fmt::ms),
+        ),
         fig("Duration", fmt::opt(meta.duration_s, fmt::duration)),
         fig("Peak users", fmt::opt(users, fmt::count)),
         fig("Started", fmt::opt(meta.started_at_s, fmt::timestamp)),
@@ -305,11 +329,20 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
     };
     add("Scenario", meta.scenario.clone());
     add("Users planned", meta.users_planned.map(fmt::count));
-    add("Spawn rate", meta.spawn_rate.map(|r| format!("{} users/s", fmt::trim_number(r))));
+    add(
+        "Spawn rate",
+        meta.spawn_rate
+            .map(|r| format!("{} users/s", fmt::trim_number(r))),
+    );
     add("Think time", meta.think_time.clone());
     add("Environment", meta.environment.clone());
-    add("Duration measured", meta.duration_source.clone());
-    let rules = sla.rules.iter().zip(&score.rules).map(|(r, res)| rule_view(r, res)).collect();
+    add("Duration taken from", meta.duration_source.clone());
+    let rules = sla
+        .rules
+        .iter()
+        .zip(&score.rules)
+        .map(|(r, res)| rule_view(r, res))
+        .collect();
     RunView {
         name: meta.name.clone(),
         anchor: anchor(&meta.name),
@@ -372,17 +405,40 @@ fn verdict_reason(s: &Scored, sla: &Sla) -> String {
         parts.push("the figures were not measured (simulated run)".to_string());
     }
     for id in &score.failed_gates {
-        if let Some((rule, res)) = sla.rules.iter().zip(&score.rules).find(|(r, _)| &r.id == id) {
-            let measured = res.measured.map_or_else(|| "not measurable".to_string(), |v| fmt::value(rule.metric.kind(), v));
-            let verb = if res.status == Status::Inconclusive { "cannot be judged" } else { "failed" };
-            parts.push(format!("gate \"{id}\" {verb}: {measured} against {}", rule.target.text));
+        if let Some((rule, res)) = sla
+            .rules
+            .iter()
+            .zip(&score.rules)
+            .find(|(r, _)| &r.id == id)
+        {
+            let measured = res.measured.map_or_else(
+                || "not measurable".to_string(),
+                |v| fmt::value(rule.metric.kind(), v),
+            );
+            let verb = if res.status == Status::Inconclusive {
+                "cannot be judged"
+            } else {
+                "failed"
+            };
+            parts.push(format!(
+                "gate \"{id}\" {verb}: {measured} against {}",
+                rule.target.text
+            ));
         }
     }
     if score.value < sla.pass_score {
-        parts.push(format!("score {} is below the pass mark {}", fmt::score(score.value), fmt::trim_number(sla.pass_score)));
+        parts.push(format!(
+            "score {} is below the pass mark {}",
+            fmt::score(score.value),
+            fmt::trim_number(sla.pass_score)
+        ));
     }
     if parts.is_empty() {
-        let passed = score.rules.iter().filter(|r| r.status == Status::Pass).count();
+        let passed = score
+            .rules
+            .iter()
+            .filter(|r| r.status == Status::Pass)
+            .count();
         format!(
             "score {} is at or above the pass mark {}; {passed} of {} rules met.",
             fmt::score(score.value),

@@ -89,10 +89,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
     let mut rules = Vec::with_capacity(raw.rule.len());
     for (i, r) in raw.rule.into_iter().enumerate() {
         let at = r.metric.span().start;
-        let id = r.id.clone().unwrap_or_else(|| format!("{}#{}", r.metric.get_ref(), i + 1));
+        let id =
+            r.id.clone()
+                .unwrap_or_else(|| format!("{}#{}", r.metric.get_ref(), i + 1));
         let rule_err = |offset: usize, m: String| err(Some(offset), format!("rule `{id}`: {m}"));
         let apdex_t = match &r.t {
-            Some(t) => Some(quantity(t.get_ref(), Kind::Latency).map_err(|m| rule_err(t.span().start, format!("t: {m}")))?),
+            Some(t) => Some(
+                quantity(t.get_ref(), Kind::Latency)
+                    .map_err(|m| rule_err(t.span().start, format!("t: {m}")))?,
+            ),
             None => None,
         };
         let metric = Metric::parse(r.metric.get_ref(), apdex_t).map_err(|m| rule_err(at, m))?;
@@ -100,34 +105,57 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
             .map_err(|m| rule_err(r.target.span().start, m))?;
         let weight = *r.weight.get_ref();
         if !weight.is_finite() || weight < 0.0 {
-            return Err(rule_err(r.weight.span().start, format!("weight {weight} must be 0 or more")));
+            return Err(rule_err(
+                r.weight.span().start,
+                format!("weight {weight} must be 0 or more"),
+            ));
         }
-        let scope = match &r.scope {
-            None => Scope::Total,
-            Some(s) => match s.get_ref().trim() {
-                "total" => Scope::Total,
-                "each endpoint" => Scope::EachEndpoint,
-                "" => return Err(rule_err(s.span().start, "scope is empty; use \"total\", \"each endpoint\" or an endpoint pattern".into())),
-                p => Scope::Endpoints(Pattern::new(p)),
-            },
-        };
-        let value_of = |field: &Option<Spanned<String>>, name: &str| -> Result<Option<f64>, SlaFileError> {
-            match field {
-                None => Ok(None),
-                Some(s) => quantity(s.get_ref(), metric.kind())
-                    .map(Some)
-                    .map_err(|m| rule_err(s.span().start, format!("{name}: {m}"))),
-            }
-        };
+        let scope =
+            match &r.scope {
+                None => Scope::Total,
+                Some(s) => match s.get_ref().trim() {
+                    "total" => Scope::Total,
+                    "each endpoint" => Scope::EachEndpoint,
+                    "" => return Err(rule_err(
+                        s.span().start,
+                        "scope is empty; use \"total\", \"each endpoint\" or an endpoint pattern"
+                            .into(),
+                    )),
+                    p => Scope::Endpoints(Pattern::new(p)),
+                },
+            };
+        let value_of =
+            |field: &Option<Spanned<String>>, name: &str| -> Result<Option<f64>, SlaFileError> {
+                match field {
+                    None => Ok(None),
+                    Some(s) => quantity(s.get_ref(), metric.kind())
+                        .map(Some)
+                        .map_err(|m| rule_err(s.span().start, format!("{name}: {m}"))),
+                }
+            };
         let scoring_at = r.scoring.as_ref().map_or(at, |s| s.span().start);
         let scoring = match r.scoring.as_ref().map(|s| s.get_ref().trim()) {
             None | Some("step") => Scoring::Step,
             Some("linear") => {
-                let zero_at = value_of(&r.zero_at, "zero_at")?
-                    .ok_or_else(|| rule_err(scoring_at, "scoring = \"linear\" needs zero_at (where credit reaches 0)".into()))?;
-                let beyond = if target.op.lower_is_better() { zero_at > target.value } else { zero_at < target.value };
+                let zero_at = value_of(&r.zero_at, "zero_at")?.ok_or_else(|| {
+                    rule_err(
+                        scoring_at,
+                        "scoring = \"linear\" needs zero_at (where credit reaches 0)".into(),
+                    )
+                })?;
+                let beyond = if target.op.lower_is_better() {
+                    zero_at > target.value
+                } else {
+                    zero_at < target.value
+                };
                 if !beyond {
-                    return Err(rule_err(scoring_at, format!("zero_at must lie beyond the target, on the failing side of `{}`", target.text)));
+                    return Err(rule_err(
+                        scoring_at,
+                        format!(
+                            "zero_at must lie beyond the target, on the failing side of `{}`",
+                            target.text
+                        ),
+                    ));
                 }
                 Scoring::Linear { zero_at }
             }
@@ -135,21 +163,38 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
                 let p10 = value_of(&r.p10, "p10")?;
                 let median = value_of(&r.median, "median")?;
                 let (Some(p10), Some(median)) = (p10, median) else {
-                    return Err(rule_err(scoring_at, "scoring = \"lognormal\" needs p10 (credit 0.9) and median (credit 0.5)".into()));
+                    return Err(rule_err(
+                        scoring_at,
+                        "scoring = \"lognormal\" needs p10 (credit 0.9) and median (credit 0.5)"
+                            .into(),
+                    ));
                 };
-                let ordered = if target.op.lower_is_better() { p10 < median } else { p10 > median };
+                let ordered = if target.op.lower_is_better() {
+                    p10 < median
+                } else {
+                    p10 > median
+                };
                 if !ordered || p10 <= 0.0 || median <= 0.0 {
-                    return Err(rule_err(scoring_at, "lognormal: p10 must be a better value than median, both above 0".into()));
+                    return Err(rule_err(
+                        scoring_at,
+                        "lognormal: p10 must be a better value than median, both above 0".into(),
+                    ));
                 }
                 Scoring::LogNormal { p10, median }
             }
             Some(other) => {
-                return Err(rule_err(scoring_at, format!("unknown scoring `{other}`; use step, linear or lognormal")))
+                return Err(rule_err(
+                    scoring_at,
+                    format!("unknown scoring `{other}`; use step, linear or lognormal"),
+                ))
             }
         };
         if !matches!(scoring, Scoring::Linear { .. }) {
             if let Some(z) = &r.zero_at {
-                return Err(rule_err(z.span().start, "zero_at is only used with scoring = \"linear\"".into()));
+                return Err(rule_err(
+                    z.span().start,
+                    "zero_at is only used with scoring = \"linear\"".into(),
+                ));
             }
         }
         if rules.iter().any(|x: &Rule| x.id == id) {
@@ -168,8 +213,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
         });
     }
     if rules.iter().map(|r| r.weight).sum::<f64>() <= 0.0 {
-        let list = rules.iter().map(|r| format!("`{}` (line {})", r.id, r.line)).collect::<Vec<_>>().join(", ");
-        return Err(err(None, format!("the rules' weights add up to 0, so no score can be computed: {list}")));
+        let list = rules
+            .iter()
+            .map(|r| format!("`{}` (line {})", r.id, r.line))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(err(
+            None,
+            format!("the rules' weights add up to 0, so no score can be computed: {list}"),
+        ));
     }
     let mut expected_failures = Vec::new();
     for e in raw.expected_failure {
@@ -181,7 +233,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
             )));
         }
         if let Some(s) = e.status.iter().find(|s| !(100..600).contains(*s)) {
-            return Err(err(Some(at), format!("expected_failure: {s} is not an HTTP status")));
+            return Err(err(
+                Some(at),
+                format!("expected_failure: {s} is not an HTTP status"),
+            ));
         }
         expected_failures.push(ExpectedFailure {
             endpoint: Pattern::new(e.endpoint.get_ref()),
@@ -193,14 +248,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
     }
     let mut grades: Vec<(String, f64)> = raw
         .grades
-        .unwrap_or_else(|| BTreeMap::from([("EXCELLENT".into(), 90.0), ("GOOD".into(), 70.0), ("FAIR".into(), 50.0)]))
+        .unwrap_or_else(|| {
+            BTreeMap::from([
+                ("EXCELLENT".into(), 90.0),
+                ("GOOD".into(), 70.0),
+                ("FAIR".into(), 50.0),
+            ])
+        })
         .into_iter()
         .collect();
     grades.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let pass_score = raw.pass_score.as_ref().map_or(70.0, |p| *p.get_ref());
     if !(0.0..=100.0).contains(&pass_score) {
         let at = raw.pass_score.as_ref().map(|p| p.span().start);
-        return Err(err(at, format!("pass_score {pass_score} must be between 0 and 100")));
+        return Err(err(
+            at,
+            format!("pass_score {pass_score} must be between 0 and 100"),
+        ));
     }
     Ok(Sla {
         name: raw.name.unwrap_or_else(|| "SLA".to_string()),
@@ -239,30 +303,46 @@ mod tests {
             ]
         );
         assert!(sla.rules.iter().all(|r| r.scoring == Scoring::Step));
-        assert_eq!(sla.grades.iter().map(|g| g.1).collect::<Vec<_>>(), vec![90.0, 70.0, 50.0]);
+        assert_eq!(
+            sla.grades.iter().map(|g| g.1).collect::<Vec<_>>(),
+            vec![90.0, 70.0, 50.0]
+        );
     }
 
     #[test]
     fn an_unknown_metric_names_the_rule_and_line() {
         let e = parse_err("name = \"x\"\n\n[[rule]]\nid = \"lat\"\nmetric = \"p9x\"\ntarget = \"< 5ms\"\nweight = 1\n");
-        assert!(e.contains("t.toml: line 5: rule `lat`: unknown metric `p9x`"), "{e}");
+        assert!(
+            e.contains("t.toml: line 5: rule `lat`: unknown metric `p9x`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_malformed_target_names_the_rule_and_line() {
-        let e = parse_err("[[rule]]\nid = \"err\"\nmetric = \"error_rate\"\ntarget = \"1%\"\nweight = 1\n");
-        assert!(e.contains("line 4: rule `err`: target `1%` must start with"), "{e}");
+        let e = parse_err(
+            "[[rule]]\nid = \"err\"\nmetric = \"error_rate\"\ntarget = \"1%\"\nweight = 1\n",
+        );
+        assert!(
+            e.contains("line 4: rule `err`: target `1%` must start with"),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_zero_total_weight_is_an_error_naming_the_rules() {
-        let e = parse_err("[[rule]]\nid = \"a\"\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 0\n");
-        assert!(e.contains("weights add up to 0") && e.contains("`a` (line 3)"), "{e}");
+        let e =
+            parse_err("[[rule]]\nid = \"a\"\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 0\n");
+        assert!(
+            e.contains("weights add up to 0") && e.contains("`a` (line 3)"),
+            "{e}"
+        );
     }
 
     #[test]
     fn unknown_keys_are_rejected_with_their_line() {
-        let e = parse_err("[[rule]]\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\nwieght = 2\n");
+        let e =
+            parse_err("[[rule]]\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\nwieght = 2\n");
         assert!(e.contains("line 5") && e.contains("wieght"), "{e}");
     }
 
@@ -276,10 +356,26 @@ mod tests {
     fn scoring_parameters_are_checked() {
         let base = "[[rule]]\nid = \"l\"\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\n";
         assert!(parse_err(&format!("{base}scoring = \"linear\"\n")).contains("needs zero_at"));
-        assert!(parse_err(&format!("{base}scoring = \"linear\"\nzero_at = \"40ms\"\n")).contains("beyond the target"));
-        assert!(parse_err(&format!("{base}scoring = \"lognormal\"\np10 = \"80ms\"\nmedian = \"60ms\"\n")).contains("p10 must be a better value"));
+        assert!(
+            parse_err(&format!("{base}scoring = \"linear\"\nzero_at = \"40ms\"\n"))
+                .contains("beyond the target")
+        );
+        assert!(parse_err(&format!(
+            "{base}scoring = \"lognormal\"\np10 = \"80ms\"\nmedian = \"60ms\"\n"
+        ))
+        .contains("p10 must be a better value"));
         assert!(parse_err(&format!("{base}scoring = \"cubic\"\n")).contains("unknown scoring"));
-        let ok = parse(&format!("{base}scoring = \"lognormal\"\np10 = \"30ms\"\nmedian = \"60ms\"\n"), Path::new("t")).unwrap();
-        assert_eq!(ok.rules[0].scoring, Scoring::LogNormal { p10: 30.0, median: 60.0 });
+        let ok = parse(
+            &format!("{base}scoring = \"lognormal\"\np10 = \"30ms\"\nmedian = \"60ms\"\n"),
+            Path::new("t"),
+        )
+        .unwrap();
+        assert_eq!(
+            ok.rules[0].scoring,
+            Scoring::LogNormal {
+                p10: 30.0,
+                median: 60.0
+            }
+        );
     }
 }

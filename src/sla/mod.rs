@@ -145,7 +145,10 @@ impl ExpectedFailure {
     pub fn matches(&self, group: &FailureGroup) -> bool {
         self.endpoint.matches(&group.method, &group.name)
             && (self.status.is_empty() || group.status.is_some_and(|s| self.status.contains(&s)))
-            && self.error.as_ref().is_none_or(|e| group.error.contains(e.as_str()))
+            && self
+                .error
+                .as_ref()
+                .is_none_or(|e| group.error.contains(e.as_str()))
     }
 
     /// `GET /x: 404` for display.

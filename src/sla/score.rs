@@ -89,7 +89,11 @@ pub fn score(stats: &RunStats, sla: &Sla, simulated: bool) -> Score {
     let rules: Vec<RuleResult> = sla.rules.iter().map(|r| evaluate(r, stats)).collect();
     let total_weight: f64 = sla.rules.iter().map(|r| r.weight).sum();
     let earned: f64 = rules.iter().map(|r| r.points).sum();
-    let value = if total_weight > 0.0 { earned / total_weight * 100.0 } else { 0.0 };
+    let value = if total_weight > 0.0 {
+        earned / total_weight * 100.0
+    } else {
+        0.0
+    };
     let failed_gates: Vec<String> = sla
         .rules
         .iter()
@@ -117,7 +121,11 @@ fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
     let scoped: Vec<&Figures> = match &rule.scope {
         Scope::Total => vec![&stats.totals],
         Scope::EachEndpoint => stats.endpoints.iter().collect(),
-        Scope::Endpoints(p) => stats.endpoints.iter().filter(|e| p.matches(&e.method, &e.name)).collect(),
+        Scope::Endpoints(p) => stats
+            .endpoints
+            .iter()
+            .filter(|e| p.matches(&e.method, &e.name))
+            .collect(),
     };
     let inconclusive = |note: String| RuleResult {
         id: rule.id.clone(),
@@ -144,7 +152,11 @@ fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
     let lower = rule.target.op.lower_is_better();
     let worst = measured.iter().min_by(|a, b| {
         a.2.total_cmp(&b.2).then_with(|| {
-            if lower { b.1.total_cmp(&a.1) } else { a.1.total_cmp(&b.1) }
+            if lower {
+                b.1.total_cmp(&a.1)
+            } else {
+                a.1.total_cmp(&b.1)
+            }
         })
     });
     let failing: Vec<&String> = measured
@@ -154,7 +166,11 @@ fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
         .collect();
     let Some((label, value, credit)) = worst.cloned() else {
         let (label, why) = &missing[0];
-        return inconclusive(if per_endpoint { format!("{label}: {why}") } else { why.clone() });
+        return inconclusive(if per_endpoint {
+            format!("{label}: {why}")
+        } else {
+            why.clone()
+        });
     };
     let status = if !failing.is_empty() {
         Status::Fail
@@ -178,7 +194,11 @@ fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
         )),
         _ => None,
     };
-    let credit = if status == Status::Inconclusive { 0.0 } else { credit };
+    let credit = if status == Status::Inconclusive {
+        0.0
+    } else {
+        credit
+    };
     RuleResult {
         id: rule.id.clone(),
         measured: Some(value),
@@ -203,16 +223,24 @@ pub fn measure(metric: Metric, f: &Figures) -> Result<f64, String> {
                 format!("{p} is not in the input (it holds {})", held.join(", "))
             }
         }),
-        Metric::Min => lat.min_ms.ok_or_else(|| missing("the minimum response time")),
-        Metric::Max => lat.max_ms.ok_or_else(|| missing("the maximum response time")),
+        Metric::Min => lat
+            .min_ms
+            .ok_or_else(|| missing("the minimum response time")),
+        Metric::Max => lat
+            .max_ms
+            .ok_or_else(|| missing("the maximum response time")),
         Metric::Avg => lat.avg_ms.ok_or_else(|| missing("the mean response time")),
-        Metric::ErrorRate => f.error_rate.ok_or_else(|| "no requests were made".to_string()),
+        Metric::ErrorRate => f
+            .error_rate
+            .ok_or_else(|| "no requests were made".to_string()),
         Metric::Throughput => f.throughput_rps.ok_or_else(|| missing("throughput")),
         Metric::Consistency => crate::stats::consistency(
             lat.percentile(crate::model::Percentile::P95),
             lat.percentile(crate::model::Percentile::P99),
         )
-        .ok_or_else(|| "consistency needs p95 > 0 and p99, which the input does not hold".to_string()),
+        .ok_or_else(|| {
+            "consistency needs p95 > 0 and p99, which the input does not hold".to_string()
+        }),
         Metric::Apdex { .. } => Err(
             "apdex needs each request's response time; this input holds only aggregated figures"
                 .to_string(),
@@ -276,7 +304,11 @@ mod tests {
     }
 
     fn stats(totals: Figures, endpoints: Vec<Figures>) -> RunStats {
-        RunStats { totals, endpoints, failures: vec![] }
+        RunStats {
+            totals,
+            endpoints,
+            failures: vec![],
+        }
     }
 
     fn sla(rules: &str) -> Sla {
@@ -286,7 +318,11 @@ mod tests {
     #[test]
     fn the_design_example_scores_80_good_by_hand() {
         // P95 6.86 ms, 0 % errors, 3.8 req/s, P99/P95 1.43: 40 + 30 + 0 + 10.
-        let s = score(&stats(figures("all", 6.86, 6.86 * 1.43, 0.0, 3.8), vec![]), &default_sla(), false);
+        let s = score(
+            &stats(figures("all", 6.86, 6.86 * 1.43, 0.0, 3.8), vec![]),
+            &default_sla(),
+            false,
+        );
         let points: Vec<f64> = s.rules.iter().map(|r| r.points).collect();
         assert_eq!(points, vec![40.0, 30.0, 0.0, 10.0]);
         assert_eq!(s.value, 80.0);
@@ -298,7 +334,13 @@ mod tests {
     #[test]
     fn linear_scoring_gives_partial_credit_between_target_and_zero() {
         let sla = sla("[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 10\nscoring = \"linear\"\nzero_at = \"150ms\"\n");
-        let at = |p95: f64| score(&stats(figures("t", p95, p95, 0.0, 1.0), vec![]), &sla, false);
+        let at = |p95: f64| {
+            score(
+                &stats(figures("t", p95, p95, 0.0, 1.0), vec![]),
+                &sla,
+                false,
+            )
+        };
         assert_eq!(at(40.0).rules[0].points, 10.0);
         // 75 ms is a quarter of the way from 50 to 150: credit 0.75.
         assert_eq!(at(75.0).rules[0].credit, 0.75);
@@ -311,7 +353,11 @@ mod tests {
     #[test]
     fn linear_scoring_works_for_higher_is_better_metrics() {
         let sla = sla("[[rule]]\nmetric = \"throughput\"\ntarget = \">= 100/s\"\nweight = 1\nscoring = \"linear\"\nzero_at = \"20/s\"\n");
-        let s = score(&stats(figures("t", 1.0, 1.0, 0.0, 60.0), vec![]), &sla, false);
+        let s = score(
+            &stats(figures("t", 1.0, 1.0, 0.0, 60.0), vec![]),
+            &sla,
+            false,
+        );
         assert_eq!(s.rules[0].credit, 0.5); // (60 - 20) / (100 - 20)
     }
 
@@ -336,13 +382,25 @@ mod tests {
     #[test]
     fn a_percentile_the_input_lacks_is_inconclusive_not_zero() {
         let sla = sla("[[rule]]\nid = \"tail\"\nmetric = \"p99.9\"\ntarget = \"< 50ms\"\nweight = 1\ngate = true\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\n");
-        let s = score(&stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]), &sla, false);
+        let s = score(
+            &stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]),
+            &sla,
+            false,
+        );
         assert_eq!(s.rules[0].status, Status::Inconclusive);
         assert_eq!(s.rules[0].points, 0.0);
         assert_eq!(s.rules[0].measured, None);
-        assert!(s.rules[0].note.as_deref().unwrap().contains("holds p95, p99"));
+        assert!(s.rules[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("holds p95, p99"));
         assert_eq!(s.value, 50.0);
-        assert_eq!(s.failed_gates, vec!["tail".to_string()], "inconclusive cannot pass a gate");
+        assert_eq!(
+            s.failed_gates,
+            vec!["tail".to_string()],
+            "inconclusive cannot pass a gate"
+        );
         assert!(!s.passed);
     }
 
@@ -350,33 +408,56 @@ mod tests {
     fn per_endpoint_rules_are_decided_by_the_worst_endpoint() {
         let sla = sla("[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\nscope = \"each endpoint\"\n");
         let s = score(
-            &stats(figures("all", 20.0, 30.0, 0.0, 1.0), vec![figures("/fast", 10.0, 11.0, 0.0, 1.0), figures("/slow", 80.0, 90.0, 0.0, 1.0)]),
+            &stats(
+                figures("all", 20.0, 30.0, 0.0, 1.0),
+                vec![
+                    figures("/fast", 10.0, 11.0, 0.0, 1.0),
+                    figures("/slow", 80.0, 90.0, 0.0, 1.0),
+                ],
+            ),
             &sla,
             false,
         );
         assert_eq!(s.rules[0].status, Status::Fail);
         assert_eq!(s.rules[0].measured, Some(80.0));
         assert_eq!(s.rules[0].measured_at.as_deref(), Some("/slow"));
-        assert_eq!(s.rules[0].note.as_deref(), Some("1 of 2 endpoints miss the target"));
+        assert_eq!(
+            s.rules[0].note.as_deref(),
+            Some("1 of 2 endpoints miss the target")
+        );
     }
 
     #[test]
     fn glob_scopes_only_look_at_matching_endpoints() {
         let sla = sla("[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\nscope = \"GET /f*\"\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 1\nscope = \"/nothing/*\"\n");
         let s = score(
-            &stats(figures("all", 20.0, 30.0, 0.0, 1.0), vec![figures("/fast", 10.0, 11.0, 0.0, 1.0), figures("/slow", 80.0, 90.0, 0.0, 1.0)]),
+            &stats(
+                figures("all", 20.0, 30.0, 0.0, 1.0),
+                vec![
+                    figures("/fast", 10.0, 11.0, 0.0, 1.0),
+                    figures("/slow", 80.0, 90.0, 0.0, 1.0),
+                ],
+            ),
             &sla,
             false,
         );
         assert_eq!(s.rules[0].status, Status::Pass);
         assert_eq!(s.rules[1].status, Status::Inconclusive);
-        assert!(s.rules[1].note.as_deref().unwrap().contains("no endpoint matches"));
+        assert!(s.rules[1]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("no endpoint matches"));
     }
 
     #[test]
     fn a_failed_gate_fails_the_run_whatever_the_score() {
         let sla = sla("pass_score = 50\n[[rule]]\nid = \"errors\"\nmetric = \"error_rate\"\ntarget = \"< 1%\"\nweight = 1\ngate = true\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 9\n");
-        let s = score(&stats(figures("t", 10.0, 11.0, 0.02, 1.0), vec![]), &sla, false);
+        let s = score(
+            &stats(figures("t", 10.0, 11.0, 0.02, 1.0), vec![]),
+            &sla,
+            false,
+        );
         assert_eq!(s.value, 90.0);
         assert_eq!(s.grade, "EXCELLENT");
         assert!(!s.passed);
@@ -386,7 +467,11 @@ mod tests {
 
     #[test]
     fn simulated_runs_are_never_valid_for_sign_off() {
-        let s = score(&stats(figures("t", 1.0, 1.1, 0.0, 100.0), vec![]), &default_sla(), true);
+        let s = score(
+            &stats(figures("t", 1.0, 1.1, 0.0, 100.0), vec![]),
+            &default_sla(),
+            true,
+        );
         assert!(s.passed);
         assert_eq!(s.verdict, Verdict::NotValid);
     }

@@ -168,7 +168,9 @@ impl Target {
 pub fn quantity(text: &str, kind: Kind) -> Result<f64, String> {
     let t = text.trim();
     let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+        .find(|c: char| {
+            !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')
+        })
         .unwrap_or(t.len());
     // `e` may start a unit only in no unit we accept, so numbers like 1e3 parse.
     let (num, unit) = t.split_at(split);
@@ -184,13 +186,19 @@ pub fn quantity(text: &str, kind: Kind) -> Result<f64, String> {
         (Kind::Latency, "ms") => v,
         (Kind::Latency, "s") => v * 1000.0,
         (Kind::Latency, "us" | "µs") => v / 1000.0,
-        (Kind::Latency, _) => return Err("a response time needs a unit: ms or s (e.g. 50ms)".into()),
+        (Kind::Latency, _) => {
+            return Err("a response time needs a unit: ms or s (e.g. 50ms)".into())
+        }
         (Kind::Rate, "%") => v / 100.0,
         (Kind::Rate, _) => return Err("a rate needs %, e.g. 1%".into()),
         (Kind::Throughput, "/s" | "rps" | "req/s") => v,
         (Kind::Throughput, _) => return Err("a throughput needs /s, e.g. 10/s".into()),
         (Kind::Ratio, "") => v,
-        (Kind::Ratio, u) => return Err(format!("this metric is a plain number; remove the unit `{u}`")),
+        (Kind::Ratio, u) => {
+            return Err(format!(
+                "this metric is a plain number; remove the unit `{u}`"
+            ))
+        }
     };
     Ok(scaled)
 }
@@ -203,7 +211,10 @@ mod tests {
     fn targets_parse_into_canonical_units() {
         let t = Target::parse("< 50ms", Kind::Latency).unwrap();
         assert_eq!((t.op, t.value), (Op::Lt, 50.0));
-        assert_eq!(Target::parse("<= 0.5s", Kind::Latency).unwrap().value, 500.0);
+        assert_eq!(
+            Target::parse("<= 0.5s", Kind::Latency).unwrap().value,
+            500.0
+        );
         assert_eq!(Target::parse("<= 1%", Kind::Rate).unwrap().value, 0.01);
         let t = Target::parse(">= 10/s", Kind::Throughput).unwrap();
         assert_eq!((t.op, t.value), (Op::Ge, 10.0));
@@ -212,19 +223,36 @@ mod tests {
 
     #[test]
     fn malformed_targets_say_what_is_wrong() {
-        assert!(Target::parse("50ms", Kind::Latency).unwrap_err().contains("must start with"));
-        assert!(Target::parse("< 50", Kind::Latency).unwrap_err().contains("needs a unit"));
-        assert!(Target::parse("< 1", Kind::Rate).unwrap_err().contains("needs %"));
-        assert!(Target::parse("< abc", Kind::Ratio).unwrap_err().contains("not a number"));
-        assert!(Target::parse("< 2x", Kind::Ratio).unwrap_err().contains("plain number"));
+        assert!(Target::parse("50ms", Kind::Latency)
+            .unwrap_err()
+            .contains("must start with"));
+        assert!(Target::parse("< 50", Kind::Latency)
+            .unwrap_err()
+            .contains("needs a unit"));
+        assert!(Target::parse("< 1", Kind::Rate)
+            .unwrap_err()
+            .contains("needs %"));
+        assert!(Target::parse("< abc", Kind::Ratio)
+            .unwrap_err()
+            .contains("not a number"));
+        assert!(Target::parse("< 2x", Kind::Ratio)
+            .unwrap_err()
+            .contains("plain number"));
     }
 
     #[test]
     fn metrics_accept_any_percentile() {
         assert_eq!(Metric::parse("p99.9", None).unwrap().to_string(), "p99.9");
-        assert_eq!(Metric::parse("median", None).unwrap(), Metric::Percentile(Percentile::P50));
-        assert!(Metric::parse("p95x", None).unwrap_err().contains("unknown metric"));
-        assert!(Metric::parse("latency", None).unwrap_err().contains("unknown metric"));
+        assert_eq!(
+            Metric::parse("median", None).unwrap(),
+            Metric::Percentile(Percentile::P50)
+        );
+        assert!(Metric::parse("p95x", None)
+            .unwrap_err()
+            .contains("unknown metric"));
+        assert!(Metric::parse("latency", None)
+            .unwrap_err()
+            .contains("unknown metric"));
         assert!(Metric::parse("apdex", None).is_err());
     }
 

@@ -83,7 +83,9 @@ pub fn compute(run: &Run, expected: impl Fn(&FailureGroup) -> Option<usize>) -> 
     let expected_on = |e: &EndpointStats| -> u64 {
         let n: u64 = failures
             .iter()
-            .filter(|f| f.expected_by.is_some() && f.group.method == e.method && f.group.name == e.name)
+            .filter(|f| {
+                f.expected_by.is_some() && f.group.method == e.method && f.group.name == e.name
+            })
             .map(|f| f.group.occurrences)
             .sum();
         // Never excuse more failures than the endpoint recorded.
@@ -148,12 +150,28 @@ mod tests {
     fn expected_failures_are_counted_apart_and_never_exceed_recorded_ones() {
         let run = Run {
             meta: Default::default(),
-            totals: EndpointStats { requests: 200, failures: 30, ..Default::default() },
+            totals: EndpointStats {
+                requests: 200,
+                failures: 30,
+                ..Default::default()
+            },
             endpoints: vec![endpoint("/a", 100, 10), endpoint("/b", 100, 20)],
             series: vec![],
             failures: vec![
-                FailureGroup { method: "GET".into(), name: "/a".into(), error: "404".into(), status: Some(404), occurrences: 15 },
-                FailureGroup { method: "GET".into(), name: "/b".into(), error: "500".into(), status: Some(500), occurrences: 20 },
+                FailureGroup {
+                    method: "GET".into(),
+                    name: "/a".into(),
+                    error: "404".into(),
+                    status: Some(404),
+                    occurrences: 15,
+                },
+                FailureGroup {
+                    method: "GET".into(),
+                    name: "/b".into(),
+                    error: "500".into(),
+                    status: Some(500),
+                    occurrences: 20,
+                },
             ],
             exceptions: vec![],
             sources: vec![],

@@ -1,1 +1,14 @@
-//! Integration tests.
+//! perfreport's integration tests: the real binary on real fixtures.
+#![allow(unreachable_pub, missing_docs)]
+//! One test binary (`autotests = false`), one module per feature.
+
+mod common;
+
+/// Exit codes 0/1/2 and the errors behind code 2.
+mod exit_codes;
+/// Locust readers: figures in summary.json against the CSVs' own numbers.
+mod ingest;
+/// report.md / index.html: snapshots, escaping, determinism, simulated labels.
+mod render;
+/// Scoring end to end: the 80-point example, expected failures, inconclusive rules.
+mod sla;

@@ -10,14 +10,26 @@ use plotters::prelude::*;
 const MAX_LABEL: usize = 38;
 
 /// Draws one bar per endpoint that has a P95; bars over `target_ms` are vermillion.
-pub(super) fn draw(endpoints: &[Figures], target_ms: Option<f64>, simulated: bool) -> anyhow::Result<Chart> {
+pub(super) fn draw(
+    endpoints: &[Figures],
+    target_ms: Option<f64>,
+    simulated: bool,
+) -> anyhow::Result<Chart> {
     const NAME: &str = "endpoint P95";
     let bars: Vec<(String, f64)> = endpoints
         .iter()
-        .filter_map(|e| e.latency.percentile(Percentile::P95).map(|v| (short(&e.label), v)))
+        .filter_map(|e| {
+            e.latency
+                .percentile(Percentile::P95)
+                .map(|v| (short(&e.label), v))
+        })
         .collect();
     let n = bars.len();
-    let x_max = bars.iter().map(|b| b.1).chain(target_ms).fold(0.0, f64::max);
+    let x_max = bars
+        .iter()
+        .map(|b| b.1)
+        .chain(target_ms)
+        .fold(0.0, f64::max);
     let height = (110 + 30 * n as u32).max(220);
     let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
     let svg = svg(NAME, (SIZE.0, height), simulated, |root| {
@@ -43,16 +55,28 @@ pub(super) fn draw(endpoints: &[Figures], target_ms: Option<f64>, simulated: boo
             .map_err(chart_error(NAME))?;
         let over = |v: f64| target_ms.is_some_and(|t| v >= t);
         chart
-            .draw_series(bars.iter().enumerate().filter(|(_, b)| !over(b.1)).map(|(i, b)| bar(i, b.1, BLUE)))
+            .draw_series(
+                bars.iter()
+                    .enumerate()
+                    .filter(|(_, b)| !over(b.1))
+                    .map(|(i, b)| bar(i, b.1, BLUE)),
+            )
             .map_err(chart_error(NAME))?
             .label("P95 within target")
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], BLUE.filled()));
         if bars.iter().any(|b| over(b.1)) {
             chart
-                .draw_series(bars.iter().enumerate().filter(|(_, b)| over(b.1)).map(|(i, b)| bar(i, b.1, VERMILLION)))
+                .draw_series(
+                    bars.iter()
+                        .enumerate()
+                        .filter(|(_, b)| over(b.1))
+                        .map(|(i, b)| bar(i, b.1, VERMILLION)),
+                )
                 .map_err(chart_error(NAME))?
                 .label("P95 at or over target")
-                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], VERMILLION.filled()));
+                .legend(|(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], VERMILLION.filled())
+                });
         }
         if let Some(t) = target_ms {
             let style = INK.stroke_width(2);
@@ -84,7 +108,13 @@ pub(super) fn draw(endpoints: &[Figures], target_ms: Option<f64>, simulated: boo
 }
 
 fn bar(i: usize, v: f64, color: RGBColor) -> Rectangle<(f64, SegmentValue<usize>)> {
-    let mut r = Rectangle::new([(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))], color.filled());
+    let mut r = Rectangle::new(
+        [
+            (0.0, SegmentValue::Exact(i)),
+            (v, SegmentValue::Exact(i + 1)),
+        ],
+        color.filled(),
+    );
     r.set_margin(5, 5, 0, 0);
     r
 }

@@ -20,7 +20,8 @@ pub(super) fn draw(run: &Run, target_ms: Option<f64>, simulated: bool) -> anyhow
         .flatten()
         .chain(target_ms)
         .fold(0.0, f64::max);
-    let series = |f: fn(&SeriesPoint) -> Option<f64>| segments(run.series.iter().map(|p| (x(p.t_s), f(p))));
+    let series =
+        |f: fn(&SeriesPoint) -> Option<f64>| segments(run.series.iter().map(|p| (x(p.t_s), f(p))));
     let svg = svg(NAME, SIZE, simulated, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption("Response time over the run", (FONT, 22))
@@ -37,11 +38,31 @@ pub(super) fn draw(run: &Run, target_ms: Option<f64>, simulated: bool) -> anyhow
             .label_style((FONT, 13))
             .draw()
             .map_err(chart_error(NAME))?;
-        draw_line(&mut chart, series(|p| p.p50_ms), GREEN.stroke_width(2), "P50")?;
-        draw_line(&mut chart, series(|p| p.p95_ms), BLUE.stroke_width(3), "P95")?;
-        draw_line(&mut chart, series(|p| p.p99_ms), VERMILLION.stroke_width(2), "P99")?;
+        draw_line(
+            &mut chart,
+            series(|p| p.p50_ms),
+            GREEN.stroke_width(2),
+            "P50",
+        )?;
+        draw_line(
+            &mut chart,
+            series(|p| p.p95_ms),
+            BLUE.stroke_width(3),
+            "P95",
+        )?;
+        draw_line(
+            &mut chart,
+            series(|p| p.p99_ms),
+            VERMILLION.stroke_width(2),
+            "P99",
+        )?;
         if let Some(t) = target_ms {
-            draw_target(&mut chart, (0.0, x_max), t, &format!("SLA P95 target ({})", format::ms(t)))?;
+            draw_target(
+                &mut chart,
+                (0.0, x_max),
+                t,
+                &format!("SLA P95 target ({})", format::ms(t)),
+            )?;
         }
         draw_legend(&mut chart)?;
         Ok(())

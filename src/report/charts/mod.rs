@@ -55,8 +55,16 @@ pub struct Chart {
 pub fn for_run(s: &Scored, sla: &Sla) -> anyhow::Result<Vec<Chart>> {
     let simulated = s.run.meta.simulated;
     let mut out = Vec::new();
-    if s.run.series.iter().any(|p| p.p95_ms.is_some() || p.p50_ms.is_some()) {
-        out.push(latency_over_time::draw(&s.run, p95_target(sla, false), simulated)?);
+    if s.run
+        .series
+        .iter()
+        .any(|p| p.p95_ms.is_some() || p.p50_ms.is_some())
+    {
+        out.push(latency_over_time::draw(
+            &s.run,
+            p95_target(sla, false),
+            simulated,
+        )?);
     }
     if s.run.series.iter().any(|p| p.rps.is_some()) {
         out.push(throughput::draw(&s.run, simulated)?);
@@ -64,8 +72,16 @@ pub fn for_run(s: &Scored, sla: &Sla) -> anyhow::Result<Vec<Chart>> {
     if s.run.series.iter().any(|p| p.users.is_some()) {
         out.push(users::draw(&s.run, simulated)?);
     }
-    if s.stats.endpoints.iter().any(|e| e.latency.percentile(Percentile::P95).is_some()) {
-        out.push(endpoint_p95::draw(&s.stats.endpoints, p95_target(sla, true), simulated)?);
+    if s.stats
+        .endpoints
+        .iter()
+        .any(|e| e.latency.percentile(Percentile::P95).is_some())
+    {
+        out.push(endpoint_p95::draw(
+            &s.stats.endpoints,
+            p95_target(sla, true),
+            simulated,
+        )?);
     }
     Ok(out)
 }
@@ -78,11 +94,15 @@ fn p95_target(sla: &Sla, per_endpoint: bool) -> Option<f64> {
         .iter()
         .filter(p95)
         .find(|r| (r.scope != Scope::Total) == per_endpoint);
-    preferred.or_else(|| sla.rules.iter().find(p95)).map(|r| r.target.value)
+    preferred
+        .or_else(|| sla.rules.iter().find(p95))
+        .map(|r| r.target.value)
 }
 
 /// Turns a plotters error into an `anyhow` error naming the chart.
-pub(crate) fn chart_error<E: std::fmt::Display>(chart: &'static str) -> impl Fn(E) -> anyhow::Error {
+pub(crate) fn chart_error<E: std::fmt::Display>(
+    chart: &'static str,
+) -> impl Fn(E) -> anyhow::Error {
     move |e| anyhow::anyhow!("drawing the {chart} chart: {e}")
 }
 
@@ -108,7 +128,8 @@ pub(crate) fn svg(
 }
 
 /// The plotting context of a time chart: f64 on both axes.
-pub(crate) type XyChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(crate) type XyChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 fn watermark(root: &DrawingArea<SVGBackend<'_>, Shift>) -> anyhow::Result<()> {
     let (w, h) = root.dim_in_pixel();
@@ -158,7 +179,11 @@ pub(crate) fn draw_line(
         return Ok(());
     }
     chart
-        .draw_series(segments.into_iter().map(move |s| PathElement::new(s, style)))
+        .draw_series(
+            segments
+                .into_iter()
+                .map(move |s| PathElement::new(s, style)),
+        )
         .map_err(chart_error("line"))?
         .label(label)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
@@ -177,7 +202,9 @@ pub(crate) fn draw_target(
         .draw_series(DashedLineSeries::new(vec![(x.0, y), (x.1, y)], 8, 6, style))
         .map_err(chart_error("target line"))?
         .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y), (x + 14, y), (x + 24, y)], style));
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 8, y), (x + 14, y), (x + 24, y)], style)
+        });
     Ok(())
 }
 
@@ -205,7 +232,16 @@ mod tests {
 
     #[test]
     fn gaps_split_lines_instead_of_being_bridged() {
-        let pts = vec![(0.0, None), (1.0, Some(5.0)), (2.0, Some(6.0)), (3.0, None), (4.0, Some(7.0))];
-        assert_eq!(segments(pts.into_iter()), vec![vec![(1.0, 5.0), (2.0, 6.0)], vec![(4.0, 7.0)]]);
+        let pts = vec![
+            (0.0, None),
+            (1.0, Some(5.0)),
+            (2.0, Some(6.0)),
+            (3.0, None),
+            (4.0, Some(7.0)),
+        ];
+        assert_eq!(
+            segments(pts.into_iter()),
+            vec![vec![(1.0, 5.0), (2.0, 6.0)], vec![(4.0, 7.0)]]
+        );
     }
 }

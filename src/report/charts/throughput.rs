@@ -1,6 +1,9 @@
 //! Requests per second and failures per second over the run.
 
-use super::{chart_error, draw_legend, draw_line, elapsed, headroom, segments, svg, Chart, BLUE, FONT, SIZE, VERMILLION};
+use super::{
+    chart_error, draw_legend, draw_line, elapsed, headroom, segments, svg, Chart, BLUE, FONT, SIZE,
+    VERMILLION,
+};
 use crate::model::Run;
 use plotters::prelude::*;
 
@@ -40,6 +43,9 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Chart> {
     })?;
     Ok(Chart {
         svg,
-        caption: format!("Requests and failures per second per history row of {}.", run.meta.tool),
+        caption: format!(
+            "Requests and failures per second per history row of {}.",
+            run.meta.tool
+        ),
     })
 }

@@ -1,6 +1,9 @@
 //! Active users over the run.
 
-use super::{chart_error, draw_legend, draw_line, elapsed, headroom, segments, svg, Chart, FONT, PURPLE, SIZE};
+use super::{
+    chart_error, draw_legend, draw_line, elapsed, headroom, segments, svg, Chart, FONT, PURPLE,
+    SIZE,
+};
 use crate::model::Run;
 use plotters::prelude::*;
 
@@ -26,7 +29,11 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Chart> {
             .label_style((FONT, 13))
             .draw()
             .map_err(chart_error(NAME))?;
-        let users = segments(run.series.iter().map(|p| (x(p.t_s), p.users.map(|u| u as f64))));
+        let users = segments(
+            run.series
+                .iter()
+                .map(|p| (x(p.t_s), p.users.map(|u| u as f64))),
+        );
         draw_line(&mut chart, users, PURPLE.stroke_width(3), "Active users")?;
         draw_legend(&mut chart)?;
         Ok(())

@@ -38,39 +38,51 @@ pub(super) fn draw(
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(290)
-            .build_cartesian_2d(0.0..super::headroom(x_max), (0..n).into_segmented())
+            // Extra room on the right keeps the longest bar clear of the legend.
+            .build_cartesian_2d(
+                0.0..super::headroom(x_max) * 1.1,
+                (0..n.saturating_sub(1).max(1)).into_segmented(),
+            )
             .map_err(chart_error(NAME))?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n.max(1))
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+                // The first endpoint at the top, in input order.
+                SegmentValue::CenterOf(i) => n
+                    .checked_sub(i + 1)
+                    .and_then(|j| labels.get(j))
+                    .cloned()
+                    .unwrap_or_default(),
                 _ => String::new(),
             })
+            .x_label_formatter(&|v| format!("{v:.0}"))
             .x_desc("P95 response time (ms)")
             .axis_desc_style((FONT, 15))
             .label_style((FONT, 13))
             .draw()
             .map_err(chart_error(NAME))?;
         let over = |v: f64| target_ms.is_some_and(|t| v >= t);
-        chart
-            .draw_series(
-                bars.iter()
-                    .enumerate()
-                    .filter(|(_, b)| !over(b.1))
-                    .map(|(i, b)| bar(i, b.1, BLUE)),
-            )
-            .map_err(chart_error(NAME))?
-            .label("P95 within target")
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], BLUE.filled()));
+        if bars.iter().any(|b| !over(b.1)) {
+            let within = bars.iter().enumerate().filter(|(_, b)| !over(b.1));
+            chart
+                .draw_series(within.map(|(i, b)| bar(n - 1 - i, b.1, BLUE)))
+                .map_err(chart_error(NAME))?
+                .label(if target_ms.is_some() {
+                    "P95 within target"
+                } else {
+                    "P95"
+                })
+                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], BLUE.filled()));
+        }
         if bars.iter().any(|b| over(b.1)) {
             chart
                 .draw_series(
                     bars.iter()
                         .enumerate()
                         .filter(|(_, b)| over(b.1))
-                        .map(|(i, b)| bar(i, b.1, VERMILLION)),
+                        .map(|(i, b)| bar(n - 1 - i, b.1, VERMILLION)),
                 )
                 .map_err(chart_error(NAME))?
                 .label("P95 at or over target")
@@ -93,7 +105,7 @@ pub(super) fn draw(
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.85))
             .border_style(INK)
             .label_font((FONT, 14))

@@ -34,6 +34,8 @@ pub(super) fn draw(run: &Run, target_ms: Option<f64>, simulated: bool) -> anyhow
             .configure_mesh()
             .x_desc("Elapsed time (s)")
             .y_desc("Response time (ms)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .axis_desc_style((FONT, 15))
             .label_style((FONT, 13))
             .draw()

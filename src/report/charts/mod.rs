@@ -159,10 +159,10 @@ pub(crate) fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<
     out
 }
 
-/// A y-axis upper bound with some headroom, never 0.
+/// A y-axis upper bound with room above the data for the legend, never 0.
 pub(crate) fn headroom(max: f64) -> f64 {
     if max > 0.0 && max.is_finite() {
-        max * 1.15
+        max * 1.4
     } else {
         1.0
     }

@@ -30,6 +30,8 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Chart> {
             .configure_mesh()
             .x_desc("Elapsed time (s)")
             .y_desc("Requests per second (req/s)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .axis_desc_style((FONT, 15))
             .label_style((FONT, 13))
             .draw()

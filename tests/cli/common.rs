@@ -51,10 +51,29 @@ pub fn build(args: &[&str]) -> (i32, tempfile::TempDir, PathBuf) {
     (code, dir, out)
 }
 
-/// summary.json of a finished build.
+/// summary.json of a finished build, checked against `schema/summary.v1.json`.
 pub fn summary(out: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(out.join("summary.json")).expect("summary.json written");
-    serde_json::from_str(&text).expect("summary.json is JSON")
+    let value: serde_json::Value = serde_json::from_str(&text).expect("summary.json is JSON");
+    let errors: Vec<String> = schema()
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "summary.json breaks schema v1: {errors:#?}"
+    );
+    value
+}
+
+pub fn schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let text =
+            std::fs::read_to_string(root().join("schema/summary.v1.json")).expect("schema file");
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+        jsonschema::validator_for(&schema).expect("schema compiles")
+    })
 }
 
 /// One row of a Locust stats CSV, read independently of perfreport's reader.

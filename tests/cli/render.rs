@@ -199,3 +199,29 @@ fn templates_can_be_overridden_one_file_at_a_time() {
         "other templates stay built in"
     );
 }
+
+#[test]
+fn the_summary_schema_check_has_teeth() {
+    let (_, _d, out) = build(&["samples/locust-peak"]);
+    let good = crate::common::summary(&out);
+    let schema = crate::common::schema();
+    assert!(schema.is_valid(&good));
+    let mut bad = good.clone();
+    bad["runs"][0]["totals"]["error_rate"] = serde_json::json!(2.54);
+    assert!(
+        !schema.is_valid(&bad),
+        "a rate above 1 (a percentage) is rejected"
+    );
+    let mut bad = good.clone();
+    bad["runs"][0]["score"]["rules"][0]["status"] = serde_json::json!("ok");
+    assert!(!schema.is_valid(&bad));
+    let mut bad = good;
+    bad["runs"][0]["totals"]
+        .as_object_mut()
+        .unwrap()
+        .remove("throughput_rps");
+    assert!(
+        !schema.is_valid(&bad),
+        "missing figures are null, not absent"
+    );
+}

@@ -69,6 +69,14 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 
+    /// Skip malformed rows (counted in a warning) instead of stopping with exit code 2.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+
+    /// Keep full URLs as endpoint names (by default ids in paths become {id} and queries are dropped).
+    #[arg(long)]
+    pub no_generalize: bool,
+
     /// Do not print the verdict table.
     #[arg(short, long)]
     pub quiet: bool,

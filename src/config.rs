@@ -26,6 +26,8 @@ pub struct Config {
     pub templates: Option<PathBuf>,
     /// Print nothing on success.
     pub quiet: bool,
+    /// What every reader is told.
+    pub read: crate::ingest::ReadOptions,
 }
 
 impl Config {
@@ -49,6 +51,13 @@ impl Config {
             ))
             .into());
         }
+        let read = crate::ingest::ReadOptions {
+            skip_bad_rows: args.skip_bad_rows,
+            naming: crate::ingest::endpoint::Naming {
+                keep_urls: args.no_generalize,
+                keep_params: sla.kept_query_params(),
+            },
+        };
         let mut formats = args.format;
         formats.sort();
         formats.dedup();
@@ -61,6 +70,7 @@ impl Config {
             allow_simulated: args.allow_simulated,
             templates: args.templates,
             quiet: args.quiet,
+            read,
         })
     }
 }

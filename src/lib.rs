@@ -73,7 +73,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 /// `perfreport build`: read, score, render, write.
 pub fn build(config: Config) -> anyhow::Result<Outcome> {
-    let runs = ingest::load(&config.paths, config.simulated)?;
+    let runs = ingest::load(&config.paths, config.simulated, &config.read)?;
     let report = report::Report::build(runs, &config.sla);
     let files = report::render_all(&report, &config)?;
     report::write_atomically(&config.output, &files)?;

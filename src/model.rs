@@ -3,9 +3,11 @@
 //! Plain data, no I/O, no derived figures. Units are in the field names
 //! (`_ms`, `_s`, `_rps`). A figure the input does not hold is `None`, never 0.
 
+use crate::stats::histogram::LatencyHistogram;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// One test execution, as read from its result files.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +61,14 @@ pub struct RunMeta {
     pub duration_s: Option<f64>,
     /// How `duration_s` was obtained.
     pub duration_source: Option<String>,
+    /// Width of a time-series bucket in seconds, for raw-sample runs.
+    pub series_bucket_s: Option<f64>,
+    /// Malformed rows skipped with `--skip-bad-rows`.
+    pub skipped_rows: u64,
+    /// The first few of those rows' errors.
+    pub skipped_examples: Vec<String>,
+    /// What the reader wants a reader of the report to know about the input.
+    pub reader_notes: Vec<String>,
 }
 
 /// Figures for one endpoint, or for the whole run.
@@ -115,12 +125,17 @@ pub struct LatencyStats {
     pub percentiles: BTreeMap<Percentile, f64>,
     /// How exact the figures are.
     pub precision: Precision,
+    /// For raw-sample inputs: every response time, so any percentile can be asked for.
+    pub histogram: Option<Arc<LatencyHistogram>>,
 }
 
 impl LatencyStats {
-    /// The given percentile, if the input holds it.
+    /// The given percentile, if the input holds it (raw samples hold them all).
     pub fn percentile(&self, p: Percentile) -> Option<f64> {
-        self.percentiles.get(&p).copied()
+        match &self.histogram {
+            Some(h) => h.percentile_ms(p.percent()),
+            None => self.percentiles.get(&p).copied(),
+        }
     }
 }
 
@@ -212,6 +227,30 @@ impl FromStr for Percentile {
             .map_err(|_| format!("`{s}` is not a percentile"))?;
         Percentile::from_percent(v).ok_or_else(|| format!("`{s}` is not a percentile in 0..100"))
     }
+}
+
+/// One request as a raw-sample format records it. Borrowed, so readers can
+/// hand over slices of their line buffer without allocating per row.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sample<'a> {
+    /// When the request started, Unix time in ms; `None` when the format does not say.
+    pub start_ms: Option<f64>,
+    /// Response time in ms; `None` when there was no response to time.
+    pub latency_ms: Option<f64>,
+    /// HTTP method or request type; may be empty.
+    pub method: &'a str,
+    /// Endpoint name (label, or generalised URL path).
+    pub name: &'a str,
+    /// Did the request succeed (by the tool's own judgement, e.g. JMeter's `success`).
+    pub ok: bool,
+    /// HTTP status, when there was one.
+    pub status: Option<u16>,
+    /// Failure message, when the format gives one.
+    pub error: Option<&'a str>,
+    /// Active users (threads, VUs) when the request was made.
+    pub users: Option<u32>,
+    /// Response size in bytes.
+    pub bytes: Option<u64>,
 }
 
 /// Figures for one moment of the run (one row of a history file).

@@ -47,6 +47,13 @@ pub enum Warning {
         /// Error rate without them (the scored one).
         rate_without: Option<f64>,
     },
+    /// Malformed rows were skipped (`--skip-bad-rows`).
+    BadRowsSkipped {
+        /// How many rows.
+        count: u64,
+        /// The first errors.
+        examples: Vec<String>,
+    },
     /// The load-test code raised exceptions: some requests were never sent.
     TestCodeExceptions {
         /// Total exceptions raised.
@@ -63,6 +70,7 @@ impl Warning {
             Warning::Simulated { .. } => "simulated",
             Warning::ExpectedFailures { .. } => "expected-failures",
             Warning::TestCodeExceptions { .. } => "test-code-exceptions",
+            Warning::BadRowsSkipped { .. } => "bad-rows-skipped",
         }
     }
 
@@ -70,9 +78,9 @@ impl Warning {
     pub fn severity(&self) -> Severity {
         match self {
             Warning::Simulated { .. } => Severity::Critical,
-            Warning::ExpectedFailures { .. } | Warning::TestCodeExceptions { .. } => {
-                Severity::Warning
-            }
+            Warning::ExpectedFailures { .. }
+            | Warning::TestCodeExceptions { .. }
+            | Warning::BadRowsSkipped { .. } => Severity::Warning,
         }
     }
 
@@ -91,6 +99,11 @@ impl Warning {
                 percent_opt(*rate_with),
                 percent_opt(*rate_without),
             ),
+            Warning::BadRowsSkipped { count: n, examples } => format!(
+                "{} malformed rows were skipped and are not in any figure (first: {}).",
+                count(*n),
+                examples.join("; ")
+            ),
             Warning::TestCodeExceptions { count: n, top } => format!(
                 "The test code raised {} exceptions (most often: {top}).",
                 count(*n)
@@ -103,6 +116,7 @@ impl Warning {
         match self {
             Warning::Simulated { .. } => "Made-up numbers cannot sign off a release, however good they look.",
             Warning::ExpectedFailures { .. } => "Excluded failures still happened; check that each exclusion is deliberate.",
+            Warning::BadRowsSkipped { .. } => "Skipped rows may hide failures; fix the file or the tool's output settings.",
             Warning::TestCodeExceptions { .. } => "Each exception aborted a user's task, so the load applied was lower than planned and failures may be hidden.",
         }
     }
@@ -132,6 +146,12 @@ pub fn check(run: &Run, stats: &RunStats, sla: &Sla) -> Vec<Warning> {
             rules,
             rate_with: stats.totals.error_rate_all,
             rate_without: stats.totals.error_rate,
+        });
+    }
+    if run.meta.skipped_rows > 0 {
+        out.push(Warning::BadRowsSkipped {
+            count: run.meta.skipped_rows,
+            examples: run.meta.skipped_examples.clone(),
         });
     }
     let raised: u64 = run.exceptions.iter().map(|e| e.count).sum();

@@ -1,11 +1,24 @@
-//! [`RunBuilder`]: what readers feed, one call per endpoint row, history row or
-//! failure group; `build` checks the pieces fit and returns the [`Run`].
+//! [`RunBuilder`]: what readers feed. Pre-aggregated formats give endpoint
+//! rows, history rows and failure groups; raw-sample formats give one
+//! [`Sample`] per request, which streams into [`SampleStats`]. `build`
+//! checks the pieces fit and returns the [`Run`].
 
+use crate::error::InputError;
 use crate::model::{
-    endpoint_label, EndpointStats, ExceptionGroup, FailureGroup, Percentile, Run, RunMeta,
-    SeriesPoint, SourceFile,
+    EndpointStats, ExceptionGroup, FailureGroup, Percentile, Run, RunMeta, Sample, SeriesPoint,
+    SourceFile,
 };
+use crate::stats::samples::SampleStats;
 use std::collections::BTreeMap;
+
+/// Rows skipped with `--skip-bad-rows`: how many, and the first few reasons.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Skipped {
+    /// Rows skipped.
+    pub count: u64,
+    /// The first errors, for the warning.
+    pub examples: Vec<String>,
+}
 
 /// Collects what the readers of one run find, in any order.
 #[derive(Debug, Default)]
@@ -16,8 +29,14 @@ pub struct RunBuilder {
     failures: Vec<FailureGroup>,
     exceptions: Vec<ExceptionGroup>,
     sources: Vec<SourceFile>,
+    samples: Option<SampleStats>,
+    skipped: Skipped,
+    notes: Vec<String>,
     tool: Option<String>,
     tool_version: Option<String>,
+    duration_s: Option<f64>,
+    started_at_s: Option<f64>,
+    users: Option<u64>,
 }
 
 impl RunBuilder {
@@ -34,6 +53,28 @@ impl RunBuilder {
         }
     }
 
+    /// Records one request of a raw-sample format.
+    pub fn record(&mut self, sample: &Sample<'_>) {
+        self.samples
+            .get_or_insert_with(SampleStats::new)
+            .record(sample);
+    }
+
+    /// Notes active users at a moment (Unix ms), for formats that record them apart.
+    pub fn users_at(&mut self, t_ms: f64, users: u32) {
+        self.samples
+            .get_or_insert_with(SampleStats::new)
+            .users_at(t_ms, users);
+    }
+
+    /// Adds statistics gathered elsewhere (a chunk read on another thread).
+    pub fn merge_samples(&mut self, stats: SampleStats) {
+        match &mut self.samples {
+            Some(s) => s.merge(stats),
+            None => self.samples = Some(stats),
+        }
+    }
+
     /// Adds an endpoint's pre-aggregated figures.
     pub fn endpoint(&mut self, stats: EndpointStats) {
         self.endpoints.push(stats);
@@ -42,6 +83,21 @@ impl RunBuilder {
     /// Sets the whole-run figures (the tool's aggregated row).
     pub fn totals(&mut self, stats: EndpointStats) {
         self.totals = Some(stats);
+    }
+
+    /// Sets the run's duration when a pre-aggregated format states it.
+    pub fn duration(&mut self, seconds: f64) {
+        self.duration_s = Some(seconds);
+    }
+
+    /// Sets the run's start (Unix seconds) when a pre-aggregated format states it.
+    pub fn started_at(&mut self, unix_s: f64) {
+        self.started_at_s = Some(unix_s);
+    }
+
+    /// Sets the peak user count when a pre-aggregated format states it.
+    pub fn users(&mut self, users: u64) {
+        self.users = Some(users);
     }
 
     /// Adds percentiles to an endpoint already given (Locust 0.x keeps them in
@@ -91,21 +147,53 @@ impl RunBuilder {
         self.sources.push(source);
     }
 
+    /// A note the reader wants in the report (e.g. "wrk reports no per-endpoint figures").
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.notes.push(text.into());
+    }
+
+    /// A malformed row: with `skip` it is counted for the `bad-rows-skipped`
+    /// warning and reading goes on; without, it is the error that stops the build.
+    pub fn bad_row(&mut self, error: InputError, skip: bool) -> Result<(), InputError> {
+        if !skip {
+            return Err(error);
+        }
+        self.skipped.count += 1;
+        if self.skipped.examples.len() < 3 {
+            self.skipped.examples.push(error.to_string());
+        }
+        Ok(())
+    }
+
     /// True once a reader has given the run's figures.
     pub fn has_figures(&self) -> bool {
-        self.totals.is_some() || !self.endpoints.is_empty()
+        self.totals.is_some()
+            || !self.endpoints.is_empty()
+            || self.samples.as_ref().is_some_and(|s| s.count() > 0)
     }
 
     /// Finishes the run. `meta` brings what `run.toml` says; the builder adds
-    /// what the data says (tool, users, start and duration). Fails when no file
-    /// gave request figures.
+    /// what the data says (tool, users, start and duration).
     pub fn build(mut self, mut meta: RunMeta) -> Result<Run, String> {
+        if let Some(samples) = self.samples.take().filter(|s| s.count() > 0) {
+            if self.totals.is_some() || !self.endpoints.is_empty() {
+                return Err("the run mixes per-request files with aggregated ones; give each its own directory or prefix".to_string());
+            }
+            let f = samples.finish();
+            self.totals = Some(f.totals);
+            self.endpoints = f.endpoints;
+            self.series = f.series;
+            for g in f.failures {
+                self.failure(g);
+            }
+            self.started_at_s = self.started_at_s.or(f.started_at_s);
+            self.duration_s = self.duration_s.or(f.duration_s);
+            meta.series_bucket_s = Some(f.bucket_s);
+        }
         if !self.has_figures() {
-            return Err(
-                "no request figures: a stats file (e.g. Locust `*_stats.csv`) is needed; \
-                 history, failures and exceptions files alone do not hold them"
-                    .to_string(),
-            );
+            return Err("no request figures: a file with requests or per-endpoint statistics is needed \
+                 (for Locust, `*_stats.csv`); history, failures and exceptions files alone do not hold them"
+                .to_string());
         }
         let totals = match self.totals.take() {
             Some(t) => t,
@@ -113,16 +201,20 @@ impl RunBuilder {
                 return Err("the stats file has no `Aggregated` (or `Total`) row".to_string());
             }
         };
-        self.series.sort_by(|a, b| {
-            a.t_s
-                .partial_cmp(&b.t_s)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        self.series.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         meta.tool = self.tool.unwrap_or_else(|| "unknown".to_string());
         meta.tool_version = self.tool_version;
-        meta.users_recorded = self.series.iter().filter_map(|p| p.users).max();
-        if let (Some(first), Some(last)) = (self.series.first(), self.series.last()) {
-            meta.started_at_s = Some(first.t_s);
+        meta.users_recorded = self
+            .series
+            .iter()
+            .filter_map(|p| p.users)
+            .max()
+            .or(self.users);
+        meta.started_at_s = self.started_at_s.or(self.series.first().map(|p| p.t_s));
+        if let Some(d) = self.duration_s {
+            meta.duration_s = Some(d);
+            meta.duration_source = Some("the input".to_string());
+        } else if let (Some(first), Some(last)) = (self.series.first(), self.series.last()) {
             if last.t_s > first.t_s {
                 meta.duration_s = Some(last.t_s - first.t_s);
                 meta.duration_source = Some("first to last history row".to_string());
@@ -134,6 +226,9 @@ impl RunBuilder {
                 meta.duration_source = Some("requests ÷ requests/s".to_string());
             }
         }
+        meta.skipped_rows = self.skipped.count;
+        meta.skipped_examples = self.skipped.examples;
+        meta.reader_notes = self.notes;
         self.sources.sort();
         Ok(Run {
             meta,
@@ -145,9 +240,4 @@ impl RunBuilder {
             sources: self.sources,
         })
     }
-}
-
-/// The label of a failure group, matching [`EndpointStats::label`].
-pub fn failure_label(f: &FailureGroup) -> String {
-    endpoint_label(&f.method, &f.name)
 }

@@ -3,27 +3,30 @@
 //! lossily, so a name that is not valid UTF-8 is shown, not rejected.
 
 use crate::error::{InputError, Position};
-use std::fs::File;
-use std::io::BufReader;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// An open CSV file with its header row.
 pub struct CsvFile {
     path: PathBuf,
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<Box<dyn BufRead + Send>>,
     headers: Vec<String>,
     record: csv::ByteRecord,
 }
 
 impl CsvFile {
-    /// Opens `path` and reads its header row.
+    /// Opens `path` (gzip or plain) and reads its header row.
     pub fn open(path: &Path) -> Result<CsvFile, InputError> {
-        let file =
-            File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
+        Self::open_with(path, b',')
+    }
+
+    /// Like [`CsvFile::open`] with another delimiter (tab-separated JTL).
+    pub fn open_with(path: &Path, delimiter: u8) -> Result<CsvFile, InputError> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(BufReader::new(file));
+            .delimiter(delimiter)
+            .from_reader(super::input::open(path)?);
         let headers = reader
             .byte_headers()
             .map_err(|e| csv_error(path, e))?

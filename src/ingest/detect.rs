@@ -1,60 +1,50 @@
-//! Which reader a file needs, decided from its first bytes (and its name only
-//! to find the run it belongs to).
+//! Which reader a file needs, decided from its content (and its name only
+//! where the content allows two readings, and to find the run it belongs to).
+//! Every reader is registered once, in [`READERS`].
 
-use super::locust;
-use std::io::Read;
+use super::{generic, input, locust, Reader};
+use crate::error::InputError;
 use std::path::Path;
 
-/// A recognised result file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// One of Locust's CSV files.
-    Locust(locust::Part),
-}
+/// Every reader, most specific first: the first whose `sniff` accepts a file reads it.
+pub static READERS: &[&dyn Reader] = &[
+    &locust::Stats,
+    &locust::Distribution,
+    &locust::History,
+    &locust::Failures,
+    &locust::Exceptions,
+    // Readers of other tools go above this line; the generic CSV is the fallback.
+    &generic::Generic,
+];
 
-impl Format {
-    /// What the file was read as, for the sources list.
-    pub fn role(self) -> &'static str {
-        match self {
-            Format::Locust(part) => part.role(),
+/// The formats perfreport reads, one line each, for error messages.
+pub fn known_formats() -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for r in READERS {
+        if !seen.contains(&r.describe()) {
+            seen.push(r.describe());
         }
     }
+    seen.join("; ")
 }
 
-/// The formats perfreport reads, for error messages.
-pub const KNOWN_FORMATS: &str = "Locust CSV (*_stats.csv, *_stats_history.csv, *_failures.csv, \
-     *_exceptions.csv; 0.x *_requests.csv and *_distribution.csv)";
-
-/// Reads the first bytes of `path` and names its format, or `None` for a file
-/// that is not a result file perfreport knows.
-pub fn detect(path: &Path) -> std::io::Result<Option<Format>> {
-    let mut head = Vec::with_capacity(4096);
-    std::fs::File::open(path)?
-        .take(4096)
-        .read_to_end(&mut head)?;
+/// Reads the first bytes of `path` and returns the reader for it, or `None`
+/// for a file that is not a result file perfreport knows.
+pub fn detect(path: &Path) -> Result<Option<&'static dyn Reader>, InputError> {
+    let head = input::head(path)?;
     Ok(sniff(path, &head))
 }
 
 /// [`detect`] on bytes already read.
-pub fn sniff(path: &Path, head: &[u8]) -> Option<Format> {
-    let is_csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
-        if let Some(part) = locust::sniff(head) {
-            return Some(Format::Locust(part));
-        }
-    }
-    None
+pub fn sniff(path: &Path, head: &[u8]) -> Option<&'static dyn Reader> {
+    let name = input::logical_name(path);
+    READERS.iter().copied().find(|r| r.sniff(&name, head))
 }
 
 /// The run a file belongs to within its directory: the Locust prefix
-/// (`peak_stats.csv` → `peak`), or the file stem for other files.
+/// (`peak_stats.csv` → `peak`), or the file name without extensions.
 pub fn run_key(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = input::logical_name(path);
     for suffix in locust::SUFFIXES {
         if let Some(prefix) = name.strip_suffix(suffix) {
             return prefix.to_string();
@@ -69,17 +59,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn run_keys_are_locust_prefixes() {
+    fn run_keys_are_locust_prefixes_or_stems() {
         assert_eq!(run_key(Path::new("a/peak_stats.csv")), "peak");
         assert_eq!(run_key(Path::new("a/peak_stats_history.csv")), "peak");
         assert_eq!(run_key(Path::new("1_locust_requests.csv")), "1_locust");
         assert_eq!(run_key(Path::new("x/_stats.csv")), "");
+        assert_eq!(run_key(Path::new("x/results.jtl.gz")), "results");
     }
 
     #[test]
     fn only_csv_files_are_sniffed_as_locust() {
         let head = b"Type,Name,Request Count,Failure Count\n";
-        assert!(sniff(Path::new("a_stats.csv"), head).is_some());
+        assert_eq!(
+            sniff(Path::new("a_stats.csv"), head).map(|r| r.id()),
+            Some("locust-stats")
+        );
+        assert_eq!(
+            sniff(Path::new("a_stats.csv.gz"), head).map(|r| r.id()),
+            Some("locust-stats")
+        );
         assert!(sniff(Path::new("a_stats.txt"), head).is_none());
     }
 }

@@ -9,41 +9,13 @@
 //! times rounded to two significant digits), so precision is [`Precision::Tool`].
 
 use super::csvfile::{CsvFile, Row};
-use super::RunBuilder;
+use super::{ReadOptions, Reader, RunBuilder};
 use crate::error::InputError;
 use crate::model::{
     EndpointStats, ExceptionGroup, FailureGroup, LatencyStats, Percentile, Precision, SeriesPoint,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// The Locust file kinds, told apart by their header row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// `*_stats.csv` (1.x/2.x) or `*_requests.csv` (0.x): one row per endpoint.
-    Stats,
-    /// `*_stats_history.csv`: a row per interval.
-    History,
-    /// `*_failures.csv`: failures grouped by endpoint and error.
-    Failures,
-    /// `*_exceptions.csv`: errors raised by the test code.
-    Exceptions,
-    /// 0.x `*_distribution.csv`: percentiles only.
-    Distribution,
-}
-
-impl Part {
-    /// A short description for the sources list.
-    pub fn role(self) -> &'static str {
-        match self {
-            Part::Stats => "locust stats",
-            Part::History => "locust stats history",
-            Part::Failures => "locust failures",
-            Part::Exceptions => "locust exceptions",
-            Part::Distribution => "locust 0.x distribution",
-        }
-    }
-}
 
 /// File-name suffixes Locust writes after the prefix; used to group files into runs.
 pub const SUFFIXES: &[&str] = &[
@@ -59,11 +31,27 @@ fn norm(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()
 }
 
+/// The Locust file kinds, told apart by their header row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Stats,
+    History,
+    Failures,
+    Exceptions,
+    Distribution,
+}
+
 /// Recognises a Locust CSV from its first line.
-pub fn sniff(head: &[u8]) -> Option<Part> {
+fn sniff(name: &str, head: &[u8]) -> Option<Part> {
+    if !name.to_ascii_lowercase().ends_with(".csv") {
+        return None;
+    }
     let first = head.split(|b| *b == b'\n').next()?;
     let line = String::from_utf8_lossy(first);
-    let cols: Vec<String> = line.split(',').map(|c| norm(c.trim_matches('"'))).collect();
+    let cols: Vec<String> = line
+        .split(',')
+        .map(|c| norm(c.trim_matches(|c| c == '"' || c == '\r')))
+        .collect();
     let has = |n: &str| cols.iter().any(|c| c == n);
     if has("timestamp") && has("user count") {
         Some(Part::History)
@@ -84,18 +72,77 @@ pub fn sniff(head: &[u8]) -> Option<Part> {
     }
 }
 
-/// Reads one Locust file into `builder`.
-pub fn read(path: &Path, part: Part, builder: &mut RunBuilder) -> Result<(), InputError> {
-    builder.tool("locust", None);
-    let mut file = CsvFile::open(path)?;
-    match part {
-        Part::Stats => read_stats(&mut file, builder),
-        Part::History => read_history(&mut file, builder),
-        Part::Failures => read_failures(&mut file, builder),
-        Part::Exceptions => read_exceptions(&mut file, builder),
-        Part::Distribution => read_distribution(&mut file, builder),
-    }
+macro_rules! locust_reader {
+    ($name:ident, $part:expr, $id:literal, $describe:literal, $order:literal, $read:ident) => {
+        #[doc = $describe]
+        pub struct $name;
+
+        impl Reader for $name {
+            fn id(&self) -> &'static str {
+                $id
+            }
+            fn describe(&self) -> &'static str {
+                $describe
+            }
+            fn sniff(&self, name: &str, head: &[u8]) -> bool {
+                sniff(name, head) == Some($part)
+            }
+            fn read(
+                &self,
+                path: &Path,
+                builder: &mut RunBuilder,
+                _: &ReadOptions,
+            ) -> Result<(), InputError> {
+                builder.tool("locust", None);
+                $read(&mut CsvFile::open(path)?, builder)
+            }
+            fn order(&self) -> u8 {
+                $order
+            }
+        }
+    };
 }
+
+locust_reader!(
+    Stats,
+    Part::Stats,
+    "locust-stats",
+    "Locust stats (*_stats.csv, 0.x *_requests.csv)",
+    0,
+    read_stats
+);
+locust_reader!(
+    Distribution,
+    Part::Distribution,
+    "locust-distribution",
+    "Locust 0.x percentiles (*_distribution.csv)",
+    1,
+    read_distribution
+);
+locust_reader!(
+    History,
+    Part::History,
+    "locust-history",
+    "Locust stats history (*_stats_history.csv)",
+    2,
+    read_history
+);
+locust_reader!(
+    Failures,
+    Part::Failures,
+    "locust-failures",
+    "Locust failures (*_failures.csv)",
+    2,
+    read_failures
+);
+locust_reader!(
+    Exceptions,
+    Part::Exceptions,
+    "locust-exceptions",
+    "Locust exceptions (*_exceptions.csv)",
+    2,
+    read_exceptions
+);
 
 /// Column positions of a stats-like file.
 struct Columns {
@@ -180,6 +227,7 @@ fn read_stats(file: &mut CsvFile, builder: &mut RunBuilder) -> Result<(), InputE
                 max_ms: row.opt_f64(cols.max)?,
                 percentiles,
                 precision: Precision::Tool,
+                histogram: None,
             },
             avg_content_bytes: row.opt_f64(cols.content)?,
             method: if is_total(&method, &name) {
@@ -359,7 +407,7 @@ mod tests {
             ("timeStamp,elapsed,label,responseCode", None),
         ];
         for (head, want) in cases {
-            assert_eq!(sniff(head.as_bytes()), *want, "{head}");
+            assert_eq!(sniff("x.csv", head.as_bytes()), *want, "{head}");
         }
     }
 

@@ -8,29 +8,67 @@
 pub mod builder;
 pub mod csvfile;
 pub mod detect;
+pub mod endpoint;
+pub mod generic;
+pub mod input;
 pub mod locust;
 pub mod run_toml;
 
 pub use builder::RunBuilder;
-use detect::Format;
 
 use crate::error::InputError;
 use crate::model::{Run, SourceFile};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// A reader of one file format. A new format is one file implementing this
+/// and one line in [`detect::READERS`].
+pub trait Reader: Sync {
+    /// Stable id, e.g. `jmeter-csv`.
+    fn id(&self) -> &'static str;
+    /// The format and the command that produces it, for errors and `inspect`.
+    fn describe(&self) -> &'static str;
+    /// True when `head` (the first decompressed bytes of a file named `name`,
+    /// without `.gz`) is this format.
+    fn sniff(&self, name: &str, head: &[u8]) -> bool;
+    /// Reads the whole file into `builder`, streaming.
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError>;
+    /// Files of one run are read in this order (lowest first).
+    fn order(&self) -> u8 {
+        5
+    }
+}
+
+/// Options every reader gets.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Skip malformed rows (counted in a warning) instead of stopping.
+    pub skip_bad_rows: bool,
+    /// How URLs become endpoint names.
+    pub naming: endpoint::Naming,
+}
+
 /// Files of one run, before reading.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Group {
     dir: PathBuf,
     key: String,
-    files: Vec<(PathBuf, Format)>,
+    files: Vec<(PathBuf, &'static dyn Reader)>,
     skipped: Vec<PathBuf>,
 }
 
 /// Loads every run found under `paths`, in path order.
 /// `simulated` marks them all as simulated (`--simulated`).
-pub fn load(paths: &[PathBuf], simulated: bool) -> Result<Vec<Run>, InputError> {
+pub fn load(
+    paths: &[PathBuf],
+    simulated: bool,
+    opts: &ReadOptions,
+) -> Result<Vec<Run>, InputError> {
     let mut groups = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -48,20 +86,18 @@ pub fn load(paths: &[PathBuf], simulated: bool) -> Result<Vec<Run>, InputError> 
                     path,
                     format!(
                         "no result files found here or in its subdirectories; perfreport reads {}",
-                        detect::KNOWN_FORMATS
+                        detect::known_formats()
                     ),
                 ));
             }
             groups.extend(found);
         } else if path.is_file() {
-            let known = detect::detect(path)
-                .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-            if known.is_none() {
+            if detect::detect(path)?.is_none() {
                 return Err(InputError::new(
                     path,
                     format!(
                         "not a result file perfreport knows; it reads {}",
-                        detect::KNOWN_FORMATS
+                        detect::known_formats()
                     ),
                 ));
             }
@@ -80,7 +116,7 @@ pub fn load(paths: &[PathBuf], simulated: bool) -> Result<Vec<Run>, InputError> 
     }
     let mut runs = Vec::with_capacity(groups.len());
     for group in groups {
-        runs.push(read_group(group, simulated)?);
+        runs.push(read_group(group, simulated, opts)?);
     }
     disambiguate_names(&mut runs);
     Ok(runs)
@@ -114,9 +150,7 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
         if name == "run.toml" {
             continue;
         }
-        let format = detect::detect(&path)
-            .map_err(|e| InputError::new(&path, format!("cannot read: {e}")))?;
-        match format {
+        match detect::detect(&path)? {
             Some(f) => {
                 let key = detect::run_key(&path);
                 let g = by_key.entry(key.clone()).or_insert_with(|| Group {
@@ -151,7 +185,7 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
     Ok(by_key.into_values().collect())
 }
 
-fn read_group(group: Group, simulated_flag: bool) -> Result<Run, InputError> {
+fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<Run, InputError> {
     let mut meta = run_toml::read(&group.dir)?;
     if meta.name.is_empty() {
         meta.name = if group.key.is_empty() {
@@ -170,11 +204,11 @@ fn read_group(group: Group, simulated_flag: bool) -> Result<Run, InputError> {
     }
     let mut builder = RunBuilder::new();
     let mut files = group.files;
-    // Stats first: the 0.x distribution file adds percentiles to its endpoints.
-    files.sort_by_key(|(p, f)| (order(*f), p.clone()));
+    // Stats first: the Locust 0.x distribution file adds percentiles to its endpoints.
+    files.sort_by_key(|(p, r)| (r.order(), p.clone()));
     let stats_files: Vec<&PathBuf> = files
         .iter()
-        .filter(|(_, f)| matches!(f, Format::Locust(locust::Part::Stats)))
+        .filter(|(_, r)| r.id() == "locust-stats")
         .map(|(p, _)| p)
         .collect();
     if stats_files.len() > 1 {
@@ -187,13 +221,11 @@ fn read_group(group: Group, simulated_flag: bool) -> Result<Run, InputError> {
             ),
         ));
     }
-    for (path, format) in &files {
-        match format {
-            Format::Locust(part) => locust::read(path, *part, &mut builder)?,
-        }
+    for (path, reader) in &files {
+        reader.read(path, &mut builder, opts)?;
         builder.source(SourceFile {
             path: path.display().to_string(),
-            role: format.role().to_string(),
+            role: reader.describe().to_string(),
             read: true,
         });
     }
@@ -213,14 +245,6 @@ fn read_group(group: Group, simulated_flag: bool) -> Result<Run, InputError> {
     }
     let dir = group.dir.clone();
     builder.build(meta).map_err(|m| InputError::new(dir, m))
-}
-
-fn order(f: Format) -> u8 {
-    match f {
-        Format::Locust(locust::Part::Stats) => 0,
-        Format::Locust(locust::Part::Distribution) => 1,
-        Format::Locust(_) => 2,
-    }
 }
 
 /// Two runs with one name (a `results` prefix in two directories) get their

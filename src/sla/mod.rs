@@ -42,6 +42,29 @@ impl Sla {
         self.expected_failures.iter().position(|e| e.matches(group))
     }
 
+    /// Query parameters that endpoint patterns name (`/v1/deployments?status=`
+    /// keeps `status`), so URL-based readers do not drop them.
+    pub fn kept_query_params(&self) -> Vec<String> {
+        let patterns = self
+            .rules
+            .iter()
+            .filter_map(|r| match &r.scope {
+                Scope::Endpoints(p) => Some(p.as_str()),
+                _ => None,
+            })
+            .chain(self.expected_failures.iter().map(|e| e.endpoint.as_str()));
+        let mut out: Vec<String> = patterns
+            .filter_map(|p| p.split_once('?').map(|(_, q)| q))
+            .flat_map(|q| q.split('&'))
+            .filter_map(|kv| kv.split('=').next())
+            .filter(|k| !k.is_empty() && !k.contains('*'))
+            .map(str::to_string)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The grade a score earns.
     pub fn grade(&self, score: f64) -> String {
         self.grades

@@ -6,6 +6,9 @@
 //! their precision marked as the tool's own; raw-sample formats will compute
 //! them here from histograms.
 
+pub mod histogram;
+pub mod samples;
+
 use crate::model::{EndpointStats, FailureGroup, LatencyStats, Percentile, Run};
 
 /// One endpoint's (or the whole run's) figures, ready to score.

@@ -6,6 +6,8 @@ mod common;
 
 /// Exit codes 0/1/2 and the errors behind code 2.
 mod exit_codes;
+/// The generic per-request CSV, gzip, bad rows.
+mod generic;
 /// Locust readers: figures in summary.json against the CSVs' own numbers.
 mod ingest;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.

@@ -1,0 +1,542 @@
+//! Streaming statistics over raw samples (one row per request): per-endpoint
+//! and whole-run HDR histograms, counters, failure groups and time buckets.
+//! Memory depends on the number of endpoints and time buckets, never on the
+//! number of samples. Accumulators merge, so chunks can be read in parallel.
+
+use super::histogram::{to_us, LatencyHistogram, SERIES_SIGNIFICANT_DIGITS, SIGNIFICANT_DIGITS};
+use crate::model::{
+    EndpointStats, FailureGroup, LatencyStats, Percentile, Precision, Sample, SeriesPoint,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Percentiles listed in summary.json for raw-sample runs (any other can
+/// still be asked for by an SLA rule: the histogram holds them all).
+pub const LISTED_PERCENTILES: &[f64] = &[
+    50.0, 66.0, 75.0, 80.0, 90.0, 95.0, 98.0, 99.0, 99.9, 99.99, 100.0,
+];
+
+/// The most points a time series keeps; buckets widen (1 s, 2 s, 4 s, …) to stay under it.
+pub const MAX_SERIES_POINTS: usize = 1000;
+
+#[derive(Debug, Clone)]
+struct EndpointAcc {
+    method: String,
+    name: String,
+    count: u64,
+    failures: u64,
+    hist: LatencyHistogram,
+    /// Sum of response times in whole µs: integer, so merged chunks give the same mean.
+    sum_us: u64,
+    min_us: u64,
+    max_us: u64,
+    bytes: u64,
+    bytes_n: u64,
+}
+
+impl EndpointAcc {
+    fn new(method: &str, name: &str) -> Self {
+        EndpointAcc {
+            method: method.to_string(),
+            name: name.to_string(),
+            count: 0,
+            failures: 0,
+            hist: LatencyHistogram::with_digits(SIGNIFICANT_DIGITS),
+            sum_us: 0,
+            min_us: u64::MAX,
+            max_us: 0,
+            bytes: 0,
+            bytes_n: 0,
+        }
+    }
+
+    fn record(&mut self, s: &Sample<'_>) {
+        self.count += 1;
+        if !s.ok {
+            self.failures += 1;
+        }
+        if let Some(ms) = s.latency_ms {
+            let us = to_us(ms);
+            self.hist.record_us(us);
+            self.sum_us += us;
+            self.min_us = self.min_us.min(us);
+            self.max_us = self.max_us.max(us);
+        }
+        if let Some(b) = s.bytes {
+            self.bytes += b;
+            self.bytes_n += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &EndpointAcc) {
+        self.count += o.count;
+        self.failures += o.failures;
+        self.hist.merge(&o.hist);
+        self.sum_us += o.sum_us;
+        self.min_us = self.min_us.min(o.min_us);
+        self.max_us = self.max_us.max(o.max_us);
+        self.bytes += o.bytes;
+        self.bytes_n += o.bytes_n;
+    }
+
+    fn finish(self, duration_s: Option<f64>) -> EndpointStats {
+        let timed = self.hist.count();
+        let rate = |n: u64| duration_s.filter(|d| *d > 0.0).map(|d| n as f64 / d);
+        let percentiles = LISTED_PERCENTILES
+            .iter()
+            .filter_map(|p| Some((Percentile::from_percent(*p)?, self.hist.percentile_ms(*p)?)))
+            .collect();
+        EndpointStats {
+            method: self.method,
+            name: self.name,
+            requests: self.count,
+            failures: self.failures,
+            throughput_rps: rate(self.count),
+            failures_per_s: rate(self.failures),
+            latency: LatencyStats {
+                min_ms: (timed > 0).then(|| self.min_us as f64 / 1000.0),
+                avg_ms: (timed > 0).then(|| self.sum_us as f64 / timed as f64 / 1000.0),
+                max_ms: (timed > 0).then(|| self.max_us as f64 / 1000.0),
+                percentiles,
+                precision: Precision::Histogram {
+                    significant_digits: SIGNIFICANT_DIGITS,
+                },
+                histogram: (timed > 0).then(|| Arc::new(self.hist)),
+            },
+            avg_content_bytes: (self.bytes_n > 0).then(|| self.bytes as f64 / self.bytes_n as f64),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Bucket {
+    count: u64,
+    failures: u64,
+    hist: LatencyHistogram,
+    users: Option<u32>,
+}
+
+impl Bucket {
+    fn new() -> Self {
+        Bucket {
+            count: 0,
+            failures: 0,
+            hist: LatencyHistogram::with_digits(SERIES_SIGNIFICANT_DIGITS),
+            users: None,
+        }
+    }
+
+    fn merge(&mut self, o: &Bucket) {
+        self.count += o.count;
+        self.failures += o.failures;
+        self.hist.merge(&o.hist);
+        self.users = self.users.max(o.users);
+    }
+}
+
+/// Everything learnt from the raw samples of one run.
+#[derive(Debug, Clone)]
+pub struct SampleStats {
+    index: HashMap<String, usize>,
+    key: String,
+    endpoints: Vec<EndpointAcc>,
+    totals: EndpointAcc,
+    width_ms: i64,
+    buckets: BTreeMap<i64, Bucket>,
+    failure_index: HashMap<String, usize>,
+    /// Failure groups with their lookup key (method, name, status, error).
+    failures: Vec<(String, FailureGroup)>,
+    first_start_ms: Option<f64>,
+    last_end_ms: Option<f64>,
+}
+
+impl Default for SampleStats {
+    fn default() -> Self {
+        SampleStats {
+            index: HashMap::new(),
+            key: String::new(),
+            endpoints: Vec::new(),
+            totals: EndpointAcc::new("", "Total"),
+            width_ms: 1000,
+            buckets: BTreeMap::new(),
+            failure_index: HashMap::new(),
+            failures: Vec::new(),
+            first_start_ms: None,
+            last_end_ms: None,
+        }
+    }
+}
+
+/// What [`SampleStats::finish`] hands to the run.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// Per endpoint, sorted by label.
+    pub endpoints: Vec<EndpointStats>,
+    /// The whole run.
+    pub totals: EndpointStats,
+    /// Time buckets, oldest first.
+    pub series: Vec<SeriesPoint>,
+    /// Failure groups in first-seen order.
+    pub failures: Vec<FailureGroup>,
+    /// First request start, Unix seconds.
+    pub started_at_s: Option<f64>,
+    /// First request start to last response end, seconds.
+    pub duration_s: Option<f64>,
+    /// Width of a time bucket, seconds.
+    pub bucket_s: f64,
+}
+
+impl SampleStats {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        SampleStats::default()
+    }
+
+    /// Number of samples recorded.
+    pub fn count(&self) -> u64 {
+        self.totals.count
+    }
+
+    /// Records one request.
+    pub fn record(&mut self, s: &Sample<'_>) {
+        self.key.clear();
+        self.key.push_str(s.method);
+        self.key.push('\u{0}');
+        self.key.push_str(s.name);
+        let i = match self.index.get(self.key.as_str()) {
+            Some(i) => *i,
+            None => {
+                self.endpoints.push(EndpointAcc::new(s.method, s.name));
+                self.index
+                    .insert(self.key.clone(), self.endpoints.len() - 1);
+                self.endpoints.len() - 1
+            }
+        };
+        self.endpoints[i].record(s);
+        self.totals.record(s);
+        if !s.ok {
+            self.record_failure(s);
+        }
+        if let Some(start) = s.start_ms {
+            let end = start + s.latency_ms.unwrap_or(0.0);
+            self.first_start_ms = Some(self.first_start_ms.map_or(start, |f| f.min(start)));
+            self.last_end_ms = Some(self.last_end_ms.map_or(end, |l| l.max(end)));
+            let b = self
+                .buckets
+                .entry((start as i64).div_euclid(self.width_ms))
+                .or_insert_with(Bucket::new);
+            b.count += 1;
+            if !s.ok {
+                b.failures += 1;
+            }
+            if let Some(ms) = s.latency_ms {
+                b.hist.record_ms(ms);
+            }
+            b.users = b.users.max(s.users);
+            self.coarsen_if_needed();
+        }
+    }
+
+    /// Notes the number of active users at a moment, for formats that record
+    /// it apart from the requests (k6 `vus`, Gatling user start/end records).
+    pub fn users_at(&mut self, t_ms: f64, users: u32) {
+        let b = self
+            .buckets
+            .entry((t_ms as i64).div_euclid(self.width_ms))
+            .or_insert_with(Bucket::new);
+        b.users = b.users.max(Some(users));
+        self.coarsen_if_needed();
+    }
+
+    fn record_failure(&mut self, s: &Sample<'_>) {
+        let error = match (s.error, s.status) {
+            (Some(e), _) if !e.is_empty() => e,
+            (_, Some(_)) => "",
+            _ => "failed (no message)",
+        };
+        self.key.clear();
+        self.key.push_str(s.method);
+        self.key.push('\u{0}');
+        self.key.push_str(s.name);
+        self.key.push('\u{0}');
+        self.key
+            .push_str(&s.status.map_or(String::new(), |c| c.to_string()));
+        self.key.push('\u{0}');
+        self.key.push_str(error);
+        match self.failure_index.get(self.key.as_str()) {
+            Some(i) => self.failures[*i].1.occurrences += 1,
+            None => {
+                let text = if error.is_empty() {
+                    format!("HTTP {}", s.status.unwrap_or(0))
+                } else {
+                    error.to_string()
+                };
+                let group = FailureGroup {
+                    method: s.method.to_string(),
+                    name: s.name.to_string(),
+                    error: text,
+                    status: s.status,
+                    occurrences: 1,
+                };
+                self.failure_index
+                    .insert(self.key.clone(), self.failures.len());
+                self.failures.push((self.key.clone(), group));
+            }
+        }
+    }
+
+    fn coarsen_if_needed(&mut self) {
+        loop {
+            let span = match (self.buckets.keys().next(), self.buckets.keys().next_back()) {
+                (Some(a), Some(b)) => (b - a + 1) as usize,
+                _ => return,
+            };
+            if span <= MAX_SERIES_POINTS {
+                return;
+            }
+            self.coarsen();
+        }
+    }
+
+    /// Doubles the bucket width, merging neighbours.
+    fn coarsen(&mut self) {
+        self.width_ms *= 2;
+        let old = std::mem::take(&mut self.buckets);
+        for (k, b) in old {
+            self.buckets
+                .entry(k.div_euclid(2))
+                .or_insert_with(Bucket::new)
+                .merge(&b);
+        }
+    }
+
+    /// Adds everything `other` recorded (chunks of one file read in parallel).
+    pub fn merge(&mut self, mut other: SampleStats) {
+        for e in &other.endpoints {
+            self.key.clear();
+            self.key.push_str(&e.method);
+            self.key.push('\u{0}');
+            self.key.push_str(&e.name);
+            match self.index.get(self.key.as_str()) {
+                Some(i) => self.endpoints[*i].merge(e),
+                None => {
+                    self.endpoints.push(e.clone());
+                    self.index
+                        .insert(self.key.clone(), self.endpoints.len() - 1);
+                }
+            }
+        }
+        self.totals.merge(&other.totals);
+        for (key, f) in other.failures.drain(..) {
+            match self.failure_index.get(&key) {
+                Some(i) => self.failures[*i].1.occurrences += f.occurrences,
+                None => {
+                    self.failure_index.insert(key.clone(), self.failures.len());
+                    self.failures.push((key, f));
+                }
+            }
+        }
+        while other.width_ms < self.width_ms {
+            other.coarsen();
+        }
+        while self.width_ms < other.width_ms {
+            self.coarsen();
+        }
+        for (k, b) in other.buckets {
+            self.buckets.entry(k).or_insert_with(Bucket::new).merge(&b);
+        }
+        self.coarsen_if_needed();
+        self.first_start_ms = match (self.first_start_ms, other.first_start_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_end_ms = match (self.last_end_ms, other.last_end_ms) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// Turns the accumulators into the run's figures.
+    pub fn finish(self) -> Finished {
+        let duration_s = match (self.first_start_ms, self.last_end_ms) {
+            (Some(a), Some(b)) if b > a => Some((b - a) / 1000.0),
+            _ => None,
+        };
+        let width_s = self.width_ms as f64 / 1000.0;
+        let mut endpoints: Vec<EndpointStats> = self
+            .endpoints
+            .into_iter()
+            .map(|e| e.finish(duration_s))
+            .collect();
+        endpoints.sort_by(|a, b| {
+            a.label()
+                .cmp(&b.label())
+                .then_with(|| a.method.cmp(&b.method))
+        });
+        let mut series = Vec::with_capacity(self.buckets.len());
+        if let (Some(&first), Some(&last)) =
+            (self.buckets.keys().next(), self.buckets.keys().next_back())
+        {
+            // Every bucket in the span, empty ones as zero traffic, so gaps show.
+            for k in first..=last {
+                let t_s = (k * self.width_ms) as f64 / 1000.0;
+                match self.buckets.get(&k) {
+                    Some(b) => series.push(SeriesPoint {
+                        t_s,
+                        users: b.users.map(u64::from),
+                        rps: Some(b.count as f64 / width_s),
+                        failures_per_s: Some(b.failures as f64 / width_s),
+                        p50_ms: b.hist.percentile_ms(50.0),
+                        p95_ms: b.hist.percentile_ms(95.0),
+                        p99_ms: b.hist.percentile_ms(99.0),
+                    }),
+                    None => series.push(SeriesPoint {
+                        t_s,
+                        users: None,
+                        rps: Some(0.0),
+                        failures_per_s: Some(0.0),
+                        ..SeriesPoint::default()
+                    }),
+                }
+            }
+        }
+        Finished {
+            endpoints,
+            totals: self.totals.finish(duration_s),
+            series,
+            failures: self.failures.into_iter().map(|(_, f)| f).collect(),
+            started_at_s: self.first_start_ms.map(|t| t / 1000.0),
+            duration_s,
+            bucket_s: width_s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::histogram::nearest_rank;
+
+    fn sample(start_ms: f64, latency: f64, name: &'static str, ok: bool) -> Sample<'static> {
+        Sample {
+            start_ms: Some(start_ms),
+            latency_ms: Some(latency),
+            method: "GET",
+            name,
+            ok,
+            status: Some(if ok { 200 } else { 500 }),
+            ..Sample::default()
+        }
+    }
+
+    #[test]
+    fn counts_rates_and_percentiles_match_a_direct_computation() {
+        let mut s = SampleStats::new();
+        let mut lat = Vec::new();
+        for i in 0..1000 {
+            let l = 1.0 + (i % 97) as f64 * 3.3;
+            lat.push(l);
+            s.record(&sample(
+                1_000_000.0 + i as f64 * 10.0,
+                l,
+                if i % 3 == 0 { "/a" } else { "/b" },
+                i % 50 != 0,
+            ));
+        }
+        let f = s.finish();
+        assert_eq!(f.totals.requests, 1000);
+        assert_eq!(f.totals.failures, 20);
+        assert_eq!(f.endpoints.iter().map(|e| e.requests).sum::<u64>(), 1000);
+        lat.sort_by(f64::total_cmp);
+        let p95 = f.totals.latency.percentile(Percentile::P95).unwrap();
+        let exact = nearest_rank(&lat, 95.0).unwrap();
+        assert!((p95 - exact).abs() <= exact * 0.001, "{p95} vs {exact}");
+        // 1000 requests from t=0 to t=9.99 s plus the last latency.
+        let d = f.duration_s.unwrap();
+        assert!((d - (9.99 + lat_at(999) / 1000.0)).abs() < 1e-9, "{d}");
+        assert!((f.totals.throughput_rps.unwrap() - 1000.0 / d).abs() < 1e-9);
+        assert_eq!(f.series.len(), 10, "1 s buckets");
+        assert_eq!(f.series.iter().map(|p| p.rps.unwrap()).sum::<f64>(), 1000.0);
+        // i % 50 == 0 fails: i = 0, 150, 300 … fall on /a (i % 3 == 0), the rest on /b.
+        assert_eq!(f.failures.iter().map(|g| g.occurrences).sum::<u64>(), 20);
+        assert_eq!(
+            f.failures
+                .iter()
+                .find(|g| g.name == "/a")
+                .unwrap()
+                .occurrences,
+            7
+        );
+        assert!(f
+            .failures
+            .iter()
+            .all(|g| g.error == "HTTP 500" && g.status == Some(500)));
+    }
+
+    fn lat_at(i: usize) -> f64 {
+        1.0 + (i % 97) as f64 * 3.3
+    }
+
+    #[test]
+    fn long_runs_get_coarser_buckets_never_more_than_the_cap() {
+        let mut s = SampleStats::new();
+        for i in 0..5000 {
+            s.record(&sample(i as f64 * 1000.0, 5.0, "/a", true)); // one per second for 5000 s
+        }
+        let f = s.finish();
+        assert!(f.series.len() <= MAX_SERIES_POINTS, "{}", f.series.len());
+        assert_eq!(f.bucket_s, 8.0);
+        assert_eq!(
+            f.series
+                .iter()
+                .map(|p| p.rps.unwrap() * f.bucket_s)
+                .sum::<f64>(),
+            5000.0
+        );
+    }
+
+    #[test]
+    fn merged_chunks_equal_one_pass() {
+        let all: Vec<Sample<'static>> = (0..3000)
+            .map(|i| {
+                sample(
+                    i as f64 * 7.0,
+                    (i % 211) as f64 * 0.7,
+                    ["/a", "/b", "/c"][i % 3],
+                    i % 13 != 0,
+                )
+            })
+            .collect();
+        let mut one = SampleStats::new();
+        all.iter().for_each(|s| one.record(s));
+        let (mut a, mut b) = (SampleStats::new(), SampleStats::new());
+        all[..1700].iter().for_each(|s| a.record(s));
+        all[1700..].iter().for_each(|s| b.record(s));
+        a.merge(b);
+        let (x, y) = (one.finish(), a.finish());
+        assert_eq!(x.endpoints, y.endpoints);
+        assert_eq!(x.totals, y.totals);
+        assert_eq!(x.series, y.series);
+        assert_eq!(x.failures, y.failures);
+    }
+
+    #[test]
+    fn requests_without_a_response_time_count_but_do_not_skew_latency() {
+        let mut s = SampleStats::new();
+        s.record(&sample(0.0, 10.0, "/a", true));
+        s.record(&Sample {
+            start_ms: Some(5.0),
+            latency_ms: None,
+            method: "GET",
+            name: "/a",
+            ok: false,
+            error: Some("connection refused"),
+            ..Sample::default()
+        });
+        let f = s.finish();
+        assert_eq!(f.totals.requests, 2);
+        assert_eq!(f.totals.failures, 1);
+        assert_eq!(f.totals.latency.avg_ms, Some(10.0));
+        assert_eq!(f.failures[0].error, "connection refused");
+    }
+}

@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod evidence;
 pub mod ingest;
 pub mod model;
 pub mod report;

@@ -69,6 +69,14 @@ pub struct RunMeta {
     pub skipped_examples: Vec<String>,
     /// What the reader wants a reader of the report to know about the input.
     pub reader_notes: Vec<String>,
+    /// Planned duration in seconds (`run.toml` `duration`).
+    pub duration_planned_s: Option<f64>,
+    /// Why the input itself shows the run stopped early (e.g. a Gatling log without its end).
+    pub partial_reason: Option<String>,
+    /// The input cannot tell failed requests apart (ab `-g`).
+    pub no_failure_data: bool,
+    /// History rows whose timestamps went backwards, in file order.
+    pub clock_backwards: u64,
 }
 
 /// Figures for one endpoint, or for the whole run.
@@ -270,6 +278,8 @@ pub struct SeriesPoint {
     pub p95_ms: Option<f64>,
     /// 99th percentile response time, ms.
     pub p99_ms: Option<f64>,
+    /// Requests made since the start of the run (Locust's running total).
+    pub total_requests: Option<u64>,
 }
 
 /// Failures of one kind on one endpoint.

@@ -1,12 +1,11 @@
 //! Problems that do not stop the report but must not be missed. Each has a
-//! stable `code` (used in `summary.json` and by CI scripts), a severity, a
-//! one-line message and a short reason why it matters.
+//! stable [`Code`] (used in `summary.json` and by CI scripts), a severity, a
+//! one-line message, a short "why it matters", and the figures that
+//! triggered it. The checks themselves live in `evidence.rs`.
 
-use crate::model::Run;
-use crate::sla::Sla;
-use crate::stats::RunStats;
+use serde_json::Value;
 
-/// How much a warning weakens the verdict.
+/// How much a warning weakens the verdict; warnings are listed in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// The verdict cannot be used as it stands.
@@ -28,142 +27,115 @@ impl Severity {
     }
 }
 
+/// The stable warning codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    /// An endpoint failed every request, or most of them (listed first of all).
+    EndpointAllFailed,
+    /// The run is marked simulated.
+    Simulated,
+    /// A percentile was scored (or could not be) from too few requests.
+    SmallSample,
+    /// Failures were excluded as expected by the SLA file.
+    ExpectedFailures,
+    /// The steady state is shorter than the SLA's `min_duration`.
+    ShortRun,
+    /// Users were still rising for part of the run.
+    RampUp,
+    /// Throughput is bounded by users and think time.
+    ClosedLoopThroughput,
+    /// The run stopped before its planned end.
+    PartialRun,
+    /// Throughput collapsed while the tail rose: unsent requests hide latency.
+    CoordinatedOmission,
+    /// The input cannot tell failed requests apart.
+    NoFailureData,
+    /// Timestamps or durations disagree.
+    Clock,
+    /// Figures too regular to have been measured.
+    SuspiciousRegularity,
+    /// Malformed rows were skipped.
+    BadRowsSkipped,
+    /// The test code raised exceptions.
+    TestCodeExceptions,
+}
+
+impl Code {
+    /// The stable text code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Simulated => "simulated",
+            Code::EndpointAllFailed => "endpoint-all-failed",
+            Code::SmallSample => "small-sample",
+            Code::ExpectedFailures => "expected-failures",
+            Code::ShortRun => "short-run",
+            Code::RampUp => "ramp-up",
+            Code::ClosedLoopThroughput => "closed-loop-throughput",
+            Code::PartialRun => "partial-run",
+            Code::CoordinatedOmission => "coordinated-omission",
+            Code::NoFailureData => "no-failure-data",
+            Code::Clock => "clock",
+            Code::SuspiciousRegularity => "suspicious-regularity",
+            Code::BadRowsSkipped => "bad-rows-skipped",
+            Code::TestCodeExceptions => "test-code-exceptions",
+        }
+    }
+
+    /// Why a reader should care, in one sentence.
+    pub fn why(self) -> &'static str {
+        match self {
+            Code::Simulated => "Made-up numbers cannot sign off a release, however good they look.",
+            Code::EndpointAllFailed => "A broken endpoint is hidden inside a healthy average; users of that endpoint get errors, not a 'good' score.",
+            Code::SmallSample => "A percentile needs values above it: P99 of a few hundred requests is set by one or two requests and can swing wildly between runs.",
+            Code::ExpectedFailures => "Excluded failures still happened; check that each exclusion is deliberate.",
+            Code::ShortRun => "Short runs miss warm-up effects, garbage collection, cache expiry and slow leaks; their figures do not predict a long peak.",
+            Code::RampUp => "While users are still being added the system is under less load than planned, which flatters latency.",
+            Code::ClosedLoopThroughput => "With waiting users, throughput is set by the number of users and their think time, not by the system's capacity.",
+            Code::PartialRun => "A run that stopped early did not apply the planned load for the planned time.",
+            Code::CoordinatedOmission => "Users that wait for slow responses stop sending requests, so the slowest period is under-sampled and the tail looks better than it was.",
+            Code::NoFailureData => "Without failure data an error rate of 0 would be a guess; error-rate rules cannot be judged.",
+            Code::Clock => "Timestamps that disagree make rates and durations unreliable.",
+            Code::SuspiciousRegularity => "Measured data is noisy; figures this regular may have been made up or copied, and should be checked before sign-off.",
+            Code::BadRowsSkipped => "Skipped rows may hide failures; fix the file or the tool's output settings.",
+            Code::TestCodeExceptions => "Each exception aborted a user's task, so the load applied was lower than planned and failures may be hidden.",
+        }
+    }
+}
+
 /// One problem found in a run.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Warning {
-    /// The figures were not measured.
-    Simulated {
-        /// Why, as given in run.toml or on the command line.
-        reason: Option<String>,
-    },
-    /// Failures were excluded from the error rate as expected by the SLA file.
-    ExpectedFailures {
-        /// How many requests were excluded.
-        excluded: u64,
-        /// The SLA entries that excluded them (`endpoint, status` text).
-        rules: Vec<String>,
-        /// Error rate with the expected failures counted.
-        rate_with: Option<f64>,
-        /// Error rate without them (the scored one).
-        rate_without: Option<f64>,
-    },
-    /// Malformed rows were skipped (`--skip-bad-rows`).
-    BadRowsSkipped {
-        /// How many rows.
-        count: u64,
-        /// The first errors.
-        examples: Vec<String>,
-    },
-    /// The load-test code raised exceptions: some requests were never sent.
-    TestCodeExceptions {
-        /// Total exceptions raised.
-        count: u64,
-        /// The most frequent message.
-        top: String,
-    },
+pub struct Warning {
+    /// What kind of problem.
+    pub code: Code,
+    /// How serious.
+    pub severity: Severity,
+    /// One line, numbers already formatted.
+    pub message: String,
+    /// The figures that triggered it, for summary.json.
+    pub data: Value,
+    /// The SLA's `[evidence]` table makes this a gate: the run fails.
+    pub gate: bool,
 }
 
 impl Warning {
-    /// The stable code.
+    /// A warning of `code` with `message` and the triggering `data`.
+    pub fn new(code: Code, severity: Severity, message: impl Into<String>, data: Value) -> Warning {
+        Warning {
+            code,
+            severity,
+            message: message.into(),
+            data,
+            gate: false,
+        }
+    }
+
+    /// The stable code text.
     pub fn code(&self) -> &'static str {
-        match self {
-            Warning::Simulated { .. } => "simulated",
-            Warning::ExpectedFailures { .. } => "expected-failures",
-            Warning::TestCodeExceptions { .. } => "test-code-exceptions",
-            Warning::BadRowsSkipped { .. } => "bad-rows-skipped",
-        }
+        self.code.as_str()
     }
 
-    /// How serious it is.
-    pub fn severity(&self) -> Severity {
-        match self {
-            Warning::Simulated { .. } => Severity::Critical,
-            Warning::ExpectedFailures { .. }
-            | Warning::TestCodeExceptions { .. }
-            | Warning::BadRowsSkipped { .. } => Severity::Warning,
-        }
-    }
-
-    /// One line for the reports. Numbers are formatted by `report::format`.
-    pub fn message(&self) -> String {
-        use crate::report::format::{count, percent_opt};
-        match self {
-            Warning::Simulated { reason } => match reason {
-                Some(r) => format!("Simulated run: the figures were not measured ({r})."),
-                None => "Simulated run: the figures were not measured.".to_string(),
-            },
-            Warning::ExpectedFailures { excluded, rules, rate_with, rate_without } => format!(
-                "{} failed requests were excluded as expected by the SLA file ({}): error rate {} with them, {} without.",
-                count(*excluded),
-                rules.join("; "),
-                percent_opt(*rate_with),
-                percent_opt(*rate_without),
-            ),
-            Warning::BadRowsSkipped { count: n, examples } => format!(
-                "{} malformed rows were skipped and are not in any figure (first: {}).",
-                count(*n),
-                examples.join("; ")
-            ),
-            Warning::TestCodeExceptions { count: n, top } => format!(
-                "The test code raised {} exceptions (most often: {top}).",
-                count(*n)
-            ),
-        }
-    }
-
-    /// Why a reader should care.
+    /// Why it matters.
     pub fn why(&self) -> &'static str {
-        match self {
-            Warning::Simulated { .. } => "Made-up numbers cannot sign off a release, however good they look.",
-            Warning::ExpectedFailures { .. } => "Excluded failures still happened; check that each exclusion is deliberate.",
-            Warning::BadRowsSkipped { .. } => "Skipped rows may hide failures; fix the file or the tool's output settings.",
-            Warning::TestCodeExceptions { .. } => "Each exception aborted a user's task, so the load applied was lower than planned and failures may be hidden.",
-        }
+        self.code.why()
     }
-}
-
-/// The warnings of one run, most severe first.
-pub fn check(run: &Run, stats: &RunStats, sla: &Sla) -> Vec<Warning> {
-    let mut out = Vec::new();
-    if run.meta.simulated {
-        out.push(Warning::Simulated {
-            reason: run.meta.simulated_reason.clone(),
-        });
-    }
-    if stats.totals.expected_failures > 0 {
-        let mut rules: Vec<String> = stats
-            .failures
-            .iter()
-            .filter_map(|f| f.expected_by)
-            .map(|i| {
-                let e = &sla.expected_failures[i];
-                format!("{} (line {})", e.describe(), e.line)
-            })
-            .collect();
-        rules.dedup();
-        out.push(Warning::ExpectedFailures {
-            excluded: stats.totals.expected_failures,
-            rules,
-            rate_with: stats.totals.error_rate_all,
-            rate_without: stats.totals.error_rate,
-        });
-    }
-    if run.meta.skipped_rows > 0 {
-        out.push(Warning::BadRowsSkipped {
-            count: run.meta.skipped_rows,
-            examples: run.meta.skipped_examples.clone(),
-        });
-    }
-    let raised: u64 = run.exceptions.iter().map(|e| e.count).sum();
-    if raised > 0 {
-        let top = run
-            .exceptions
-            .iter()
-            .max_by_key(|e| e.count)
-            .map(|e| e.message.clone())
-            .unwrap_or_default();
-        out.push(Warning::TestCodeExceptions { count: raised, top });
-    }
-    out.sort_by_key(Warning::severity);
-    out
 }

@@ -37,6 +37,9 @@ pub struct RunBuilder {
     duration_s: Option<f64>,
     started_at_s: Option<f64>,
     users: Option<u64>,
+    partial: Option<String>,
+    no_failure_data: bool,
+    clock_backwards: u64,
 }
 
 impl RunBuilder {
@@ -120,9 +123,23 @@ impl RunBuilder {
         }
     }
 
-    /// Adds one moment of the run's history.
+    /// Adds one moment of the run's history (in file order: a timestamp
+    /// earlier than the previous row's is counted for the `clock` check).
     pub fn series(&mut self, point: SeriesPoint) {
+        if self.series.last().is_some_and(|p| point.t_s < p.t_s) {
+            self.clock_backwards += 1;
+        }
         self.series.push(point);
+    }
+
+    /// The input itself shows the run stopped early (`reason` says how).
+    pub fn partial(&mut self, reason: impl Into<String>) {
+        self.partial = Some(reason.into());
+    }
+
+    /// The input cannot tell failed requests apart: error-rate rules become INCONCLUSIVE.
+    pub fn no_failure_data(&mut self) {
+        self.no_failure_data = true;
     }
 
     /// Adds a group of failures; repeats of the same (method, name, error) add up.
@@ -215,9 +232,24 @@ impl RunBuilder {
             meta.duration_s = Some(d);
             meta.duration_source = Some("the input".to_string());
         } else if let (Some(first), Some(last)) = (self.series.first(), self.series.last()) {
-            if last.t_s > first.t_s {
-                meta.duration_s = Some(last.t_s - first.t_s);
-                meta.duration_source = Some("first to last history row".to_string());
+            // Locust goes on writing history rows while it shuts down: the run
+            // ends at the first row where its running request total stops growing.
+            let final_total = self.series.iter().filter_map(|p| p.total_requests).max();
+            let end = match final_total {
+                Some(n) => self
+                    .series
+                    .iter()
+                    .find(|p| p.total_requests == Some(n))
+                    .map_or(last.t_s, |p| p.t_s),
+                None => last.t_s,
+            };
+            if end > first.t_s {
+                meta.duration_s = Some(end - first.t_s);
+                meta.duration_source = Some(if end < last.t_s {
+                    "first history row to the last request".to_string()
+                } else {
+                    "first to last history row".to_string()
+                });
             }
         }
         if meta.duration_s.is_none() {
@@ -229,6 +261,9 @@ impl RunBuilder {
         meta.skipped_rows = self.skipped.count;
         meta.skipped_examples = self.skipped.examples;
         meta.reader_notes = self.notes;
+        meta.partial_reason = self.partial;
+        meta.no_failure_data = self.no_failure_data;
+        meta.clock_backwards = self.clock_backwards;
         self.sources.sort();
         Ok(Run {
             meta,

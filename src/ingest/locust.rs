@@ -275,6 +275,7 @@ fn read_history(file: &mut CsvFile, builder: &mut RunBuilder) -> Result<(), Inpu
     let fps = file.column(&["failures/s", "requests failed/s"]);
     let pct = |p: &str| file.column(&[p]);
     let (p50, p95, p99) = (pct("50%"), pct("95%"), pct("99%"));
+    let total = file.column(&["total request count"]);
     while let Some(row) = file.next_row()? {
         let m = method.map(|i| row.text(i)).unwrap_or_default();
         if !is_total(&m, &row.text(name)) {
@@ -291,6 +292,7 @@ fn read_history(file: &mut CsvFile, builder: &mut RunBuilder) -> Result<(), Inpu
             p50_ms: row.opt_f64(p50)?,
             p95_ms: row.opt_f64(p95)?,
             p99_ms: row.opt_f64(p99)?,
+            total_requests: row.opt_u64(total)?,
         });
     }
     Ok(())

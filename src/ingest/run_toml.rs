@@ -21,6 +21,7 @@ struct RunToml {
     simulated: bool,
     simulated_reason: Option<String>,
     notes: Option<String>,
+    duration: Option<String>,
 }
 
 /// Reads `dir/run.toml` into a [`RunMeta`] (all defaults when there is none).
@@ -44,7 +45,17 @@ pub fn read(dir: &Path) -> Result<RunMeta, InputError> {
         }
         None => None,
     };
+    let duration_planned_s = match &raw.duration {
+        Some(d) => Some(crate::sla::evidence::parse_duration_s(d).ok_or_else(|| {
+            InputError::new(
+                &path,
+                format!("`duration = \"{d}\"` is not a duration such as \"10m\" or \"45s\""),
+            )
+        })?),
+        None => None,
+    };
     Ok(RunMeta {
+        duration_planned_s,
         name: raw.name.unwrap_or_default(),
         scenario: raw.scenario,
         users_planned: raw.users,

@@ -80,6 +80,9 @@ pub fn trim_number(v: f64) -> String {
 
 /// A duration in seconds: `45 s`, `10 min 5 s`, `2 h 3 min`.
 pub fn duration(s: f64) -> String {
+    if s < 60.0 && s.fract() != 0.0 && (s * 10.0).round() / 10.0 != s.round() {
+        return format!("{s:.1} s");
+    }
     let total = s.round() as u64;
     let (h, m, sec) = (total / 3600, (total % 3600) / 60, total % 60);
     match (h, m) {
@@ -188,7 +191,9 @@ mod tests {
         assert_eq!(rps(1118.467), "1,118.5 req/s");
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(points(7.5, 10.0), "7.5 / 10");
-        assert_eq!(duration(45.2), "45 s");
+        assert_eq!(duration(45.0), "45 s");
+        assert_eq!(duration(59.94), "59.9 s");
+        assert_eq!(duration(45.02), "45 s");
         assert_eq!(duration(605.0), "10 min 5 s");
         assert_eq!(duration(7380.0), "2 h 3 min");
         assert_eq!(timestamp(1795432343.0), "2026-11-23 11:12:23 UTC");

@@ -133,6 +133,10 @@ struct WarningJson {
     code: &'static str,
     severity: &'static str,
     message: String,
+    why: &'static str,
+    gate: bool,
+    /// The figures that triggered the warning.
+    data: serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -235,8 +239,11 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     .iter()
                     .map(|w| WarningJson {
                         code: w.code(),
-                        severity: w.severity().code(),
-                        message: w.message(),
+                        severity: w.severity.code(),
+                        message: w.message.clone(),
+                        why: w.why(),
+                        gate: w.gate,
+                        data: w.data.clone(),
                     })
                     .collect(),
                 sources: s

@@ -15,10 +15,11 @@ pub mod view;
 
 use crate::cli::OutputFormat;
 use crate::config::Config;
+use crate::evidence;
 use crate::model::Run;
 use crate::sla::{score, Score, Sla};
 use crate::stats::{self, RunStats};
-use crate::warnings::{self, Warning};
+use crate::warnings::Warning;
 use anyhow::Context;
 use std::path::Path;
 
@@ -53,8 +54,8 @@ impl Report {
             .into_iter()
             .map(|run| {
                 let stats = stats::compute(&run, |g| sla.expected_by(g));
-                let score = score(&stats, sla, run.meta.simulated);
-                let warnings = warnings::check(&run, &stats, sla);
+                let mut score = score(&stats, sla, run.meta.simulated);
+                let warnings = evidence::check(&run, &stats, &mut score, sla);
                 Scored {
                     run,
                     stats,
@@ -63,6 +64,8 @@ impl Report {
                 }
             })
             .collect();
+        let mut scored = scored;
+        evidence::across_runs(&mut scored);
         let view = view::build(&scored, sla);
         Report {
             sla: sla.clone(),

@@ -386,8 +386,8 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
             .iter()
             .map(|w| WarningView {
                 code: w.code().to_string(),
-                severity: w.severity().code().to_string(),
-                message: w.message(),
+                severity: w.severity.code().to_string(),
+                message: w.message.clone(),
                 why: w.why().to_string(),
             })
             .collect(),
@@ -405,6 +405,17 @@ fn verdict_reason(s: &Scored, sla: &Sla) -> String {
         parts.push("the figures were not measured (simulated run)".to_string());
     }
     for id in &score.failed_gates {
+        if let Some(code) = id.strip_prefix("evidence:") {
+            let what = s
+                .warnings
+                .iter()
+                .find(|w| w.code() == code)
+                .map_or(String::new(), |w| {
+                    format!(": {}", w.message.trim_end_matches('.'))
+                });
+            parts.push(format!("evidence gate \"{code}\" failed{what}"));
+            continue;
+        }
         if let Some((rule, res)) = sla
             .rules
             .iter()

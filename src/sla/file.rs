@@ -27,6 +27,7 @@ struct SlaFile {
     rule: Vec<RuleFile>,
     #[serde(default)]
     expected_failure: Vec<ExpectedFailureFile>,
+    evidence: Option<Spanned<super::evidence::EvidenceFile>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -266,7 +267,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
             format!("pass_score {pass_score} must be between 0 and 100"),
         ));
     }
+    let evidence = match raw.evidence {
+        Some(e) => {
+            let at = e.span().start;
+            super::evidence::Evidence::from_file(e.into_inner()).map_err(|m| err(Some(at), m))?
+        }
+        None => super::evidence::Evidence::default(),
+    };
     Ok(Sla {
+        evidence,
         name: raw.name.unwrap_or_else(|| "SLA".to_string()),
         description: raw.description,
         source: PathBuf::from(path),

@@ -5,6 +5,7 @@
 //! input does not hold is INCONCLUSIVE: it earns nothing and cannot pass a
 //! gate, but it is never scored as 0-valued data.
 
+pub mod evidence;
 pub mod file;
 pub mod pattern;
 pub mod score;
@@ -34,6 +35,8 @@ pub struct Sla {
     pub rules: Vec<Rule>,
     /// Failures the test provokes on purpose.
     pub expected_failures: Vec<ExpectedFailure>,
+    /// How much data figures need, and which evidence problems are gates.
+    pub evidence: evidence::Evidence,
 }
 
 impl Sla {

@@ -1,5 +1,6 @@
 //! `score`: a pure function from a run's figures and an SLA to a [`Score`].
 
+use super::evidence::{Evidence, SmallSample};
 use super::target::Metric;
 use super::{Rule, Scope, Scoring, Sla};
 use crate::stats::{Figures, RunStats};
@@ -43,6 +44,23 @@ pub struct RuleResult {
     pub status: Status,
     /// Why the rule is inconclusive, or which endpoints failed.
     pub note: Option<String>,
+    /// Figures this rule looked at that rest on too few requests.
+    pub small_samples: Vec<SmallSampleFinding>,
+}
+
+/// A percentile computed from too few requests to mean much.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmallSampleFinding {
+    /// The endpoint (or `Aggregated`).
+    pub endpoint: String,
+    /// The percentile looked at (`p99`).
+    pub percentile: String,
+    /// Requests it was computed from.
+    pub requests: u64,
+    /// Requests it needs.
+    pub needed: u64,
+    /// How many values lie above it.
+    pub values_above: u64,
 }
 
 /// The verdict printed at the top of every output.
@@ -80,13 +98,18 @@ pub struct Score {
     pub verdict: Verdict,
     /// One result per SLA rule, in file order.
     pub rules: Vec<RuleResult>,
-    /// Ids of gate rules that did not pass.
+    /// Ids of gate rules that did not pass, and `evidence:<code>` for
+    /// evidence gates of the SLA's `[evidence]` table.
     pub failed_gates: Vec<String>,
 }
 
 /// Scores `stats` against `sla`. A simulated run gets [`Verdict::NotValid`].
 pub fn score(stats: &RunStats, sla: &Sla, simulated: bool) -> Score {
-    let rules: Vec<RuleResult> = sla.rules.iter().map(|r| evaluate(r, stats)).collect();
+    let rules: Vec<RuleResult> = sla
+        .rules
+        .iter()
+        .map(|r| evaluate(r, stats, &sla.evidence))
+        .collect();
     let total_weight: f64 = sla.rules.iter().map(|r| r.weight).sum();
     let earned: f64 = rules.iter().map(|r| r.points).sum();
     let value = if total_weight > 0.0 {
@@ -94,13 +117,18 @@ pub fn score(stats: &RunStats, sla: &Sla, simulated: bool) -> Score {
     } else {
         0.0
     };
-    let failed_gates: Vec<String> = sla
+    let mut failed_gates: Vec<String> = sla
         .rules
         .iter()
         .zip(&rules)
         .filter(|(rule, res)| rule.gate && res.status != Status::Pass)
         .map(|(rule, _)| rule.id.clone())
         .collect();
+    if sla.evidence.small_sample == SmallSample::Gate
+        && rules.iter().any(|r| !r.small_samples.is_empty())
+    {
+        failed_gates.push("evidence:small-sample".to_string());
+    }
     let passed = value >= sla.pass_score && failed_gates.is_empty();
     let verdict = match (simulated, passed) {
         (true, _) => Verdict::NotValid,
@@ -117,7 +145,16 @@ pub fn score(stats: &RunStats, sla: &Sla, simulated: bool) -> Score {
     }
 }
 
-fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
+/// The percentile a metric rests on, for the small-sample check.
+fn tail_percentile(metric: Metric) -> Option<f64> {
+    match metric {
+        Metric::Percentile(p) if p.percent() < 100.0 => Some(p.percent()),
+        Metric::Consistency => Some(99.0),
+        _ => None,
+    }
+}
+
+fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
     let scoped: Vec<&Figures> = match &rule.scope {
         Scope::Total => vec![&stats.totals],
         Scope::EachEndpoint => stats.endpoints.iter().collect(),
@@ -135,6 +172,7 @@ fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
         points: 0.0,
         status: Status::Inconclusive,
         note: Some(note),
+        small_samples: Vec::new(),
     };
     if scoped.is_empty() {
         return inconclusive(format!("no endpoint matches `{}`", rule.scope));
@@ -142,8 +180,32 @@ fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
     let per_endpoint = rule.scope != Scope::Total;
     let mut measured = Vec::new();
     let mut missing = Vec::new();
+    let mut small_samples = Vec::new();
     for f in &scoped {
-        match measure(rule.metric, f) {
+        let value = measure(rule.metric, f);
+        let small = tail_percentile(rule.metric).and_then(|pct| {
+            let needed = evidence.requests_needed(pct);
+            (f.requests < needed && value.is_ok()).then(|| SmallSampleFinding {
+                endpoint: f.label.clone(),
+                percentile: crate::model::Percentile::from_percent(pct)
+                    .map_or_else(|| format!("p{pct}"), |p| p.to_string()),
+                requests: f.requests,
+                needed,
+                values_above: (f.requests as f64 * (1.0 - pct / 100.0)).floor() as u64,
+            })
+        });
+        let value = match (&small, evidence.small_sample) {
+            (Some(s), SmallSample::Inconclusive | SmallSample::Gate) => Err(format!(
+                "{} of {} requests rests on {} values above it; scoring it needs at least {} requests",
+                s.percentile,
+                crate::report::format::count(s.requests),
+                s.values_above,
+                crate::report::format::count(s.needed)
+            )),
+            _ => value,
+        };
+        small_samples.extend(small);
+        match value {
             Ok(v) => measured.push((f.label.clone(), v, credit(rule, v))),
             Err(why) => missing.push((f.label.clone(), why)),
         }
@@ -166,11 +228,13 @@ fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
         .collect();
     let Some((label, value, credit)) = worst.cloned() else {
         let (label, why) = &missing[0];
-        return inconclusive(if per_endpoint {
+        let mut r = inconclusive(if per_endpoint {
             format!("{label}: {why}")
         } else {
             why.clone()
         });
+        r.small_samples = small_samples;
+        return r;
     };
     let status = if !failing.is_empty() {
         Status::Fail
@@ -199,14 +263,18 @@ fn evaluate(rule: &Rule, stats: &RunStats) -> RuleResult {
     } else {
         credit
     };
+    // An inconclusive rule shows no value: the worst of the endpoints that
+    // could be judged is not the rule's measurement.
+    let judged = status != Status::Inconclusive;
     RuleResult {
         id: rule.id.clone(),
-        measured: Some(value),
-        measured_at: per_endpoint.then_some(label),
+        measured: judged.then_some(value),
+        measured_at: (per_endpoint && judged).then_some(label),
         credit,
         points: rule.weight * credit,
         status,
         note,
+        small_samples,
     }
 }
 
@@ -279,6 +347,7 @@ pub fn credit(rule: &Rule, v: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::model::{LatencyStats, Percentile, Precision};
+    use crate::sla::evidence::SmallSample;
     use crate::sla::file::{default_sla, parse};
     use std::collections::BTreeMap;
     use std::path::Path;
@@ -316,11 +385,13 @@ mod tests {
     }
 
     #[test]
-    fn the_design_example_scores_80_good_by_hand() {
+    fn the_design_example_scores_80_good_by_hand_when_small_samples_only_warn() {
         // P95 6.86 ms, 0 % errors, 3.8 req/s, P99/P95 1.43: 40 + 30 + 0 + 10.
+        let mut sla = default_sla();
+        sla.evidence.small_sample = SmallSample::Warn;
         let s = score(
             &stats(figures("all", 6.86, 6.86 * 1.43, 0.0, 3.8), vec![]),
-            &default_sla(),
+            &sla,
             false,
         );
         let points: Vec<f64> = s.rules.iter().map(|r| r.points).collect();
@@ -329,6 +400,33 @@ mod tests {
         assert_eq!(s.grade, "GOOD");
         assert!(s.passed);
         assert_eq!(s.verdict, Verdict::Pass);
+        assert_eq!(s.rules[3].small_samples.len(), 1, "still reported");
+    }
+
+    #[test]
+    fn p99_of_228_requests_is_inconclusive_by_default() {
+        // Issue #5: consistency (P99/P95) of 228 requests rests on two values above P99.
+        let s = score(
+            &stats(figures("all", 6.86, 6.86 * 1.43, 0.0, 3.8), vec![]),
+            &default_sla(),
+            false,
+        );
+        let points: Vec<f64> = s.rules.iter().map(|r| r.points).collect();
+        assert_eq!(points, vec![40.0, 30.0, 0.0, 0.0]);
+        assert_eq!(s.value, 70.0);
+        assert_eq!(s.rules[3].status, Status::Inconclusive);
+        let f = &s.rules[3].small_samples[0];
+        assert_eq!((f.requests, f.needed, f.values_above), (228, 1000, 2));
+        assert!(s.rules[3]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("p99 of 228 requests rests on 2 values"));
+        assert_eq!(
+            s.rules[0].status,
+            Status::Pass,
+            "p95 of 228 has 11 values above it: enough"
+        );
     }
 
     #[test]

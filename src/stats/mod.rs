@@ -94,13 +94,14 @@ pub fn compute(run: &Run, expected: impl Fn(&FailureGroup) -> Option<usize>) -> 
         // Never excuse more failures than the endpoint recorded.
         n.min(e.failures)
     };
+    let known = !run.meta.no_failure_data;
     let endpoints: Vec<Figures> = run
         .endpoints
         .iter()
-        .map(|e| figures(e, expected_on(e)))
+        .map(|e| figures(e, expected_on(e), known))
         .collect();
     let total_expected: u64 = endpoints.iter().map(|e| e.expected_failures).sum();
-    let totals = figures(&run.totals, total_expected.min(run.totals.failures));
+    let totals = figures(&run.totals, total_expected.min(run.totals.failures), known);
     RunStats {
         totals,
         endpoints,
@@ -108,8 +109,8 @@ pub fn compute(run: &Run, expected: impl Fn(&FailureGroup) -> Option<usize>) -> 
     }
 }
 
-fn figures(e: &EndpointStats, expected_failures: u64) -> Figures {
-    let rate = |n: u64| (e.requests > 0).then(|| n as f64 / e.requests as f64);
+fn figures(e: &EndpointStats, expected_failures: u64, failures_known: bool) -> Figures {
+    let rate = |n: u64| (failures_known && e.requests > 0).then(|| n as f64 / e.requests as f64);
     let p95 = e.latency.percentile(Percentile::P95);
     let p99 = e.latency.percentile(Percentile::P99);
     Figures {

@@ -389,6 +389,7 @@ impl SampleStats {
                         p50_ms: b.hist.percentile_ms(50.0),
                         p95_ms: b.hist.percentile_ms(95.0),
                         p99_ms: b.hist.percentile_ms(99.0),
+                        total_requests: None,
                     }),
                     None => series.push(SeriesPoint {
                         t_s,

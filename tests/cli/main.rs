@@ -4,6 +4,8 @@
 
 mod common;
 
+/// Evidence checks: the report says when its own numbers cannot be trusted.
+mod evidence;
 /// Exit codes 0/1/2 and the errors behind code 2.
 mod exit_codes;
 /// The generic per-request CSV, gzip, bad rows.

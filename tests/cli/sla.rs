@@ -13,9 +13,14 @@ fn rule<'a>(run: &'a Value, id: &str) -> &'a Value {
 }
 
 #[test]
-fn the_default_sla_scores_the_design_example_80_good() {
+fn the_design_example_scores_80_good_when_small_samples_only_warn() {
     // P95 6.86 ms, 0 % errors, 3.8 req/s, P99/P95 = 9.81 / 6.86 = 1.43: 40 + 30 + 0 + 10.
-    let (code, _d, out) = build(&[&fixture("locust/handmade/eighty")]);
+    // (With the default [evidence] settings P99 of 228 requests is INCONCLUSIVE: see evidence.rs.)
+    let (code, _d, out) = build(&[
+        &fixture("locust/handmade/eighty"),
+        "--sla",
+        &fixture("sla/default-small-sample-warn.toml"),
+    ]);
     assert_eq!(code, 0);
     let s = summary(&out);
     let run = &s["runs"][0];
@@ -32,7 +37,7 @@ fn the_default_sla_scores_the_design_example_80_good() {
     assert_eq!(rule(run, "p95")["measured"], 6.86);
     assert_eq!(rule(run, "throughput")["status"], "fail");
     assert!((rule(run, "consistency")["measured"].as_f64().unwrap() - 1.43).abs() < 0.001);
-    assert_eq!(s["sla"]["source"], "<default SLA>");
+    assert_eq!(s["sla"]["name"], "Default SLA, small samples only warn");
 }
 
 #[test]
@@ -110,14 +115,18 @@ fn a_percentile_the_input_lacks_is_inconclusive_and_earns_nothing() {
             .contains("p99.9 is not in the input"),
         "{tail}"
     );
-    assert_eq!(rule(run, "p99")["status"], "pass");
+    assert_eq!(rule(run, "p90")["status"], "pass");
     assert_eq!(run["score"]["value"], 50.0);
     assert_eq!(code, 1, "an inconclusive gate fails the run");
 }
 
 #[test]
 fn each_endpoint_rules_name_the_endpoint_that_decided() {
-    let (_, _d, out) = build(&["samples/locust-peak", "--sla", "sla/peak.toml"]);
+    let (_, _d, out) = build(&[
+        "samples/locust-peak",
+        "--sla",
+        &fixture("sla/peak-small-sample-warn.toml"),
+    ]);
     let run = &summary(&out)["runs"][0];
     let r = rule(run, "endpoint-p95");
     assert_eq!(r["measured"], 340.0);

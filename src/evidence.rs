@@ -235,9 +235,8 @@ fn expected_failures(stats: &RunStats, sla: &Sla) -> Option<Warning> {
 /// `None` when the input does not record users.
 pub fn steady_window(series: &[SeriesPoint]) -> Option<(f64, f64)> {
     let peak = series.iter().filter_map(|p| p.users).max()?;
-    let at_peak = series.iter().filter(|p| p.users == Some(peak));
-    let first = at_peak.clone().next()?.t_s;
-    let last = at_peak.last()?.t_s;
+    let first = series.iter().find(|p| p.users == Some(peak))?.t_s;
+    let last = series.iter().rev().find(|p| p.users == Some(peak))?.t_s;
     Some((first, last))
 }
 

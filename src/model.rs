@@ -98,6 +98,8 @@ pub struct EndpointStats {
     pub latency: LatencyStats,
     /// Mean response body size in bytes.
     pub avg_content_bytes: Option<f64>,
+    /// Where these figures come from (`peak_stats.csv, line 5`), for footnotes.
+    pub source: Option<String>,
 }
 
 impl EndpointStats {
@@ -315,6 +317,8 @@ pub struct SourceFile {
     pub role: String,
     /// False when the file was found but not read.
     pub read: bool,
+    /// SHA-256 of the file's bytes as stored (read files only), hex.
+    pub sha256: Option<String>,
 }
 
 #[cfg(test)]

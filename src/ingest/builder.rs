@@ -197,8 +197,24 @@ impl RunBuilder {
                 return Err("the run mixes per-request files with aggregated ones; give each its own directory or prefix".to_string());
             }
             let f = samples.finish();
-            self.totals = Some(f.totals);
-            self.endpoints = f.endpoints;
+            let files: Vec<String> = self
+                .sources
+                .iter()
+                .filter(|s| s.read)
+                .map(|s| s.path.clone())
+                .collect();
+            let origin = |n: u64| format!("computed from {n} requests in {}", files.join(", "));
+            let mut totals = f.totals;
+            totals.source = Some(origin(totals.requests));
+            self.totals = Some(totals);
+            self.endpoints = f
+                .endpoints
+                .into_iter()
+                .map(|mut e| {
+                    e.source = Some(origin(e.requests));
+                    e
+                })
+                .collect();
             self.series = f.series;
             for g in f.failures {
                 self.failure(g);

@@ -121,6 +121,15 @@ pub struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// `file.csv, line N`: where this row is, for footnotes.
+    pub fn source(&self) -> String {
+        let name = self
+            .path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        format!("{name}, line {}", self.line)
+    }
+
     /// The cell as text (lossy UTF-8, trimmed); empty when the column is missing.
     pub fn text(&self, i: usize) -> String {
         self.record

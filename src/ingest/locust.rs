@@ -230,6 +230,7 @@ fn read_stats(file: &mut CsvFile, builder: &mut RunBuilder) -> Result<(), InputE
                 histogram: None,
             },
             avg_content_bytes: row.opt_f64(cols.content)?,
+            source: Some(row.source()),
             method: if is_total(&method, &name) {
                 String::new()
             } else {

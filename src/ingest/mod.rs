@@ -122,6 +122,21 @@ pub fn load(
     Ok(runs)
 }
 
+/// SHA-256 of a file's bytes, hex, so a report names exactly what it read.
+fn sha256(path: &Path) -> Result<String, InputError> {
+    use sha2::{Digest, Sha256};
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher)
+        .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 fn list(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
@@ -227,6 +242,7 @@ fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<
             path: path.display().to_string(),
             role: reader.describe().to_string(),
             read: true,
+            sha256: Some(sha256(path)?),
         });
     }
     if group.dir.join("run.toml").is_file() {
@@ -234,6 +250,7 @@ fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<
             path: group.dir.join("run.toml").display().to_string(),
             role: "run metadata".to_string(),
             read: true,
+            sha256: Some(sha256(&group.dir.join("run.toml"))?),
         });
     }
     for path in group.skipped {
@@ -241,6 +258,7 @@ fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<
             path: path.display().to_string(),
             role: "not a result file perfreport reads".to_string(),
             read: false,
+            sha256: None,
         });
     }
     let dir = group.dir.clone();

@@ -61,6 +61,8 @@ struct FiguresJson<'a> {
     throughput_rps: Option<f64>,
     latency_ms: LatencyJson,
     consistency: Option<f64>,
+    /// File and line (or files) the figures come from.
+    source: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +146,7 @@ struct SourceJson<'a> {
     path: &'a str,
     role: &'a str,
     read: bool,
+    sha256: Option<&'a str>,
 }
 
 fn figures(f: &Figures, with_name: bool) -> FiguresJson<'_> {
@@ -169,6 +172,7 @@ fn figures(f: &Figures, with_name: bool) -> FiguresJson<'_> {
             precision: l.precision.code(),
         },
         consistency: f.consistency,
+        source: f.source.as_deref(),
     }
 }
 
@@ -254,6 +258,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                         path: &src.path,
                         role: &src.role,
                         read: src.read,
+                        sha256: src.sha256.as_deref(),
                     })
                     .collect(),
             }

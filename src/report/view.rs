@@ -88,6 +88,8 @@ pub struct RunView {
     pub sources: Vec<SourceView>,
     /// How exact the latency figures are.
     pub precision_note: String,
+    /// What the reader of the input wants known about it (e.g. what the format lacks).
+    pub input_notes: Vec<String>,
     /// run.toml notes, as Markdown.
     pub notes_markdown: Option<String>,
     /// The same notes as sanitised HTML.
@@ -116,6 +118,8 @@ pub struct FigureView {
     pub label: String,
     /// The formatted value.
     pub value: String,
+    /// Where it comes from (file and line), empty for metadata.
+    pub source: String,
 }
 
 /// One row of the SLA rule table.
@@ -143,6 +147,8 @@ pub struct RuleView {
     pub scoring: String,
     /// Why inconclusive, which endpoints failed.
     pub note: String,
+    /// Where the measured value comes from.
+    pub source: String,
 }
 
 /// One row of the endpoint table.
@@ -174,6 +180,8 @@ pub struct EndpointView {
     pub max: String,
     /// Every failure of this endpoint is unexpected and it failed every request.
     pub all_failed: bool,
+    /// Where the figures come from (file and line), for hover and footnotes.
+    pub source: String,
 }
 
 /// One row of the error table.
@@ -222,6 +230,8 @@ pub struct SourceView {
     pub role: String,
     /// Was it read.
     pub read: bool,
+    /// SHA-256 of the file, hex; empty when not read.
+    pub sha256: String,
 }
 
 /// Builds the view of all scored runs.
@@ -321,6 +331,13 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         fig("Peak users", fmt::opt(users, fmt::count)),
         fig("Started", fmt::opt(meta.started_at_s, fmt::timestamp)),
     ]);
+    let totals_source = t.source.clone().unwrap_or_default();
+    for f in figures
+        .iter_mut()
+        .filter(|f| !matches!(f.label.as_str(), "Duration" | "Peak users" | "Started"))
+    {
+        f.source = totals_source.clone();
+    }
     let mut setup = Vec::new();
     let mut add = |label: &str, v: Option<String>| {
         if let Some(v) = v {
@@ -393,6 +410,7 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
             .collect(),
         sources: s.run.sources.iter().map(source_view).collect(),
         precision_note: precision_note(s),
+        input_notes: meta.reader_notes.clone(),
         notes_markdown: meta.notes_markdown.clone(),
         notes_html: meta.notes_markdown.as_deref().map(fmt::notes_html),
     }
@@ -482,6 +500,7 @@ fn rule_view(rule: &Rule, res: &RuleResult) -> RuleView {
         gate: rule.gate,
         scoring: rule.scoring.code().to_string(),
         note: res.note.clone().unwrap_or_default(),
+        source: String::new(),
     }
 }
 
@@ -501,6 +520,7 @@ fn endpoint_view(f: &Figures) -> EndpointView {
         p99: fmt::opt(l.percentile(Percentile::P99), fmt::ms),
         max: fmt::opt(l.max_ms, fmt::ms),
         all_failed: f.requests > 0 && f.unexpected_failures() == f.requests,
+        source: f.source.clone().unwrap_or_default(),
     }
 }
 
@@ -509,6 +529,7 @@ fn source_view(s: &SourceFile) -> SourceView {
         path: s.path.clone(),
         role: s.role.clone(),
         read: s.read,
+        sha256: s.sha256.clone().unwrap_or_default(),
     }
 }
 
@@ -529,6 +550,7 @@ fn fig(label: &str, value: String) -> FigureView {
     FigureView {
         label: label.to_string(),
         value,
+        source: String::new(),
     }
 }
 

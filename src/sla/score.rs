@@ -369,6 +369,7 @@ mod tests {
                 ..LatencyStats::default()
             },
             consistency: Some(p99 / p95),
+            source: None,
         }
     }
 

@@ -36,6 +36,8 @@ pub struct Figures {
     pub latency: LatencyStats,
     /// p99 ÷ p95, when both are known and p95 > 0.
     pub consistency: Option<f64>,
+    /// Where the figures come from (file and line).
+    pub source: Option<String>,
 }
 
 impl Figures {
@@ -125,6 +127,7 @@ fn figures(e: &EndpointStats, expected_failures: u64, failures_known: bool) -> F
         throughput_rps: e.throughput_rps,
         latency: e.latency.clone(),
         consistency: consistency(p95, p99),
+        source: e.source.clone(),
     }
 }
 

@@ -104,6 +104,7 @@ impl EndpointAcc {
                 histogram: (timed > 0).then(|| Arc::new(self.hist)),
             },
             avg_content_bytes: (self.bytes_n > 0).then(|| self.bytes as f64 / self.bytes_n as f64),
+            source: None,
         }
     }
 }

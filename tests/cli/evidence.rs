@@ -326,3 +326,52 @@ fn real_runs_raise_no_false_alarms() {
         }
     }
 }
+
+#[test]
+fn every_figure_names_its_source_file_and_line_and_files_their_sha256() {
+    use sha2::{Digest, Sha256};
+    let (_, _d, out) = build(&["samples/locust-peak", "--sla", "sla/peak.toml"]);
+    let run = &summary(&out)["runs"][0];
+    let stats_text = fs::read_to_string(root().join("samples/locust-peak/peak_stats.csv")).unwrap();
+    let lines: Vec<&str> = stats_text.lines().collect();
+    for e in run["endpoints"].as_array().unwrap() {
+        let src = e["source"].as_str().unwrap();
+        let line: usize = src
+            .strip_prefix("peak_stats.csv, line ")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            lines[line - 1].contains(&format!(",{},", e["name"].as_str().unwrap())),
+            "{src} is not the row of {}",
+            e["name"]
+        );
+    }
+    let total_line: usize = run["totals"]["source"]
+        .as_str()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(lines[total_line - 1].starts_with(",Aggregated,"));
+    for s in run["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["read"] == true)
+    {
+        let bytes = fs::read(root().join(s["path"].as_str().unwrap())).unwrap();
+        let want: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(s["sha256"], want.as_str());
+    }
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        html.contains("title=\"Source: peak_stats.csv, line 2\""),
+        "hover shows the source"
+    );
+}

@@ -26,7 +26,7 @@ impl CsvFile {
             .has_headers(true)
             .flexible(false)
             .delimiter(delimiter)
-            .from_reader(super::input::open(path)?);
+            .from_reader(super::input::open_lines(path)?);
         let headers = reader
             .byte_headers()
             .map_err(|e| csv_error(path, e))?

@@ -29,6 +29,65 @@ pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, InputError> {
     })
 }
 
+/// Turns `\r\n` and lone `\r` line ends into `\n` while reading. The csv
+/// crate counts a record that follows `\r\n` as starting on the line before
+/// (it has not consumed the `\n` yet), so error and footnote line numbers
+/// would be off by one in every CRLF file without this.
+pub struct UnixLines<R> {
+    inner: R,
+    /// The last byte read was `\r`: drop a `\n` that follows it.
+    after_cr: bool,
+}
+
+impl<R: Read> UnixLines<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        UnixLines {
+            inner,
+            after_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for UnixLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut out = 0;
+            for i in 0..n {
+                let b = buf[i];
+                match b {
+                    b'\n' if self.after_cr => self.after_cr = false,
+                    b'\r' => {
+                        buf[out] = b'\n';
+                        out += 1;
+                        self.after_cr = true;
+                    }
+                    _ => {
+                        buf[out] = b;
+                        out += 1;
+                        self.after_cr = false;
+                    }
+                }
+            }
+            if out > 0 {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+/// Like [`open`], with line ends normalised by [`UnixLines`] (for CSV readers).
+pub fn open_lines(path: &Path) -> Result<Box<dyn BufRead + Send>, InputError> {
+    Ok(Box::new(BufReader::with_capacity(
+        1 << 16,
+        UnixLines::new(open(path)?),
+    )))
+}
+
 /// The first [`HEAD_LEN`] bytes of the (decompressed) file.
 pub fn head(path: &Path) -> Result<Vec<u8>, InputError> {
     let mut out = Vec::with_capacity(HEAD_LEN);
@@ -72,5 +131,26 @@ mod tests {
         assert!(is_gzip(&p).unwrap());
         assert_eq!(head(&p).unwrap(), b"timeStamp,elapsed,label\n1,2,a\n");
         assert_eq!(extension(&p), "jtl");
+    }
+
+    #[test]
+    fn line_ends_become_unix_across_reads() {
+        let mut out = String::new();
+        // One byte at a time, so a \r\n pair is split between reads.
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() || buf.is_empty() {
+                    return Ok(0);
+                }
+                buf[0] = self.0[0];
+                self.0 = &self.0[1..];
+                Ok(1)
+            }
+        }
+        UnixLines::new(Trickle(b"a\r\nb\rc\nd\r\r\ne"))
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "a\nb\nc\nd\n\ne");
     }
 }

@@ -453,3 +453,61 @@ fn a_log_cut_short_is_read_as_far_as_it_goes() {
         Some(requests as u64)
     );
 }
+
+#[test]
+fn gatling_error_records_are_exceptions_not_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("simulation.log");
+    std::fs::write(
+        &file,
+        "RUN\tc.Sim\tsim\t1693110642715\tnightly\t3.9.5\n\
+         REQUEST\t\tr\t1693110644407\t1693110645752\tOK\t \n\
+         ERROR\tNo attribute named 'token' is defined\t1693110645800\n\
+         GROUP\tlogin\t1693110644407\t1693110645752\t1345\tOK\n\
+         ERROR\tNo attribute named 'token' is defined\t1693110645900\n",
+    )
+    .unwrap();
+    let (_, _d, out) = build(&[file.to_str().unwrap()]);
+    let s = summary(&out);
+    assert_eq!(s["runs"][0]["totals"]["requests"], 1);
+    assert_eq!(s["runs"][0]["tool_version"], "3.9.5");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.contains("No attribute named"))
+        .expect("the ERROR records are listed as exceptions");
+    assert!(line.contains('2'), "{line}");
+}
+
+#[test]
+fn malformed_report_files_name_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stats.json");
+    let text = std::fs::read_to_string(root().join(fixture("gatling/pix-2.2/js/stats.json")))
+        .unwrap()
+        .replacen("\"total\": 7986", "\"total\": 7986,,", 1);
+    std::fs::write(&file, text).unwrap();
+    let (_d, out) = out_dir();
+    perfreport()
+        .args(["build", file.to_str().unwrap(), "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::is_match(r"stats\.json: line 9, column \d+: not valid JSON").unwrap(),
+        );
+    let js = dir.path().join("x_stats.js");
+    std::fs::write(
+        &js,
+        "var stats = {\n  type: \"GROUP\",\nstats: {\n \"name\": \"Global Information\",\n \"numberOfRequests\": {\"total\": \"x1\", \"ok\": \"1\", \"ko\": \"0\"},\n \"percentiles1\": {}\n}\n};\n",
+    )
+    .unwrap();
+    perfreport()
+        .args(["build", js.to_str().unwrap(), "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "x_stats.js: `stats.numberOfRequests.total`: `x1` is not a number",
+        ));
+}

@@ -2,7 +2,7 @@
 //! where the content allows two readings, and to find the run it belongs to).
 //! Every reader is registered once, in [`READERS`].
 
-use super::{generic, input, locust, Reader};
+use super::{gatling, generic, input, locust, Reader};
 use crate::error::InputError;
 use std::path::Path;
 
@@ -13,6 +13,10 @@ pub static READERS: &[&dyn Reader] = &[
     &locust::History,
     &locust::Failures,
     &locust::Exceptions,
+    &gatling::SimulationLog,
+    &gatling::StatsJson,
+    &gatling::StatsJs,
+    &gatling::GlobalStats,
     // Readers of other tools go above this line; the generic CSV is the fallback.
     &generic::Generic,
 ];
@@ -42,8 +46,12 @@ pub fn sniff(path: &Path, head: &[u8]) -> Option<&'static dyn Reader> {
 }
 
 /// The run a file belongs to within its directory: the Locust prefix
-/// (`peak_stats.csv` → `peak`), or the file name without extensions.
+/// (`peak_stats.csv` → `peak`), the Gatling report folder (see
+/// [`gatling::run_key`]), or the file name without extensions.
 pub fn run_key(path: &Path) -> String {
+    if let Some(key) = gatling::run_key(path) {
+        return key;
+    }
     let name = input::logical_name(path);
     for suffix in locust::SUFFIXES {
         if let Some(prefix) = name.strip_suffix(suffix) {

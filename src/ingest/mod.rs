@@ -9,6 +9,7 @@ pub mod builder;
 pub mod csvfile;
 pub mod detect;
 pub mod endpoint;
+pub mod gatling;
 pub mod generic;
 pub mod input;
 pub mod locust;

@@ -8,6 +8,8 @@ mod common;
 mod evidence;
 /// Exit codes 0/1/2 and the errors behind code 2.
 mod exit_codes;
+/// Gatling simulation.log and report stats files, binary and empty logs.
+mod gatling;
 /// The generic per-request CSV, gzip, bad rows.
 mod generic;
 /// Locust readers: figures in summary.json against the CSVs' own numbers.

@@ -1,0 +1,1009 @@
+//! Gatling: the text `simulation.log` (Gatling 2.x to 3.11, one record per
+//! line) and the HTML report's pre-aggregated `js/stats.json`, `js/stats.js`
+//! and `js/global_stats.json`.
+//!
+//! `simulation.log` records are tab-separated; the first field names the kind:
+//!
+//! ```text
+//! RUN      <class> [<user id>] <id> <start ms> <description> <version>
+//! USER     <scenario> [<user id>] START|END <ms> [<ms>]
+//! REQUEST  [<scenario> <user id> | <user id>] <groups> <name> <start ms> <end ms> OK|KO [<message>]
+//! GROUP, ASSERTION (base64, may come before RUN): not requests, ignored
+//! ERROR    <message> <ms>: an error of the test code, counted as an exception
+//! ```
+//!
+//! The REQUEST layout is found per line from where its status sits, after two
+//! Unix-ms timestamps: field 6 (3.4+, no user id), 7 (3.0–3.3, user id) or 8
+//! (2.2/2.3, scenario and user id). Latency = end − start; `ok` = `OK`; a KO
+//! message of a status check (`status.find.in(…), [but actually] found 401`)
+//! gives the HTTP status. The endpoint is the request name, behind its groups
+//! (`group / name`, as Gatling's report names it); the method is not logged.
+//! Gatling 3.12+ writes a binary `simulation.log`: it is recognised and refused
+//! with a pointer to the report's `js/stats.json`.
+//!
+//! The report files hold Gatling's own figures ([`Precision::Tool`]):
+//! request counts, KO counts, min/mean/max and four unlabelled percentiles,
+//! taken as p50/p75/p95/p99 (the `gatling.conf` defaults).
+
+use super::{input, ReadOptions, Reader, RunBuilder};
+use crate::error::{InputError, Position};
+use crate::model::{EndpointStats, ExceptionGroup, LatencyStats, Percentile, Precision, Sample};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+
+/// The error for a Gatling 3.12+ binary `simulation.log`.
+pub const BINARY_MESSAGE: &str = "Gatling 3.12+ writes a binary simulation.log that perfreport cannot read; point perfreport at the HTML report folder's js/stats.json (or js/global_stats.json) instead";
+
+/// The assumption behind the report files' unlabelled percentiles.
+const PERCENTILES_NOTE: &str = "Gatling's report files hold four unlabelled percentiles (percentiles1..4); perfreport reads them as p50, p75, p95 and p99, the gatling.conf defaults (charting.indicators.percentile1..4). If the run's gatling.conf changed them, these figures are mislabelled.";
+
+/// Gatling's text `simulation.log`.
+pub struct SimulationLog;
+
+/// Gatling's HTML report `js/stats.json`: the whole run and every request.
+pub struct StatsJson;
+
+/// Gatling's HTML report `js/stats.js`: `stats.json` as a JavaScript literal.
+pub struct StatsJs;
+
+/// Gatling's HTML report `js/global_stats.json`: the whole run only.
+pub struct GlobalStats;
+
+/// The first line of `head`, without its line ending.
+fn first_line(head: &[u8]) -> &[u8] {
+    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// A Gatling 3.12+ binary log: a RUN header of a zero byte, a length-prefixed
+/// Gatling version (`\0\0\0\0\x063.14.3`), or NUL bytes in a `simulation.log`.
+fn is_binary_log(name: &str, head: &[u8]) -> bool {
+    let versioned = head.len() > 5 && head[..4] == [0, 0, 0, 0] && {
+        let len = usize::from(head[4]);
+        head.get(5..5 + len).is_some_and(|v| {
+            len >= 3
+                && v[0].is_ascii_digit()
+                && v.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+                && v.contains(&b'.')
+        })
+    };
+    versioned || (name.eq_ignore_ascii_case("simulation.log") && head.contains(&0))
+}
+
+impl Reader for SimulationLog {
+    fn id(&self) -> &'static str {
+        "gatling-log"
+    }
+
+    fn describe(&self) -> &'static str {
+        "Gatling simulation.log (text, Gatling 2.x–3.11; written to target/gatling/<run>/ by every run)"
+    }
+
+    fn sniff(&self, name: &str, head: &[u8]) -> bool {
+        let is_log_name = name.eq_ignore_ascii_case("simulation.log");
+        if is_binary_log(name, head) || (is_log_name && head.is_empty()) {
+            return true; // refused with a clear message by `read`
+        }
+        let line = first_line(head);
+        let Some(tab) = line.iter().position(|b| *b == b'\t') else {
+            return false;
+        };
+        match &line[..tab] {
+            b"RUN" | b"ASSERTION" => true,
+            b"USER" | b"REQUEST" | b"GROUP" | b"ERROR" => is_log_name,
+            _ => false,
+        }
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        let head = input::head(path)?;
+        if head.is_empty() {
+            return Err(InputError::new(
+                path,
+                "empty file: Gatling wrote no records (the run may have stopped before it started)",
+            ));
+        }
+        if is_binary_log(&input::logical_name(path), &head) {
+            return Err(InputError::new(path, BINARY_MESSAGE));
+        }
+        builder.tool("gatling", None);
+        read_log(path, builder, opts)
+    }
+}
+
+fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
+    let mut reader = input::open(path)?;
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    let mut users: u32 = 0;
+    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            buf.pop();
+        }
+        if buf.is_empty() {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&buf);
+        let fields: Vec<&str> = text.split('\t').collect();
+        let at = |column: usize, msg: String| {
+            InputError::at(
+                path,
+                Position {
+                    line: line_no,
+                    column: Some(column as u64),
+                },
+                msg,
+            )
+        };
+        match fields[0] {
+            "REQUEST" => match parse_request(&fields) {
+                Ok(r) => {
+                    let name = endpoint_name(r.groups, r.name);
+                    let error = (!r.ok).then(|| r.message.trim()).filter(|m| !m.is_empty());
+                    builder.record(&Sample {
+                        start_ms: Some(r.start_ms as f64),
+                        latency_ms: Some((r.end_ms - r.start_ms) as f64),
+                        method: "",
+                        name: &name,
+                        ok: r.ok,
+                        status: error.and_then(status_in_message),
+                        error,
+                        users: None,
+                        bytes: None,
+                    });
+                }
+                Err((col, msg)) => builder.bad_row(at(col, msg), opts.skip_bad_rows)?,
+            },
+            "USER" => match parse_user(&fields) {
+                Ok((start, t_ms)) => {
+                    users = if start {
+                        users.saturating_add(1)
+                    } else {
+                        users.saturating_sub(1)
+                    };
+                    builder.users_at(t_ms as f64, users);
+                }
+                Err((col, msg)) => builder.bad_row(at(col, msg), opts.skip_bad_rows)?,
+            },
+            "RUN" => read_run(&fields, builder),
+            "ERROR" => {
+                let message = fields.get(1).map_or("", |m| m.trim());
+                *errors.entry(message.to_string()).or_default() += 1;
+            }
+            "GROUP" | "ASSERTION" => {}
+            other => {
+                let shown: String = other.chars().take(40).collect();
+                builder.bad_row(
+                    at(
+                        1,
+                        format!(
+                            "`{shown}` is not a Gatling record (RUN, USER, REQUEST, GROUP, ERROR, ASSERTION)"
+                        ),
+                    ),
+                    opts.skip_bad_rows,
+                )?;
+            }
+        }
+    }
+    for (message, count) in errors {
+        builder.exception(ExceptionGroup { count, message });
+    }
+    Ok(())
+}
+
+/// `RUN` names the simulation and, in 3.x, the Gatling version (2.x writes
+/// its log-format version, `2.0`, which is not a Gatling release).
+fn read_run(fields: &[&str], builder: &mut RunBuilder) {
+    let last = fields.last().map_or("", |v| v.trim());
+    // A release has three parts (`3.6.1`, `3.11.0-M1`); the 2.x format version has two.
+    let release = last.split('.').count() >= 3
+        && last
+            .split('.')
+            .take(3)
+            .all(|p| p.bytes().next().is_some_and(|b| b.is_ascii_digit()));
+    if release {
+        builder.tool("gatling", Some(last.to_string()));
+    } else if !last.is_empty() {
+        builder.note(format!(
+            "simulation.log names log format `{last}` (Gatling 2.x), not the Gatling version."
+        ));
+    }
+    // The description sits between the start timestamp and the version.
+    let start = fields
+        .iter()
+        .enumerate()
+        .skip(2)
+        .find(|(_, f)| is_timestamp(f))
+        .map(|(i, _)| i);
+    if let Some(i) = start {
+        if fields.len() >= i + 3 {
+            let desc = fields[i + 1..fields.len() - 1].join(" ");
+            if !desc.trim().is_empty() {
+                builder.note(format!("Gatling run description: {}", desc.trim()));
+            }
+        }
+    }
+}
+
+/// One REQUEST record, borrowed from the line.
+#[derive(Debug, PartialEq)]
+struct Request<'a> {
+    groups: &'a str,
+    name: &'a str,
+    start_ms: u64,
+    end_ms: u64,
+    ok: bool,
+    message: &'a str,
+}
+
+fn is_timestamp(field: &str) -> bool {
+    !field.is_empty() && field.len() <= 16 && field.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Parses a REQUEST record in any supported layout; the error is the 1-based
+/// field number and the message.
+fn parse_request<'a>(fields: &[&'a str]) -> Result<Request<'a>, (usize, String)> {
+    // The status is the first OK/KO field that has room for groups, a name and
+    // two timestamps before it (index 5 at the least).
+    let Some(s) = (5..fields.len()).find(|&i| fields[i] == "OK" || fields[i] == "KO") else {
+        return Err((
+            1,
+            format!(
+                "REQUEST record without an OK or KO status after its timestamps ({} fields)",
+                fields.len()
+            ),
+        ));
+    };
+    for i in [s - 2, s - 1] {
+        if !is_timestamp(fields[i]) {
+            let shown: String = fields[i].chars().take(40).collect();
+            return Err((
+                i + 1,
+                format!("`{shown}` is not a timestamp (Unix ms) in a REQUEST record"),
+            ));
+        }
+    }
+    if !matches!(s, 5..=7) {
+        return Err((
+            s + 1,
+            format!(
+                "REQUEST record with its status in field {}: not a simulation.log layout perfreport reads (Gatling 2.2 to 3.11)",
+                s + 1
+            ),
+        ));
+    }
+    let parse = |i: usize| {
+        fields[i].parse::<u64>().map_err(|_| {
+            (
+                i + 1,
+                format!("`{}` is not a timestamp (Unix ms)", fields[i]),
+            )
+        })
+    };
+    let (start_ms, end_ms) = (parse(s - 2)?, parse(s - 1)?);
+    if end_ms < start_ms {
+        return Err((
+            s,
+            format!("the request ends ({end_ms}) before it starts ({start_ms})"),
+        ));
+    }
+    Ok(Request {
+        groups: fields[s - 4],
+        name: fields[s - 3],
+        start_ms,
+        end_ms,
+        ok: fields[s] == "OK",
+        message: fields.get(s + 1).copied().unwrap_or(""),
+    })
+}
+
+/// `USER` → (is a start, Unix ms of the event).
+fn parse_user(fields: &[&str]) -> Result<(bool, u64), (usize, String)> {
+    let Some(k) = (2..fields.len().min(4)).find(|&i| fields[i] == "START" || fields[i] == "END")
+    else {
+        return Err((
+            3,
+            "USER record without START or END in field 3 or 4".to_string(),
+        ));
+    };
+    let start = fields[k] == "START";
+    // START: the start time follows; END (2.x: user start, user end): the last field.
+    let i = if start { k + 1 } else { fields.len() - 1 };
+    match fields.get(i).filter(|f| i > k && is_timestamp(f)) {
+        Some(t) => t
+            .parse::<u64>()
+            .map(|t| (start, t))
+            .map_err(|_| (i + 1, format!("`{t}` is not a timestamp (Unix ms)"))),
+        None => Err((
+            (i + 1).min(fields.len()),
+            format!(
+                "`{}` is not a timestamp (Unix ms) in a USER record",
+                fields.get(i).copied().unwrap_or("")
+            ),
+        )),
+    }
+}
+
+/// `group / subgroup / name`, as Gatling's report names a request in groups
+/// (the log separates groups with commas).
+fn endpoint_name(groups: &str, name: &str) -> String {
+    let groups: Vec<&str> = groups
+        .split(',')
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .collect();
+    if groups.is_empty() {
+        name.to_string()
+    } else {
+        format!("{} / {name}", groups.join(" / "))
+    }
+}
+
+/// The HTTP status a failed status check names: `status.find.in(200,304),
+/// found 401` (3.x) or `…, but actually found 500` (2.x). Messages of other
+/// checks (`jsonPath(…)…found 401`) say nothing about the status.
+fn status_in_message(message: &str) -> Option<u16> {
+    if !message.trim_start().starts_with("status") {
+        return None;
+    }
+    let pos = message.rfind("found ")?;
+    let rest = &message[pos + 6..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let code: u16 = (digits.len() == 3).then(|| digits.parse().ok())??;
+    (100..600).contains(&code).then_some(code)
+}
+
+/// Where a bare report file (`js/stats.json`) or a prefixed copy
+/// (`run_stats.json`) belongs: the report folder's name, or the prefix, so
+/// that `global_stats.json`, `stats.json` and `stats.js` make one run. A
+/// `simulation.log` is the run of its folder (empty key). `None` for any
+/// other file.
+pub fn run_key(path: &Path) -> Option<String> {
+    let name = input::logical_name(path);
+    if name == "simulation.log" {
+        // Gatling's fixed name: the run is its folder (`ohrmaddemployees-2023…`).
+        let head = input::head(path).ok()?;
+        return SimulationLog.sniff(&name, &head).then(String::new);
+    }
+    let suffix = ["global_stats.json", "stats.json", "stats.js"]
+        .into_iter()
+        .find(|s| name.ends_with(s))?;
+    let key = if name == suffix {
+        let dir = path.parent()?;
+        if dir.file_name().is_some_and(|d| d == "js") {
+            dir.parent()
+                .and_then(Path::file_name)
+                .map(|d| d.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        }
+    } else {
+        name.strip_suffix(suffix)?.strip_suffix('_')?.to_string()
+    };
+    let head = input::head(path).ok()?;
+    let gatling = StatsJson.sniff(&name, &head)
+        || StatsJs.sniff(&name, &head)
+        || GlobalStats.sniff(&name, &head);
+    gatling.then_some(key)
+}
+
+/// What kind of report file `head` is.
+#[derive(Debug, PartialEq)]
+enum ReportKind {
+    Tree,
+    Global,
+    Script,
+}
+
+fn report_kind(head: &[u8]) -> Option<ReportKind> {
+    let text = String::from_utf8_lossy(head);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let stats_at = t.find("\"numberOfRequests\"")?;
+    if !t.contains("percentiles1") {
+        return None;
+    }
+    let before = &t[..stats_at];
+    if let Some(rest) = t.strip_prefix("var") {
+        let rest = rest.trim_start();
+        return rest
+            .strip_prefix("stats")
+            .is_some_and(|r| r.trim_start().starts_with('='))
+            .then_some(ReportKind::Script);
+    }
+    if !t.starts_with('{') {
+        return None;
+    }
+    if before.contains("\"type\"") && before.contains("\"stats\"") {
+        Some(ReportKind::Tree)
+    } else if before.contains("\"name\"") && !before.contains("\"type\"") {
+        Some(ReportKind::Global)
+    } else {
+        None
+    }
+}
+
+impl Reader for StatsJson {
+    fn id(&self) -> &'static str {
+        "gatling-stats-json"
+    }
+    fn describe(&self) -> &'static str {
+        "Gatling report js/stats.json (per request; in the HTML report folder of every run)"
+    }
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        report_kind(head) == Some(ReportKind::Tree)
+    }
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        _: &ReadOptions,
+    ) -> Result<(), InputError> {
+        builder.tool("gatling", None);
+        let root = read_json(path)?;
+        read_tree(path, &root, builder)
+    }
+    fn order(&self) -> u8 {
+        0
+    }
+}
+
+impl Reader for StatsJs {
+    fn id(&self) -> &'static str {
+        "gatling-stats-js"
+    }
+    fn describe(&self) -> &'static str {
+        "Gatling report js/stats.js (per request, JavaScript; in the HTML report folder of every run)"
+    }
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        report_kind(head) == Some(ReportKind::Script)
+    }
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        _: &ReadOptions,
+    ) -> Result<(), InputError> {
+        builder.tool("gatling", None);
+        if builder.has_figures() {
+            return Ok(()); // js/stats.json beside it holds the same figures, already read
+        }
+        let text = read_text(path)?;
+        let json = script_to_json(&text)
+            .map_err(|(line, msg)| InputError::at(path, Position { line, column: None }, msg))?;
+        let root: Value = serde_json::from_str(&json).map_err(|e| {
+            InputError::at(
+                path,
+                Position {
+                    line: e.line() as u64,
+                    column: None,
+                },
+                format!("the `stats` object is not a data literal: {e}"),
+            )
+        })?;
+        read_tree(path, &root, builder)
+    }
+    fn order(&self) -> u8 {
+        1
+    }
+}
+
+impl Reader for GlobalStats {
+    fn id(&self) -> &'static str {
+        "gatling-global-stats"
+    }
+    fn describe(&self) -> &'static str {
+        "Gatling report js/global_stats.json (whole run; in the HTML report folder of every run)"
+    }
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        report_kind(head) == Some(ReportKind::Global)
+    }
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        _: &ReadOptions,
+    ) -> Result<(), InputError> {
+        builder.tool("gatling", None);
+        if builder.has_figures() {
+            return Ok(()); // js/stats.json beside it holds the same totals, already read
+        }
+        let root = read_json(path)?;
+        let totals = node_stats(path, &root, "", "")?;
+        builder.note(PERCENTILES_NOTE);
+        builder.note("js/global_stats.json holds the whole run only; js/stats.json beside it has every request.");
+        builder.totals(totals);
+        Ok(())
+    }
+    fn order(&self) -> u8 {
+        2
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, InputError> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut input::open(path)?, &mut bytes)
+        .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::new(path, "empty file"));
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn read_json(path: &Path) -> Result<Value, InputError> {
+    let text = read_text(path)?;
+    serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        InputError::at(
+            path,
+            Position {
+                line: e.line() as u64,
+                column: Some(e.column() as u64),
+            },
+            format!("not valid JSON: {e}"),
+        )
+    })
+}
+
+/// The root of a stats tree is the whole run; REQUEST nodes below it (inside
+/// GROUP nodes too) are the endpoints, named by their `path`.
+fn read_tree(path: &Path, root: &Value, builder: &mut RunBuilder) -> Result<(), InputError> {
+    let totals = node_stats(path, root, "", "stats")?;
+    let mut endpoints = Vec::new();
+    walk(path, root, "", &mut endpoints)?;
+    builder.note(PERCENTILES_NOTE);
+    builder.totals(totals);
+    for e in endpoints {
+        builder.endpoint(e);
+    }
+    Ok(())
+}
+
+fn walk(
+    path: &Path,
+    node: &Value,
+    at: &str,
+    out: &mut Vec<EndpointStats>,
+) -> Result<(), InputError> {
+    let Some(contents) = node.get("contents") else {
+        return Ok(());
+    };
+    let Some(contents) = contents.as_object() else {
+        return Err(InputError::new(
+            path,
+            format!("`{at}contents` is not an object"),
+        ));
+    };
+    for (key, child) in contents {
+        let here = format!("{at}contents.{key}.");
+        match child.get("type").and_then(Value::as_str) {
+            Some("REQUEST") => {
+                let name = child
+                    .get("path")
+                    .or_else(|| child.get("name"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(key);
+                let mut stats = node_stats(path, child, &here, "stats")?;
+                stats.name = name.to_string();
+                out.push(stats);
+            }
+            Some("GROUP") => walk(path, child, &here, out)?,
+            other => {
+                return Err(InputError::new(
+                    path,
+                    format!(
+                        "`{here}type` is {}, not REQUEST or GROUP",
+                        other.map_or("missing".to_string(), |t| format!("`{t}`"))
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A number as Gatling writes it: a JSON number, or a string (`"13.074"`) in
+/// stats.js; `"-"` or `""` when there is nothing to show.
+fn number(v: Option<&Value>) -> Result<Option<f64>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(n.as_f64()),
+        Some(Value::String(s)) if s.trim() == "-" || s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Some)
+            .ok_or_else(|| format!("`{s}` is not a number")),
+        Some(other) => Err(format!("`{other}` is not a number")),
+    }
+}
+
+/// The figures of one node; `stats_key` is `stats` in the tree, empty for
+/// global_stats.json where the figures are at the top.
+fn node_stats(
+    path: &Path,
+    node: &Value,
+    at: &str,
+    stats_key: &str,
+) -> Result<EndpointStats, InputError> {
+    let (stats, prefix) = if stats_key.is_empty() {
+        (node, at.to_string())
+    } else {
+        (
+            node.get(stats_key)
+                .ok_or_else(|| InputError::new(path, format!("`{at}{stats_key}` is missing")))?,
+            format!("{at}{stats_key}."),
+        )
+    };
+    let get = |field: &str, part: &str| -> Result<Option<f64>, InputError> {
+        number(stats.get(field).and_then(|f| f.get(part)))
+            .map_err(|m| InputError::new(path, format!("`{prefix}{field}.{part}`: {m}")))
+    };
+    let count = |part: &str| -> Result<u64, InputError> {
+        match get("numberOfRequests", part)? {
+            Some(v) if v >= 0.0 && v.fract() == 0.0 => Ok(v as u64),
+            Some(v) => Err(InputError::new(
+                path,
+                format!("`{prefix}numberOfRequests.{part}` is {v}, not a count"),
+            )),
+            None => Err(InputError::new(
+                path,
+                format!("`{prefix}numberOfRequests.{part}` is missing"),
+            )),
+        }
+    };
+    let requests = count("total")?;
+    let failures = count("ko")?;
+    if failures > requests {
+        return Err(InputError::new(
+            path,
+            format!("`{prefix}numberOfRequests`: {failures} KO out of {requests} requests"),
+        ));
+    }
+    // With no requests Gatling writes 0 (or "-") for the times: no figure at all.
+    let time = |field: &str| -> Result<Option<f64>, InputError> {
+        Ok(if requests == 0 {
+            None
+        } else {
+            get(field, "total")?
+        })
+    };
+    let mut percentiles = BTreeMap::new();
+    for (field, pct) in [
+        ("percentiles1", 50.0),
+        ("percentiles2", 75.0),
+        ("percentiles3", 95.0),
+        ("percentiles4", 99.0),
+    ] {
+        if let (Some(v), Some(p)) = (time(field)?, Percentile::from_percent(pct)) {
+            percentiles.insert(p, v);
+        }
+    }
+    let throughput_rps = get("meanNumberOfRequestsPerSecond", "total")?;
+    let name = stats
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok(EndpointStats {
+        method: String::new(),
+        name: name.to_string(),
+        requests,
+        failures,
+        throughput_rps,
+        // stats.js writes "-" for the KO rate when nothing failed: that is 0/s.
+        failures_per_s: get("meanNumberOfRequestsPerSecond", "ko")?
+            .or_else(|| throughput_rps.filter(|_| failures == 0).map(|_| 0.0)),
+        latency: LatencyStats {
+            min_ms: time("minResponseTime")?,
+            avg_ms: time("meanResponseTime")?,
+            max_ms: time("maxResponseTime")?,
+            percentiles,
+            precision: Precision::Tool,
+            histogram: None,
+        },
+        avg_content_bytes: None,
+    })
+}
+
+/// The object literal of `var stats = {…}` as JSON: unquoted keys quoted,
+/// single-quoted strings double-quoted, newlines kept so serde's line numbers
+/// are the file's. The error is (line, message).
+fn script_to_json(text: &str) -> Result<String, (u64, String)> {
+    let start = text
+        .find("var stats")
+        .and_then(|i| text[i..].find('{').map(|j| i + j))
+        .ok_or((1, "no `var stats = {…}` object".to_string()))?;
+    let mut out = String::with_capacity(text.len() - start + 64);
+    // Keep line numbers: one newline for every line before the object.
+    out.push_str(&"\n".repeat(text[..start].matches('\n').count()));
+    let chars: Vec<char> = text[start..].chars().collect();
+    let mut line = text[..start].matches('\n').count() as u64 + 1;
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\n' => {
+                line += 1;
+                out.push(c);
+            }
+            '"' | '\'' => {
+                let quote = c;
+                out.push('"');
+                i += 1;
+                loop {
+                    let Some(&d) = chars.get(i) else {
+                        return Err((line, "a string is not closed".to_string()));
+                    };
+                    match d {
+                        '\\' => {
+                            let next = chars.get(i + 1).copied().unwrap_or('\\');
+                            if next == '\'' {
+                                out.push('\'');
+                            } else {
+                                out.push('\\');
+                                out.push(next);
+                            }
+                            i += 1;
+                        }
+                        '"' if quote == '\'' => out.push_str("\\\""),
+                        '\n' => return Err((line, "a string runs past the line end".to_string())),
+                        d if d == quote => break,
+                        d => out.push(d),
+                    }
+                    i += 1;
+                }
+                out.push('"');
+            }
+            '{' | '[' => {
+                depth += 1;
+                out.push(c);
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                out.push(c);
+                if depth == 0 {
+                    return Ok(out);
+                }
+            }
+            c if c.is_ascii_digit() => {
+                // A number, copied whole (so `1e5` is not read as a name).
+                let j = (i..chars.len())
+                    .find(|&j| {
+                        let d = chars[j];
+                        let sign = (d == '+' || d == '-') && matches!(chars[j - 1], 'e' | 'E');
+                        !(d.is_ascii_alphanumeric() || d == '.' || sign)
+                    })
+                    .unwrap_or(chars.len());
+                out.extend(&chars[i..j]);
+                i = j;
+                continue;
+            }
+            c if c.is_ascii_alphabetic() || c == '_' || c == '$' => {
+                let j = (i..chars.len())
+                    .find(|&j| {
+                        !(chars[j].is_ascii_alphanumeric() || chars[j] == '_' || chars[j] == '$')
+                    })
+                    .unwrap_or(chars.len());
+                let word: String = chars[i..j].iter().collect();
+                let is_key = chars[j..]
+                    .iter()
+                    .find(|c| !c.is_whitespace())
+                    .is_some_and(|c| *c == ':');
+                if is_key {
+                    out.push('"');
+                    out.push_str(&word);
+                    out.push('"');
+                } else if matches!(word.as_str(), "true" | "false" | "null") {
+                    out.push_str(&word);
+                } else {
+                    return Err((line, format!("`{word}` is code, not data, inside `stats`")));
+                }
+                i = j;
+                continue;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Err((line, "the `stats` object is not closed".to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(line: &str) -> Vec<&str> {
+        line.split('\t').collect()
+    }
+
+    #[test]
+    fn request_layouts_of_every_supported_version() {
+        // 3.4+: groups, name.
+        let r = parse_request(&fields(
+            "REQUEST\t\trequest_18\t1693110648160\t1693110649586\tKO\tstatus.find.in(200,304), found 401",
+        ))
+        .unwrap();
+        assert_eq!(
+            (r.name, r.start_ms, r.end_ms, r.ok),
+            ("request_18", 1693110648160, 1693110649586, false)
+        );
+        assert_eq!(status_in_message(r.message), Some(401));
+        // 3.0–3.3: user id first.
+        let r = parse_request(&fields("REQUEST\t7\tg1,g2\tlogin\t1000\t1250\tOK\t ")).unwrap();
+        assert_eq!(
+            (r.groups, r.name, r.end_ms - r.start_ms),
+            ("g1,g2", "login", 250)
+        );
+        assert_eq!(endpoint_name(r.groups, r.name), "g1 / g2 / login");
+        // 2.x: scenario, user id; extra info after the message is ignored.
+        let r = parse_request(&fields(
+            "REQUEST\tRecordedSimulation\t14\t\trequest_8\t1478709573904\t1478709573937\tKO\tstatus.find.in(200,304), but actually found 500\textra",
+        ))
+        .unwrap();
+        assert_eq!((r.name, r.ok), ("request_8", false));
+        assert_eq!(status_in_message(r.message), Some(500));
+        // A request named like a status or a number does not confuse the layout.
+        let r = parse_request(&fields("REQUEST\t\t12345\t1000\t1001\tOK")).unwrap();
+        assert_eq!((r.name, r.message), ("12345", ""));
+        let r = parse_request(&fields("REQUEST\t\tOK\t1000\t1001\tKO\tboom")).unwrap();
+        assert_eq!((r.name, r.ok, r.message), ("OK", false, "boom"));
+    }
+
+    #[test]
+    fn malformed_requests_name_the_field() {
+        let e = parse_request(&fields("REQUEST\t\tr\t16931x\t1693110645752\tOK\t")).unwrap_err();
+        assert_eq!(e.0, 4);
+        assert!(e.1.contains("`16931x` is not a timestamp"), "{}", e.1);
+        let e = parse_request(&fields("REQUEST\t\tr\t1000")).unwrap_err();
+        assert_eq!(e.0, 1);
+        let e = parse_request(&fields("REQUEST\t\tr\t2000\t1000\tOK")).unwrap_err();
+        assert!(
+            e.1.contains("ends (1000) before it starts (2000)"),
+            "{}",
+            e.1
+        );
+        // Gatling 2.0/2.1 wrote four timestamps: refused, not misread.
+        let e = parse_request(&fields("REQUEST\ts\t1\t\tr\t1\t2\t3\t4\tOK\t")).unwrap_err();
+        assert!(e.1.contains("not a simulation.log layout"), "{}", e.1);
+    }
+
+    #[test]
+    fn user_records_of_every_layout() {
+        assert_eq!(
+            parse_user(&fields("USER\tS\tSTART\t1000")),
+            Ok((true, 1000))
+        );
+        assert_eq!(parse_user(&fields("USER\tS\tEND\t2000")), Ok((false, 2000)));
+        assert_eq!(
+            parse_user(&fields("USER\tHome\tSTART\t1000\t1000")),
+            Ok((true, 1000))
+        );
+        assert_eq!(
+            parse_user(&fields("USER\tS\t24\tEND\t1000\t3000")),
+            Ok((false, 3000))
+        );
+        assert!(parse_user(&fields("USER\tS\tSTART\tsoon")).is_err());
+        assert!(parse_user(&fields("USER\tS\tSTART")).is_err());
+        assert!(parse_user(&fields("USER\tS")).is_err());
+    }
+
+    #[test]
+    fn status_comes_only_from_status_checks() {
+        assert_eq!(
+            status_in_message(
+                "status.find.in(200,201,202,203,204,205,206,207,208,209,304), found 401"
+            ),
+            Some(401)
+        );
+        assert_eq!(
+            status_in_message("status.find.is(200), but actually found 404"),
+            Some(404)
+        );
+        assert_eq!(
+            status_in_message("jsonPath($.id).find.is(5), but actually found 401"),
+            None
+        );
+        assert_eq!(
+            status_in_message("status.find.in(200), found nothing"),
+            None
+        );
+        assert_eq!(
+            status_in_message("j.n.ConnectException: Connection refused"),
+            None
+        );
+    }
+
+    #[test]
+    fn sniffs_text_binary_and_empty_logs() {
+        let log = SimulationLog;
+        assert!(log.sniff(
+            "anything.log",
+            b"RUN\tc.Sim\tsim\t1693110642715\t \t3.6.1\n"
+        ));
+        assert!(log.sniff("x.txt", b"ASSERTION\tAAMDAAMDAAAAAAAAwFhA\nRUN\t..."));
+        assert!(!log.sniff("x.log", b"USER\tS\tSTART\t1\n"));
+        assert!(log.sniff("simulation.log", b"USER\tS\tSTART\t1\n"));
+        assert!(log.sniff("simulation.log", b""));
+        assert!(!log.sniff("other.log", b""));
+        assert!(log.sniff("x.bin", b"\0\0\0\0\x063.14.3\0\0\0\0&com.example"));
+        assert!(!log.sniff("x.csv", b"RUNNING,1,2\n"));
+    }
+
+    #[test]
+    fn sniffs_the_report_files() {
+        let tree = b"{\n  \"type\": \"GROUP\",\n\"name\": \"Global Information\",\n\"stats\": {\n \"name\": \"x\", \"numberOfRequests\": {}, \"percentiles1\": {}";
+        let global = b"{\n \"name\": \"Global Information\",\n \"numberOfRequests\": {}, \"percentiles1\": {}";
+        let script = b"var stats = {\n type: \"GROUP\",\nstats: {\n \"numberOfRequests\": {}, \"percentiles1\": {}";
+        assert!(StatsJson.sniff("out.json", tree));
+        assert!(!GlobalStats.sniff("out.json", tree));
+        assert!(GlobalStats.sniff("out.json", global));
+        assert!(StatsJs.sniff("x.js", script));
+        assert!(!StatsJson.sniff("x.js", script));
+        assert!(!GlobalStats.sniff("x.json", b"{\"Total\": {\"sampleCount\": 1}}"));
+    }
+
+    #[test]
+    fn script_literals_become_json() {
+        let js = "// header\nvar stats = {\n type: 'GROUP',\n name: \"a \\\"b\\\"\",\n stats: { \"n\": \"1\", ok: true }\n};\nfunction f() { return x; }\n";
+        let json = script_to_json(js).unwrap();
+        let v: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["type"], "GROUP");
+        assert_eq!(v["name"], "a \"b\"");
+        assert_eq!(v["stats"]["ok"], true);
+        assert_eq!(json.lines().count(), 6, "lines kept: {json}");
+        let v: Value =
+            serde_json::from_str(&script_to_json("var stats = {a: 1e5, b: -2.5E-1}").unwrap())
+                .unwrap();
+        assert_eq!((v["a"].as_f64(), v["b"].as_f64()), (Some(1e5), Some(-0.25)));
+        let e = script_to_json("var stats = {\n a: 1,\n b: foo()\n}").unwrap_err();
+        assert_eq!(e.0, 3);
+        assert!(script_to_json("var stats = {\n a: 1,\n").is_err());
+    }
+
+    #[test]
+    fn numbers_as_gatling_writes_them() {
+        assert_eq!(number(Some(&Value::from(3))), Ok(Some(3.0)));
+        assert_eq!(number(Some(&Value::from("13.074"))), Ok(Some(13.074)));
+        assert_eq!(number(Some(&Value::from("-"))), Ok(None));
+        assert_eq!(number(None), Ok(None));
+        assert!(number(Some(&Value::from("fast"))).is_err());
+    }
+
+    #[test]
+    fn report_files_group_into_one_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let js = dir.path().join("sim-20230827043042715").join("js");
+        std::fs::create_dir_all(&js).unwrap();
+        let global = js.join("global_stats.json");
+        std::fs::write(
+            &global,
+            "{\"name\": \"Global Information\", \"numberOfRequests\": {\"total\": 1, \"ok\": 1, \"ko\": 0}, \"percentiles1\": {}}",
+        )
+        .unwrap();
+        assert_eq!(run_key(&global).as_deref(), Some("sim-20230827043042715"));
+        let prefixed = dir.path().join("peak_global_stats.json");
+        std::fs::copy(&global, &prefixed).unwrap();
+        assert_eq!(run_key(&prefixed).as_deref(), Some("peak"));
+        let other = dir.path().join("x_stats.json");
+        std::fs::write(&other, "{\"a\": 1}").unwrap();
+        assert_eq!(run_key(&other), None);
+    }
+}

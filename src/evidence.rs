@@ -112,37 +112,69 @@ fn fail_gate(score: &mut Score, id: &str) {
     }
 }
 
-fn endpoint_failures(stats: &RunStats, sla: &Sla) -> Vec<Warning> {
+fn endpoint_failures(stats: &RunStats, sla: &Sla) -> Option<Warning> {
     let ratio = sla.evidence.endpoint_failure_ratio;
     let gate = sla.evidence.endpoint_all_failed == Policy::Gate;
-    stats
+    let failed: Vec<&crate::stats::Figures> = stats
         .endpoints
         .iter()
         .filter(|e| e.requests > 0 && e.error_rate.is_some_and(|r| r > ratio))
-        .map(|e| {
-            let unexpected = e.unexpected_failures();
-            let every = unexpected == e.requests;
-            let how = if every {
-                "failed every request".to_string()
+        .collect();
+    if failed.is_empty() {
+        return None;
+    }
+    let describe = |e: &crate::stats::Figures| {
+        let unexpected = e.unexpected_failures();
+        if unexpected == e.requests {
+            format!(
+                "{} failed every request ({} of {} unexpected failures)",
+                e.label,
+                fmt::count(unexpected),
+                fmt::count(e.requests)
+            )
+        } else {
+            format!(
+                "{} failed {} of its requests ({} of {} unexpected failures)",
+                e.label,
+                fmt::percent(unexpected as f64 / e.requests as f64),
+                fmt::count(unexpected),
+                fmt::count(e.requests)
+            )
+        }
+    };
+    const SHOWN: usize = 5;
+    let mut text = failed
+        .iter()
+        .take(SHOWN)
+        .map(|e| describe(e))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if failed.len() > SHOWN {
+        text.push_str(&format!(
+            "; and {} more endpoints over {}",
+            failed.len() - SHOWN,
+            fmt::percent(ratio)
+        ));
+    }
+    let data: Vec<_> = failed
+        .iter()
+        .map(|e| json!({ "endpoint": e.label, "requests": e.requests, "unexpected_failures": e.unexpected_failures() }))
+        .collect();
+    let mut w = Warning::new(
+        Code::EndpointAllFailed,
+        Severity::Critical,
+        format!(
+            "{text}{}.",
+            if gate {
+                "; the SLA makes this a gate"
             } else {
-                format!("failed {} of its requests", fmt::percent(unexpected as f64 / e.requests as f64))
-            };
-            let mut w = Warning::new(
-                Code::EndpointAllFailed,
-                Severity::Critical,
-                format!(
-                    "{} {how} ({} of {} unexpected failures){}.",
-                    e.label,
-                    fmt::count(unexpected),
-                    fmt::count(e.requests),
-                    if gate { "; the SLA makes this a gate" } else { "" }
-                ),
-                json!({ "endpoint": e.label, "requests": e.requests, "unexpected_failures": unexpected, "threshold": ratio }),
-            );
-            w.gate = gate;
-            w
-        })
-        .collect()
+                ""
+            }
+        ),
+        json!({ "threshold": ratio, "endpoints": data }),
+    );
+    w.gate = gate;
+    Some(w)
 }
 
 fn small_samples(score: &Score, sla: &Sla) -> Vec<Warning> {

@@ -719,6 +719,16 @@ fn node_stats(
             histogram: None,
         },
         avg_content_bytes: None,
+        source: Some(format!(
+            "{}, {}",
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            if prefix.is_empty() {
+                "the whole file".to_string()
+            } else {
+                format!("`{}`", prefix.trim_end_matches('.'))
+            }
+        )),
     })
 }
 

@@ -80,7 +80,17 @@ pub fn load(
                 .collect::<Vec<_>>();
             subdirs.sort();
             for sub in subdirs {
-                found.extend(scan_dir(&sub)?);
+                let mut groups = scan_dir(&sub)?;
+                // A Gatling run folder holds simulation.log and the HTML report's
+                // js/ beside it: the same run twice. The log has every request.
+                if is_report_of_read_log(&sub, &found) {
+                    for g in &mut groups {
+                        g.skipped.extend(g.files.drain(..).map(|(p, _)| p));
+                    }
+                    attach_skipped(&mut found, groups);
+                    continue;
+                }
+                found.extend(groups);
             }
             if found.is_empty() {
                 return Err(InputError::new(
@@ -121,6 +131,27 @@ pub fn load(
     }
     disambiguate_names(&mut runs);
     Ok(runs)
+}
+
+/// `sub` is the `js/` folder of a Gatling report whose `simulation.log` is
+/// among `parent_groups`.
+fn is_report_of_read_log(sub: &Path, parent_groups: &[Group]) -> bool {
+    sub.file_name().is_some_and(|n| n == "js")
+        && parent_groups
+            .iter()
+            .any(|g| g.files.iter().any(|(_, r)| r.id() == "gatling-log"))
+}
+
+/// Lists the files of `groups` as not read, under the run they duplicate.
+fn attach_skipped(found: &mut [Group], groups: Vec<Group>) {
+    if let Some(log) = found
+        .iter_mut()
+        .find(|g| g.files.iter().any(|(_, r)| r.id() == "gatling-log"))
+    {
+        for g in groups {
+            log.skipped.extend(g.skipped);
+        }
+    }
 }
 
 /// SHA-256 of a file's bytes, hex, so a report names exactly what it read.
@@ -257,7 +288,11 @@ fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<
     for path in group.skipped {
         builder.source(SourceFile {
             path: path.display().to_string(),
-            role: "not a result file perfreport reads".to_string(),
+            role: if detect::detect(&path).ok().flatten().is_some() {
+                "the same run's report, not read: the per-request log beside it was".to_string()
+            } else {
+                "not a result file perfreport reads".to_string()
+            },
             read: false,
             sha256: None,
         });

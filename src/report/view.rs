@@ -535,10 +535,8 @@ fn source_view(s: &SourceFile) -> SourceView {
 
 fn precision_note(s: &Scored) -> String {
     match s.run.totals.latency.precision {
-        crate::model::Precision::Tool => format!(
-            "Response-time figures are copied from {}'s own report; {} computes percentiles from response times rounded to two significant digits.",
-            s.run.meta.tool, s.run.meta.tool
-        ),
+        crate::model::Precision::Tool if s.run.meta.tool == "locust" => "Response-time figures are copied from Locust's own report; Locust computes percentiles from response times rounded to two significant digits.".to_string(),
+        crate::model::Precision::Tool => format!("Response-time figures are copied from {}'s own report, as it computed them.", s.run.meta.tool),
         crate::model::Precision::Exact => "Response-time figures are exact, computed from every request.".to_string(),
         crate::model::Precision::Histogram { significant_digits } => format!(
             "Response-time percentiles come from a histogram keeping {significant_digits} significant digits."

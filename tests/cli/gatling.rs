@@ -511,3 +511,32 @@ fn malformed_report_files_name_the_place() {
             "x_stats.js: `stats.numberOfRequests.total`: `x1` is not a number",
         ));
 }
+
+#[test]
+fn a_run_folder_with_log_and_report_is_one_run_read_from_the_log() {
+    let (_, _d, out) = build(&[&fixture("gatling/ohrm-3.6.1")]);
+    let s = summary(&out);
+    let runs = s["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1, "simulation.log and js/ are the same run");
+    let sources = runs[0]["sources"].as_array().unwrap();
+    let read: Vec<&str> = sources
+        .iter()
+        .filter(|x| x["read"] == true)
+        .map(|x| x["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(read.len(), 1);
+    assert!(read[0].ends_with("simulation.log"));
+    assert!(sources
+        .iter()
+        .any(|x| x["path"].as_str().unwrap().ends_with("js/stats.json") && x["read"] == false));
+    let w = runs[0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "endpoint-all-failed")
+        .count();
+    assert_eq!(
+        w, 1,
+        "one warning listing the failed endpoints, not one per endpoint"
+    );
+}

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod endpoint;
 pub mod generic;
 pub mod input;
+pub mod jmeter;
 pub mod locust;
 pub mod run_toml;
 

@@ -1200,6 +1200,70 @@ mod tests {
         assert!(!JtlXml.sniff("a.xml", b"<?xml version=\"1.0\"?><project/>"));
     }
 
+    fn read_xml_text(xml: &str, skip: bool) -> Result<crate::model::Run, InputError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jtl");
+        std::fs::write(&path, xml).unwrap();
+        let mut b = RunBuilder::new();
+        let opts = ReadOptions {
+            skip_bad_rows: skip,
+            ..ReadOptions::default()
+        };
+        JtlXml.read(&path, &mut b, &opts)?;
+        Ok(b.build(crate::model::RunMeta::default()).unwrap())
+    }
+
+    const SAMPLE: &str =
+        "<httpSample t=\"5\" ts=\"1700000000000\" s=\"true\" lb=\"a\" rc=\"200\"/>\n";
+
+    #[test]
+    fn an_unclosed_root_reads_every_sample_with_a_note() {
+        // taurus-standard-errors-2015.jtl really ends like this.
+        let run = read_xml_text(
+            &format!("<testResults version=\"1.2\">\n{SAMPLE}{SAMPLE}"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(run.totals.requests, 2);
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.contains("without </testResults>")));
+    }
+
+    #[test]
+    fn a_sample_cut_short_is_a_bad_row() {
+        let xml = format!(
+            "<testResults>\n{SAMPLE}<httpSample t=\"5\" ts=\"1\" s=\"false\" lb=\"a\" rc=\"500\">\n  <assertionResult>\n"
+        );
+        let e = read_xml_text(&xml, false).unwrap_err();
+        assert_eq!(e.position.map(|p| p.line), Some(3), "{e}");
+        assert!(e.message.contains("cut short"), "{e}");
+        assert_eq!(read_xml_text(&xml, true).unwrap().totals.requests, 1);
+    }
+
+    #[test]
+    fn nested_samples_are_noted_and_assertion_names_stand_in_for_messages() {
+        let xml = "<testResults>\n<sample t=\"9\" ts=\"1700000000000\" s=\"false\" lb=\"T\" rc=\"200\">\n\
+            <assertionResult><name>Duration</name><failure>true</failure><failureMessage/></assertionResult>\n\
+            <httpSample t=\"4\" ts=\"1700000000000\" s=\"true\" lb=\"x\" rc=\"200\"/>\n</sample>\n</testResults>\n";
+        let run = read_xml_text(xml, false).unwrap();
+        assert_eq!(run.totals.requests, 1);
+        assert_eq!(run.failures[0].error, "assertion `Duration` failed");
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.starts_with("1 sub-samples")));
+    }
+
+    #[test]
+    fn a_root_that_is_not_test_results_is_refused() {
+        let e = read_xml_text("<project><httpSample/></project>", true).unwrap_err();
+        assert!(e.message.contains("not a JMeter XML JTL"), "{e}");
+    }
+
     #[test]
     fn line_counter_counts_consumed_newlines() {
         let mut r = LineCounter {

@@ -2,7 +2,7 @@
 //! where the content allows two readings, and to find the run it belongs to).
 //! Every reader is registered once, in [`READERS`].
 
-use super::{gatling, generic, input, locust, Reader};
+use super::{gatling, generic, input, jmeter, locust, Reader};
 use crate::error::InputError;
 use std::path::Path;
 
@@ -17,6 +17,10 @@ pub static READERS: &[&dyn Reader] = &[
     &gatling::StatsJson,
     &gatling::StatsJs,
     &gatling::GlobalStats,
+    &jmeter::JtlXml,
+    &jmeter::JtlCsv,
+    &jmeter::JtlCsvNoHeader,
+    &jmeter::Statistics,
     // Readers of other tools go above this line; the generic CSV is the fallback.
     &generic::Generic,
 ];

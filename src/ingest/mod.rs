@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod gatling;
 pub mod generic;
 pub mod input;
+pub mod jmeter;
 pub mod locust;
 pub mod run_toml;
 

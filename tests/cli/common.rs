@@ -113,3 +113,15 @@ pub fn read_csv(rel: &str) -> Vec<CsvRow> {
         })
         .collect()
 }
+
+/// summary.json with the `source` of every figure blanked: for comparing runs
+/// read from different files that must give the same figures.
+pub fn without_sources(mut s: serde_json::Value) -> serde_json::Value {
+    for run in s["runs"].as_array_mut().into_iter().flatten() {
+        run["totals"]["source"] = serde_json::Value::Null;
+        for e in run["endpoints"].as_array_mut().into_iter().flatten() {
+            e["source"] = serde_json::Value::Null;
+        }
+    }
+    s
+}

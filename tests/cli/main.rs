@@ -14,6 +14,8 @@ mod gatling;
 mod generic;
 /// Locust readers: figures in summary.json against the CSVs' own numbers.
 mod ingest;
+/// JMeter readers: JTL CSV/XML and dashboard statistics.json against independent computations.
+mod jmeter;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.
 mod render;
 /// Scoring end to end: the 80-point example, expected failures, inconclusive rules.

@@ -1,0 +1,1283 @@
+//! Apache JMeter results: the JTL sample log in its CSV and XML flavours
+//! (`jmeter -n -t plan.jmx -l results.jtl`), and the HTML dashboard's
+//! `statistics.json` (`jmeter -g results.jtl -o report/`).
+//!
+//! **CSV with a header row** (`jmeter.save.saveservice.print_field_names=true`,
+//! the default since 3.x): columns are found by name, in any order and any
+//! selection; the delimiter is whichever of `,` TAB `;` `|` splits the header
+//! into `timeStamp` and `elapsed`. Quoted fields may span several lines; error
+//! lines are file lines where the row starts (the header is line 1).
+//!
+//! **CSV without a header row**: recognised by content (first field 10–13
+//! digits of epoch ms, second an integer, a `true`/`false` field) and mapped by
+//! position onto one of JMeter's default column layouts, told apart by the
+//! number of fields (see [`Layout`]):
+//!
+//! | fields | layout |
+//! |---|---|
+//! | 17 | 5.x default: `timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect` |
+//! | 16 | 3.1–4.x default (no `URL`): `…,failureMessage,bytes,sentBytes,grpThreads,allThreads,Latency,IdleTime,Connect`, or, when field 13 (0-based 12) is not a number, 2.13 with URL (no `sentBytes`): `…,failureMessage,bytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect` |
+//! | 15 | 3.0 default: `…,success,failureMessage,bytes,grpThreads,allThreads,Latency,IdleTime,Connect` |
+//! | 12 | 2.9–2.13 default: `…,success,bytes,grpThreads,allThreads,Latency` |
+//! | 10 | 2.x before thread counts: `…,success,bytes,Latency` |
+//!
+//! (`…` is `timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType`.)
+//!
+//! **XML** (`jmeter.save.saveservice.output_format=xml`): streamed with
+//! quick-xml, never held whole. Only the `<httpSample>`/`<sample>` children of
+//! `<testResults>` are requests; samples nested in them (redirects, embedded
+//! resources, a transaction controller's children) are parts of their parent.
+//!
+//! Semantics shared by both JTL flavours:
+//! - JMeter's `success` decides failure, not the response code: a 404 an
+//!   assertion accepts is a success, a 200 an assertion rejects a failure.
+//!   (Without a `success` column, a response code that is not a number below
+//!   400 is a failure, and a note says so.)
+//! - The failure message is a non-numeric response code (`Non HTTP response
+//!   code: java.net.…Exception`: no response at all), else the assertion's
+//!   `failureMessage`, else `responseMessage`; for a 1xx–3xx response rejected without a saved
+//!   message, "assertion failed (HTTP 200 OK; no failure message saved)".
+//! - The status is `responseCode` when it is a number, else none.
+//! - The endpoint is `label`; without a label column, the URL through
+//!   [`Naming`](super::endpoint::Naming). JMeter records no method: it is empty.
+//! - Users are `allThreads`, else `grpThreads`. `elapsed` is in ms, `timeStamp`
+//!   in epoch ms (a formatted `timestamp_format` date is refused).
+
+use super::{input, ReadOptions, Reader, RunBuilder};
+use crate::error::{InputError, Position};
+use crate::model::{EndpointStats, LatencyStats, Percentile, Precision, Sample};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read};
+use std::path::Path;
+
+// ---------------------------------------------------------------- CSV ----
+
+/// JTL in CSV with a header row.
+pub struct JtlCsv;
+
+/// JTL in CSV without a header row (`print_field_names=false`).
+pub struct JtlCsvNoHeader;
+
+impl Reader for JtlCsv {
+    fn id(&self) -> &'static str {
+        "jmeter-csv"
+    }
+
+    fn describe(&self) -> &'static str {
+        "JMeter JTL, CSV with header (jmeter -n -t plan.jmx -l results.jtl)"
+    }
+
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        header_delimiter(first_line(head)).is_some()
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        read_csv(path, builder, opts, true)
+    }
+}
+
+impl Reader for JtlCsvNoHeader {
+    fn id(&self) -> &'static str {
+        "jmeter-csv-noheader"
+    }
+
+    fn describe(&self) -> &'static str {
+        "JMeter JTL, CSV without header (jmeter -n -t plan.jmx -l results.jtl -Jjmeter.save.saveservice.print_field_names=false)"
+    }
+
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        data_delimiter(first_line(head)).is_some()
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        read_csv(path, builder, opts, false)
+    }
+}
+
+const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
+
+fn first_line(head: &[u8]) -> &[u8] {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn unquote(field: &[u8]) -> &[u8] {
+    let f = field.trim_ascii();
+    f.strip_prefix(b"\"")
+        .and_then(|f| f.strip_suffix(b"\""))
+        .unwrap_or(f)
+}
+
+/// The delimiter that splits a header line into `timeStamp` and `elapsed`.
+fn header_delimiter(line: &[u8]) -> Option<u8> {
+    DELIMITERS.into_iter().find(|&d| {
+        let fields: Vec<&[u8]> = line.split(|b| *b == d).map(unquote).collect();
+        let has = |n: &[u8]| fields.iter().any(|f| f.eq_ignore_ascii_case(n));
+        has(b"timestamp") && has(b"elapsed")
+    })
+}
+
+/// The delimiter under which a data line looks like a header-less JTL row:
+/// epoch ms, an integer elapsed, and a `true`/`false` success field.
+fn data_delimiter(line: &[u8]) -> Option<u8> {
+    DELIMITERS.into_iter().find(|&d| {
+        let fields: Vec<&[u8]> = line.split(|b| *b == d).map(unquote).collect();
+        fields.len() >= 8
+            && (10..=13).contains(&fields[0].len())
+            && fields[0].iter().all(u8::is_ascii_digit)
+            && !fields[1].is_empty()
+            && fields[1].iter().all(u8::is_ascii_digit)
+            && fields[2..]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(b"true") || f.eq_ignore_ascii_case(b"false"))
+    })
+}
+
+/// Where the columns perfreport uses are.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Columns {
+    timestamp: Option<usize>,
+    elapsed: usize,
+    label: Option<usize>,
+    code: Option<usize>,
+    message: Option<usize>,
+    success: Option<usize>,
+    failure_message: Option<usize>,
+    all_threads: Option<usize>,
+    grp_threads: Option<usize>,
+    bytes: Option<usize>,
+    url: Option<usize>,
+}
+
+impl Columns {
+    fn from_names(names: &[String]) -> Option<Columns> {
+        let find = |n: &str| names.iter().position(|h| h.eq_ignore_ascii_case(n));
+        Some(Columns {
+            timestamp: find("timeStamp"),
+            elapsed: find("elapsed")?,
+            label: find("label"),
+            code: find("responseCode"),
+            message: find("responseMessage"),
+            success: find("success"),
+            failure_message: find("failureMessage"),
+            all_threads: find("allThreads"),
+            grp_threads: find("grpThreads"),
+            bytes: find("bytes"),
+            url: find("URL"),
+        })
+    }
+}
+
+/// JMeter's default column layouts, for files without a header row.
+const PREFIX: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType";
+
+/// The header-less layout for a first row: by field count, and for 16 fields
+/// by whether 0-based field 12 (`allThreads` in 3.1+, `URL` in 2.13) is a number.
+fn layout(first: &csv::ByteRecord) -> Option<String> {
+    let rest = match first.len() {
+        17 => "success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect",
+        16 => {
+            let f12 = first.get(12).unwrap_or_default();
+            if !f12.is_empty() && f12.iter().all(u8::is_ascii_digit) {
+                "success,failureMessage,bytes,sentBytes,grpThreads,allThreads,Latency,IdleTime,Connect"
+            } else {
+                "success,failureMessage,bytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect"
+            }
+        }
+        15 => "success,failureMessage,bytes,grpThreads,allThreads,Latency,IdleTime,Connect",
+        12 => "success,bytes,grpThreads,allThreads,Latency",
+        10 => "success,bytes,Latency",
+        _ => return None,
+    };
+    Some(format!("{PREFIX},{rest}"))
+}
+
+fn read_csv(
+    path: &Path,
+    builder: &mut RunBuilder,
+    opts: &ReadOptions,
+    header: bool,
+) -> Result<(), InputError> {
+    builder.tool("jmeter", None);
+    let head = input::head(path)?;
+    let line1 = first_line(&head);
+    let delimiter = if header {
+        header_delimiter(line1)
+    } else {
+        data_delimiter(line1)
+    }
+    .ok_or_else(|| InputError::new(path, "the file is empty or not a JMeter CSV JTL"))?;
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(input::open(path)?);
+    let mut record = csv::ByteRecord::new();
+    let at = |line: u64, column: Option<usize>, msg: String| {
+        InputError::at(
+            path,
+            Position {
+                line,
+                column: column.map(|c| c as u64 + 1),
+            },
+            msg,
+        )
+    };
+    let read = |csv: &mut csv::Reader<Box<dyn BufRead + Send>>, record: &mut csv::ByteRecord| {
+        csv.read_byte_record(record).map_err(|e| {
+            let line = e.position().map_or(0, csv::Position::line);
+            match e.kind() {
+                csv::ErrorKind::Io(io) => InputError::new(path, format!("cannot read: {io}")),
+                _ => at(line, None, e.to_string()),
+            }
+        })
+    };
+    if !read(&mut csv, &mut record)? {
+        return Err(InputError::new(path, "the file is empty"));
+    }
+    let (names, pending) = if header {
+        let names: Vec<String> = record
+            .iter()
+            .map(|f| {
+                String::from_utf8_lossy(f)
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        (names, false)
+    } else {
+        let layout = layout(&record).ok_or_else(|| {
+            at(
+                1,
+                None,
+                format!(
+                    "this JTL has no header row and {} fields; without a header perfreport reads \
+                     JMeter's default layouts of 10, 12, 15, 16 or 17 fields. Save with \
+                     -Jjmeter.save.saveservice.print_field_names=true",
+                    record.len()
+                ),
+            )
+        })?;
+        builder.note(format!(
+            "The JTL has no header row; its {} columns were read as JMeter's default layout: {layout}.",
+            record.len()
+        ));
+        (layout.split(',').map(str::to_string).collect(), true)
+    };
+    let cols = Columns::from_names(&names)
+        .ok_or_else(|| at(1, None, "the header has no `elapsed` column".to_string()))?;
+    if cols.label.is_none() && cols.url.is_none() {
+        return Err(at(
+            1,
+            None,
+            "the header has neither a `label` nor a `URL` column".to_string(),
+        ));
+    }
+    if cols.success.is_none() {
+        builder.note(
+            "The JTL has no `success` column: a request counts as failed when its responseCode \
+             is not a number below 400.",
+        );
+    }
+    let mut rows = RowReader {
+        path,
+        cols,
+        names,
+        width_from: if header { "header" } else { "first row" },
+        transaction_rows: 0,
+    };
+    if pending {
+        let line = record.position().map_or(1, csv::Position::line);
+        rows.row(&record, line, builder, opts)?;
+    }
+    loop {
+        match read(&mut csv, &mut record) {
+            Ok(true) => {
+                let line = record.position().map_or(0, csv::Position::line);
+                rows.row(&record, line, builder, opts)?;
+            }
+            Ok(false) => break,
+            Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
+        }
+    }
+    if rows.transaction_rows > 0 {
+        builder.note(format!(
+            "{} rows are Transaction Controller samples (\"Number of samples in transaction\"); \
+             each counts as a request of its own label, beside the requests it groups, as in \
+             JMeter's own dashboard.",
+            rows.transaction_rows
+        ));
+    }
+    Ok(())
+}
+
+struct RowReader<'p> {
+    path: &'p Path,
+    cols: Columns,
+    names: Vec<String>,
+    width_from: &'static str,
+    transaction_rows: u64,
+}
+
+/// A row's problem: skippable with `--skip-bad-rows`, or fatal for the file.
+enum RowError {
+    Bad(InputError),
+    Fatal(InputError),
+}
+
+impl RowReader<'_> {
+    fn row(
+        &mut self,
+        record: &csv::ByteRecord,
+        line: u64,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        match self.parse(record, line, builder, opts) {
+            Ok(()) => Ok(()),
+            Err(RowError::Bad(e)) => builder.bad_row(e, opts.skip_bad_rows),
+            Err(RowError::Fatal(e)) => Err(e),
+        }
+    }
+
+    fn error(&self, line: u64, column: Option<usize>, msg: impl Into<String>) -> RowError {
+        RowError::Bad(InputError::at(
+            self.path,
+            Position {
+                line,
+                column: column.map(|c| c as u64 + 1),
+            },
+            msg,
+        ))
+    }
+
+    fn parse(
+        &mut self,
+        record: &csv::ByteRecord,
+        line: u64,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), RowError> {
+        if record.len() != self.names.len() {
+            return Err(self.error(
+                line,
+                None,
+                format!(
+                    "the row has {} fields but the {} has {}",
+                    record.len(),
+                    self.width_from,
+                    self.names.len()
+                ),
+            ));
+        }
+        let text = |i: Option<usize>| -> Cow<'_, str> {
+            match i.and_then(|i| record.get(i)) {
+                Some(b) => match String::from_utf8_lossy(b) {
+                    Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+                    Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+                },
+                None => Cow::Borrowed(""),
+            }
+        };
+        let c = &self.cols;
+        let start_ms = match c.timestamp {
+            Some(i) => {
+                let t = text(Some(i));
+                match parse_timestamp(&t) {
+                    Ok(v) => v,
+                    Err(msg) => {
+                        let e = InputError::at(
+                            self.path,
+                            Position {
+                                line,
+                                column: Some(i as u64 + 1),
+                            },
+                            msg,
+                        );
+                        return Err(if looks_like_date(&t) {
+                            RowError::Fatal(e)
+                        } else {
+                            RowError::Bad(e)
+                        });
+                    }
+                }
+            }
+            None => None,
+        };
+        let elapsed = text(Some(c.elapsed));
+        let latency_ms = match elapsed.parse::<u64>() {
+            Ok(v) => v as f64,
+            Err(_) => {
+                return Err(self.error(
+                    line,
+                    Some(c.elapsed),
+                    format!(
+                        "`{elapsed}` in column `elapsed` is not a whole number of milliseconds"
+                    ),
+                ))
+            }
+        };
+        let code = text(c.code);
+        let message = text(c.message);
+        let failure_message = text(c.failure_message);
+        let ok = match c.success {
+            Some(i) => match parse_bool(&text(Some(i))) {
+                Some(b) => b,
+                None => {
+                    return Err(self.error(
+                        line,
+                        Some(i),
+                        format!(
+                            "`{}` in column `success` is not true or false",
+                            text(Some(i))
+                        ),
+                    ))
+                }
+            },
+            None => code.parse::<u16>().is_ok_and(|s| s < 400),
+        };
+        let users = match c.all_threads.or(c.grp_threads) {
+            Some(i) => self.number::<u32>(&text(Some(i)), line, i)?,
+            None => None,
+        };
+        let bytes = match c.bytes {
+            Some(i) => self.number::<u64>(&text(Some(i)), line, i)?,
+            None => None,
+        };
+        let label = text(c.label);
+        let name: Cow<'_, str> = if c.label.is_some() {
+            label
+        } else {
+            Cow::Owned(opts.naming.name(&text(c.url)))
+        };
+        if message.starts_with("Number of samples in transaction") {
+            self.transaction_rows += 1;
+        }
+        let (status, error) = status_and_error(ok, &code, &message, &failure_message);
+        builder.record(&Sample {
+            start_ms,
+            latency_ms: Some(latency_ms),
+            method: "",
+            name: &name,
+            ok,
+            status,
+            error: error.as_deref(),
+            users,
+            bytes,
+        });
+        Ok(())
+    }
+
+    fn number<T: std::str::FromStr>(
+        &self,
+        t: &str,
+        line: u64,
+        i: usize,
+    ) -> Result<Option<T>, RowError> {
+        if t.is_empty() {
+            return Ok(None);
+        }
+        t.parse().map(Some).map_err(|_| {
+            self.error(
+                line,
+                Some(i),
+                format!("`{t}` in column `{}` is not a whole number", self.names[i]),
+            )
+        })
+    }
+}
+
+/// Epoch milliseconds, as JMeter's default `timestamp_format=ms` writes them.
+fn parse_timestamp(t: &str) -> Result<Option<f64>, String> {
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<i64>() {
+        Ok(v) => Ok(Some(v as f64)),
+        Err(_) if looks_like_date(t) => Err(format!(
+            "`{t}` in column `timeStamp` is a formatted date; perfreport reads JTL timestamps in \
+             epoch milliseconds, JMeter's default (jmeter.save.saveservice.timestamp_format=ms); \
+             the date has no time zone, so it cannot be converted safely"
+        )),
+        Err(_) => Err(format!(
+            "`{t}` in column `timeStamp` is not epoch milliseconds"
+        )),
+    }
+}
+
+fn looks_like_date(t: &str) -> bool {
+    t.bytes().any(|b| b.is_ascii_digit()) && t.bytes().any(|b| matches!(b, b'/' | b'-' | b':'))
+}
+
+fn parse_bool(t: &str) -> Option<bool> {
+    if t.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The status (a numeric response code) and, for a failure, its message.
+fn status_and_error(
+    ok: bool,
+    code: &str,
+    message: &str,
+    failure_message: &str,
+) -> (Option<u16>, Option<String>) {
+    let status = code.parse::<u16>().ok();
+    if ok {
+        return (status, None);
+    }
+    let error = if status.is_none() && !code.is_empty() {
+        // No HTTP response at all (`Non HTTP response code: java.net.…Exception`):
+        // that is the failure, whatever an assertion then said about it.
+        Some(code.to_string())
+    } else if !failure_message.is_empty() {
+        Some(failure_message.to_string())
+    } else if status.is_some_and(|s| s < 400) {
+        let text = if message.is_empty() {
+            format!("HTTP {code}")
+        } else {
+            format!("HTTP {code} {message}")
+        };
+        Some(format!(
+            "assertion failed ({text}; no failure message saved)"
+        ))
+    } else if !message.is_empty() {
+        Some(message.to_string())
+    } else {
+        // SampleStats writes "HTTP <status>".
+        None
+    };
+    (status, error)
+}
+
+// ---------------------------------------------------------------- XML ----
+
+/// JTL in XML (`<testResults>`).
+pub struct JtlXml;
+
+impl Reader for JtlXml {
+    fn id(&self) -> &'static str {
+        "jmeter-xml"
+    }
+
+    fn describe(&self) -> &'static str {
+        "JMeter JTL, XML (jmeter -n -t plan.jmx -l results.jtl -Jjmeter.save.saveservice.output_format=xml)"
+    }
+
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        let text = String::from_utf8_lossy(head);
+        let t = text.trim_start();
+        (t.starts_with("<?xml") || t.starts_with("<testResults")) && t.contains("<testResults")
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        read_xml(path, builder, opts)
+    }
+}
+
+/// A `BufRead` that counts the newlines consumed, so events have line numbers.
+struct LineCounter<R> {
+    inner: R,
+    newlines: u64,
+}
+
+impl<R: BufRead> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.newlines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for LineCounter<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if amt > 0 {
+            if let Ok(buf) = self.inner.fill_buf() {
+                let n = amt.min(buf.len());
+                self.newlines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+            }
+        }
+        self.inner.consume(amt);
+    }
+}
+
+/// The text of an attribute value or element, lossy UTF-8, XML entities decoded.
+fn xml_text(raw: &[u8]) -> String {
+    let lossy = String::from_utf8_lossy(raw);
+    match quick_xml::escape::unescape(&lossy) {
+        Ok(s) => s.into_owned(),
+        Err(_) => lossy.into_owned(),
+    }
+}
+
+/// Which child element's text is being collected.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    Url,
+    AssertionName,
+    AssertionFailure,
+    AssertionError,
+    AssertionMessage,
+}
+
+#[derive(Debug, Default)]
+struct Assertion {
+    name: String,
+    failed: bool,
+    message: String,
+}
+
+/// A top-level sample being read.
+#[derive(Debug, Default)]
+struct XmlSample {
+    line: u64,
+    attrs: BTreeMap<String, String>,
+    url: Option<String>,
+    assertion: Option<Assertion>,
+    failure_message: Option<String>,
+    field: Option<Field>,
+    text: String,
+}
+
+impl XmlSample {
+    fn open(e: &quick_xml::events::BytesStart<'_>, line: u64) -> XmlSample {
+        let mut s = XmlSample {
+            line,
+            ..XmlSample::default()
+        };
+        for a in e.attributes().with_checks(false).flatten() {
+            let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+            s.attrs.insert(key, xml_text(&a.value));
+        }
+        s
+    }
+
+    fn attr(&self, k: &str) -> &str {
+        self.attrs.get(k).map_or("", |v| v.trim())
+    }
+
+    fn finish(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        let err = |msg: String| {
+            InputError::at(
+                path,
+                Position {
+                    line: self.line,
+                    column: None,
+                },
+                msg,
+            )
+        };
+        let t = self.attr("t");
+        let latency_ms = t.parse::<u64>().map_err(|_| {
+            if t.is_empty() {
+                err("the sample has no `t` (elapsed) attribute".to_string())
+            } else {
+                err(format!(
+                    "`{t}` in attribute `t` (elapsed) is not a whole number of milliseconds"
+                ))
+            }
+        })? as f64;
+        let ts = self.attr("ts");
+        let start_ms = parse_timestamp(ts)
+            .map_err(|m| err(m.replace("column `timeStamp`", "attribute `ts`")))?;
+        let s = self.attr("s");
+        let code = self.attr("rc");
+        let ok = if s.is_empty() {
+            code.parse::<u16>().is_ok_and(|c| c < 400)
+        } else {
+            parse_bool(s).ok_or_else(|| {
+                err(format!(
+                    "`{s}` in attribute `s` (success) is not true or false"
+                ))
+            })?
+        };
+        let number = |k: &str| -> Result<Option<u64>, InputError> {
+            let v = self.attr(k);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            v.parse()
+                .map(Some)
+                .map_err(|_| err(format!("`{v}` in attribute `{k}` is not a whole number")))
+        };
+        let users = match number("na")?.or(number("ng")?) {
+            Some(u) => Some(
+                u32::try_from(u).map_err(|_| err(format!("{u} threads is not a thread count")))?,
+            ),
+            None => None,
+        };
+        let bytes = number("by")?;
+        let name = match self.attrs.get("lb") {
+            Some(lb) => lb.trim().to_string(),
+            None => match &self.url {
+                Some(u) => opts.naming.name(u.trim()),
+                None => return Err(err("the sample has no `lb` (label) attribute".to_string())),
+            },
+        };
+        let (status, error) = status_and_error(
+            ok,
+            code,
+            self.attr("rm"),
+            self.failure_message.as_deref().unwrap_or(""),
+        );
+        builder.record(&Sample {
+            start_ms,
+            latency_ms: Some(latency_ms),
+            method: "",
+            name: &name,
+            ok,
+            status,
+            error: error.as_deref(),
+            users,
+            bytes,
+        });
+        Ok(())
+    }
+}
+
+fn is_sample(name: &[u8]) -> bool {
+    name == b"httpSample" || name == b"sample"
+}
+
+fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
+    use quick_xml::events::Event;
+    builder.tool("jmeter", None);
+    let mut xml = quick_xml::Reader::from_reader(LineCounter {
+        inner: input::open(path)?,
+        newlines: 0,
+    });
+    let mut buf = Vec::new();
+    // Open elements: the root is depth 1, requests depth 2.
+    let mut depth = 0usize;
+    let mut root_closed = false;
+    let mut root_seen = false;
+    let mut current: Option<XmlSample> = None;
+    let mut nested = 0u64;
+    let mut samples = 0u64;
+    loop {
+        let line = xml.get_ref().newlines + 1;
+        buf.clear();
+        let event = match xml.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(e) => {
+                let line = xml.get_ref().newlines + 1;
+                let error = InputError::at(
+                    path,
+                    Position { line, column: None },
+                    format!("not well-formed XML: {e}"),
+                );
+                // The parser cannot resume after a syntax error: with
+                // --skip-bad-rows the rest of the file counts as one bad row.
+                builder.bad_row(error, opts.skip_bad_rows)?;
+                current = None;
+                break;
+            }
+        };
+        let (start, empty) = match &event {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        if let Some(e) = start {
+            depth += 1;
+            let name = e.name();
+            let name = name.as_ref();
+            match depth {
+                1 => {
+                    if name != b"testResults" {
+                        return Err(InputError::at(
+                            path,
+                            Position { line, column: None },
+                            format!(
+                                "the root element is <{}>, not <testResults>: not a JMeter XML JTL",
+                                String::from_utf8_lossy(name)
+                            ),
+                        ));
+                    }
+                    root_seen = true;
+                }
+                2 if is_sample(name) => {
+                    samples += 1;
+                    current = Some(XmlSample::open(e, line));
+                }
+                _ => {
+                    if let Some(s) = current.as_mut() {
+                        match (depth, name) {
+                            (3, _) if is_sample(name) => nested += 1,
+                            (3, b"assertionResult") => s.assertion = Some(Assertion::default()),
+                            (3, b"java.net.URL") => s.field = Some(Field::Url),
+                            (4, b"name") if s.assertion.is_some() => {
+                                s.field = Some(Field::AssertionName)
+                            }
+                            (4, b"failure") if s.assertion.is_some() => {
+                                s.field = Some(Field::AssertionFailure)
+                            }
+                            (4, b"error") if s.assertion.is_some() => {
+                                s.field = Some(Field::AssertionError)
+                            }
+                            (4, b"failureMessage") if s.assertion.is_some() => {
+                                s.field = Some(Field::AssertionMessage)
+                            }
+                            _ => {}
+                        }
+                        s.text.clear();
+                    }
+                }
+            }
+            if !empty {
+                continue;
+            }
+        }
+        match event {
+            Event::Text(t) => {
+                if let Some(s) = current.as_mut().filter(|s| s.field.is_some()) {
+                    s.text.push_str(&xml_text(&t));
+                }
+            }
+            Event::CData(t) => {
+                if let Some(s) = current.as_mut().filter(|s| s.field.is_some()) {
+                    s.text.push_str(&String::from_utf8_lossy(&t));
+                }
+            }
+            Event::Start(_) | Event::Empty(_) | Event::End(_) => {
+                // An element closes (an empty element opened and closes at once).
+                if let Some(s) = current.as_mut() {
+                    let text = s.text.trim().to_string();
+                    match (depth, s.field.take()) {
+                        (3, Some(Field::Url)) => s.url = Some(text),
+                        (4, Some(f)) => {
+                            if let Some(a) = s.assertion.as_mut() {
+                                match f {
+                                    Field::AssertionName => a.name = text,
+                                    Field::AssertionFailure | Field::AssertionError => {
+                                        a.failed |= text.eq_ignore_ascii_case("true")
+                                    }
+                                    Field::AssertionMessage => a.message = text,
+                                    Field::Url => {}
+                                }
+                            }
+                        }
+                        (3, _) => {
+                            if let Some(a) = s.assertion.take() {
+                                if a.failed && s.failure_message.is_none() {
+                                    s.failure_message = Some(if a.message.is_empty() {
+                                        format!("assertion `{}` failed", a.name)
+                                    } else {
+                                        a.message
+                                    });
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                    s.text.clear();
+                }
+                if depth == 2 {
+                    if let Some(s) = current.take() {
+                        if let Err(e) = s.finish(path, builder, opts) {
+                            builder.bad_row(e, opts.skip_bad_rows)?;
+                        }
+                    }
+                }
+                if depth == 1 {
+                    root_closed = true;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !root_seen {
+        return Err(InputError::new(
+            path,
+            "the file is empty (no <testResults> element)",
+        ));
+    }
+    if let Some(s) = current {
+        let error = InputError::at(
+            path,
+            Position {
+                line: s.line,
+                column: None,
+            },
+            "the file ends inside this sample (the JTL is cut short)",
+        );
+        builder.bad_row(error, opts.skip_bad_rows)?;
+    } else if !root_closed && depth > 0 {
+        builder.note(
+            "The XML JTL ends without </testResults> (JMeter was stopped before closing it, or \
+             the file was cut); every complete sample was read.",
+        );
+    }
+    if nested > 0 {
+        builder.note(format!(
+            "{nested} sub-samples nested inside the {samples} samples (redirects, embedded \
+             resources, transaction children) are parts of their parent and were not counted \
+             as requests."
+        ));
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------ statistics.json ----
+
+/// The HTML dashboard's `statistics.json` (pre-aggregated).
+pub struct Statistics;
+
+impl Reader for Statistics {
+    fn id(&self) -> &'static str {
+        "jmeter-statistics"
+    }
+
+    fn describe(&self) -> &'static str {
+        "JMeter dashboard statistics.json (jmeter -g results.jtl -o report/)"
+    }
+
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        let text = String::from_utf8_lossy(head);
+        text.trim_start().starts_with('{')
+            && text.contains("\"sampleCount\"")
+            && text.contains("\"meanResTime\"")
+            && text.contains("\"transaction\"")
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        _opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        builder.tool("jmeter", None);
+        let mut text = String::new();
+        input::open(path)?
+            .read_to_string(&mut text)
+            .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+        if text.trim().is_empty() {
+            return Err(InputError::new(path, "the file is empty"));
+        }
+        let entries: Ordered = serde_json::from_str(&text).map_err(|e| {
+            InputError::at(
+                path,
+                Position {
+                    line: e.line() as u64,
+                    column: Some(e.column() as u64),
+                },
+                e.to_string(),
+            )
+        })?;
+        let mut total = false;
+        let file = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        for (key, entry) in entries.0 {
+            let name = entry.transaction.clone().unwrap_or(key);
+            let is_total = name == "Total";
+            let stats = entry.stats(name, &file);
+            if is_total {
+                total = true;
+                builder.totals(stats);
+            } else {
+                builder.endpoint(stats);
+            }
+        }
+        if !total {
+            return Err(InputError::new(path, "the file has no `Total` entry"));
+        }
+        builder.note(
+            "Figures are the JMeter dashboard's own (statistics.json); pct1/pct2/pct3 are read as \
+             p90/p95/p99, the dashboard's defaults (aggregate_rpt_pct1..3).",
+        );
+        Ok(())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry {
+    transaction: Option<String>,
+    sample_count: u64,
+    error_count: u64,
+    mean_res_time: Option<f64>,
+    median_res_time: Option<f64>,
+    min_res_time: Option<f64>,
+    max_res_time: Option<f64>,
+    pct1_res_time: Option<f64>,
+    pct2_res_time: Option<f64>,
+    pct3_res_time: Option<f64>,
+    throughput: Option<f64>,
+}
+
+impl Entry {
+    fn stats(&self, name: String, file: &str) -> EndpointStats {
+        let mut percentiles = BTreeMap::new();
+        for (p, v) in [
+            (Percentile::P50, self.median_res_time),
+            (Percentile::P90, self.pct1_res_time),
+            (Percentile::P95, self.pct2_res_time),
+            (Percentile::P99, self.pct3_res_time),
+        ] {
+            if let Some(v) = v {
+                percentiles.insert(p, v);
+            }
+        }
+        EndpointStats {
+            source: Some(format!("{file}, entry `{name}`")),
+            method: String::new(),
+            name,
+            requests: self.sample_count,
+            failures: self.error_count,
+            throughput_rps: self.throughput,
+            failures_per_s: None,
+            latency: LatencyStats {
+                min_ms: self.min_res_time,
+                avg_ms: self.mean_res_time,
+                max_ms: self.max_res_time,
+                percentiles,
+                precision: Precision::Tool,
+                histogram: None,
+            },
+            avg_content_bytes: None,
+        }
+    }
+}
+
+/// The entries in file order (a JSON object read as a list).
+struct Ordered(Vec<(String, Entry)>);
+
+impl<'de> Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of per-label statistics")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Entry>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_sniffed_with_any_delimiter() {
+        assert_eq!(
+            header_delimiter(b"timeStamp,elapsed,label,responseCode"),
+            Some(b',')
+        );
+        assert_eq!(
+            header_delimiter(b"timeStamp\telapsed\tlabel\tresponseCode"),
+            Some(b'\t')
+        );
+        assert_eq!(header_delimiter(b"\"elapsed\";\"timeStamp\""), Some(b';'));
+        assert_eq!(header_delimiter(b"timestamp,endpoint,latency_ms"), None);
+        assert!(JtlCsv.sniff(
+            "out.csv",
+            b"\xef\xbb\xbftimeStamp,elapsed,label\r\n1,2,3\r\n"
+        ));
+    }
+
+    #[test]
+    fn headerless_rows_are_sniffed_by_content() {
+        let row =
+            b"1393227741256,1425,GET /x - Login Page,200,OK,Thread Group 1-1,text,true,3478,1016";
+        assert_eq!(data_delimiter(row), Some(b','));
+        assert!(JtlCsvNoHeader.sniff("x.log", row));
+        assert!(!JtlCsvNoHeader.sniff("x.jtl", b"timeStamp,elapsed,label,a,b,c,d,success"));
+        // A generic CSV row: seconds with a fraction, no true/false.
+        assert!(!JtlCsvNoHeader.sniff("x.csv", b"1795432343.5,12,/a,200,1,2,3,4"));
+        assert!(!JtlCsv.sniff("x.jtl", row));
+    }
+
+    #[test]
+    fn layouts_follow_the_field_count() {
+        let rec = |s: &str| csv::ByteRecord::from(s.split(',').collect::<Vec<_>>());
+        let l = layout(&rec("1,2,a,200,OK,t,text,true,10,3")).unwrap();
+        assert!(l.ends_with("success,bytes,Latency"));
+        let sixteen_31 = "1,2,a,200,OK,t,text,true,,257,246,1,1,359,0,268";
+        assert!(layout(&rec(sixteen_31)).unwrap().contains("sentBytes"));
+        let sixteen_213 = "1,2,a,200,OK,t,text,true,,192,1,1,http://h/x,42,0,26";
+        assert!(layout(&rec(sixteen_213))
+            .unwrap()
+            .contains("allThreads,URL"));
+        assert!(layout(&rec("1,2,3,4,5,6,7,8,9,10,11")).is_none());
+    }
+
+    #[test]
+    fn success_decides_and_messages_fall_back() {
+        assert_eq!(
+            status_and_error(true, "404", "Not Found", ""),
+            (Some(404), None)
+        );
+        assert_eq!(
+            status_and_error(false, "200", "OK", "too slow"),
+            (Some(200), Some("too slow".to_string()))
+        );
+        assert_eq!(
+            status_and_error(false, "200", "OK", ""),
+            (
+                Some(200),
+                Some("assertion failed (HTTP 200 OK; no failure message saved)".to_string())
+            )
+        );
+        assert_eq!(
+            status_and_error(false, "403", "Forbidden", ""),
+            (Some(403), Some("Forbidden".to_string()))
+        );
+        assert_eq!(status_and_error(false, "500", "", ""), (Some(500), None));
+        let rc = "Non HTTP response code: java.net.SocketTimeoutException";
+        assert_eq!(
+            status_and_error(
+                false,
+                rc,
+                "Non HTTP response message: Read timed out",
+                "slow"
+            ),
+            (None, Some(rc.to_string()))
+        );
+    }
+
+    #[test]
+    fn timestamps_are_epoch_ms_and_dates_are_refused() {
+        assert_eq!(
+            parse_timestamp("1393227741256"),
+            Ok(Some(1_393_227_741_256.0))
+        );
+        assert_eq!(parse_timestamp(""), Ok(None));
+        let e = parse_timestamp("2019/03/26 10:00:00.123").unwrap_err();
+        assert!(e.contains("formatted date"), "{e}");
+        assert!(looks_like_date("2019-03-26 10:00:00"));
+        assert!(!looks_like_date("abc"));
+    }
+
+    #[test]
+    fn xml_is_sniffed_from_content() {
+        let head =
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<testResults version=\"1.2\">\r\n";
+        assert!(JtlXml.sniff("out.txt", head));
+        assert!(!JtlXml.sniff("a.xml", b"<?xml version=\"1.0\"?><project/>"));
+    }
+
+    fn read_xml_text(xml: &str, skip: bool) -> Result<crate::model::Run, InputError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jtl");
+        std::fs::write(&path, xml).unwrap();
+        let mut b = RunBuilder::new();
+        let opts = ReadOptions {
+            skip_bad_rows: skip,
+            ..ReadOptions::default()
+        };
+        JtlXml.read(&path, &mut b, &opts)?;
+        Ok(b.build(crate::model::RunMeta::default()).unwrap())
+    }
+
+    const SAMPLE: &str =
+        "<httpSample t=\"5\" ts=\"1700000000000\" s=\"true\" lb=\"a\" rc=\"200\"/>\n";
+
+    #[test]
+    fn an_unclosed_root_reads_every_sample_with_a_note() {
+        // taurus-standard-errors-2015.jtl really ends like this.
+        let run = read_xml_text(
+            &format!("<testResults version=\"1.2\">\n{SAMPLE}{SAMPLE}"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(run.totals.requests, 2);
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.contains("without </testResults>")));
+    }
+
+    #[test]
+    fn a_sample_cut_short_is_a_bad_row() {
+        let xml = format!(
+            "<testResults>\n{SAMPLE}<httpSample t=\"5\" ts=\"1\" s=\"false\" lb=\"a\" rc=\"500\">\n  <assertionResult>\n"
+        );
+        let e = read_xml_text(&xml, false).unwrap_err();
+        assert_eq!(e.position.map(|p| p.line), Some(3), "{e}");
+        assert!(e.message.contains("cut short"), "{e}");
+        assert_eq!(read_xml_text(&xml, true).unwrap().totals.requests, 1);
+    }
+
+    #[test]
+    fn nested_samples_are_noted_and_assertion_names_stand_in_for_messages() {
+        let xml = "<testResults>\n<sample t=\"9\" ts=\"1700000000000\" s=\"false\" lb=\"T\" rc=\"200\">\n\
+            <assertionResult><name>Duration</name><failure>true</failure><failureMessage/></assertionResult>\n\
+            <httpSample t=\"4\" ts=\"1700000000000\" s=\"true\" lb=\"x\" rc=\"200\"/>\n</sample>\n</testResults>\n";
+        let run = read_xml_text(xml, false).unwrap();
+        assert_eq!(run.totals.requests, 1);
+        assert_eq!(run.failures[0].error, "assertion `Duration` failed");
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.starts_with("1 sub-samples")));
+    }
+
+    #[test]
+    fn a_root_that_is_not_test_results_is_refused() {
+        let e = read_xml_text("<project><httpSample/></project>", true).unwrap_err();
+        assert!(e.message.contains("not a JMeter XML JTL"), "{e}");
+    }
+
+    #[test]
+    fn line_counter_counts_consumed_newlines() {
+        let mut r = LineCounter {
+            inner: std::io::BufReader::new(&b"a\nb\nc\n"[..]),
+            newlines: 0,
+        };
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        assert_eq!(r.newlines, 1);
+        r.consume(2);
+        assert_eq!(r.newlines, 2);
+    }
+}

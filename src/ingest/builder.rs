@@ -37,6 +37,7 @@ pub struct RunBuilder {
     duration_s: Option<f64>,
     started_at_s: Option<f64>,
     users: Option<u64>,
+    relative_times: bool,
 }
 
 impl RunBuilder {
@@ -93,6 +94,13 @@ impl RunBuilder {
     /// Sets the run's start (Unix seconds) when a pre-aggregated format states it.
     pub fn started_at(&mut self, unix_s: f64) {
         self.started_at_s = Some(unix_s);
+    }
+
+    /// The samples' `start_ms` count from the run's start, not from the Unix
+    /// epoch (hey's `offset`): durations and the time series hold, but the run
+    /// has no wall-clock start, so `started_at` stays unset.
+    pub fn relative_times(&mut self) {
+        self.relative_times = true;
     }
 
     /// Sets the peak user count when a pre-aggregated format states it.
@@ -211,6 +219,9 @@ impl RunBuilder {
             .max()
             .or(self.users);
         meta.started_at_s = self.started_at_s.or(self.series.first().map(|p| p.t_s));
+        if self.relative_times {
+            meta.started_at_s = None;
+        }
         if let Some(d) = self.duration_s {
             meta.duration_s = Some(d);
             meta.duration_source = Some("the input".to_string());

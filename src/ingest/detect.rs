@@ -2,7 +2,7 @@
 //! where the content allows two readings, and to find the run it belongs to).
 //! Every reader is registered once, in [`READERS`].
 
-use super::{generic, input, locust, Reader};
+use super::{ab, autocannon, generic, hey, input, locust, oha, vegeta, wrk, Reader};
 use crate::error::InputError;
 use std::path::Path;
 
@@ -13,6 +13,14 @@ pub static READERS: &[&dyn Reader] = &[
     &locust::History,
     &locust::Failures,
     &locust::Exceptions,
+    &hey::Hey,
+    &ab::Gnuplot,
+    &ab::Percentiles,
+    &wrk::Wrk,
+    &autocannon::Autocannon,
+    &oha::Oha,
+    &vegeta::Report,
+    &vegeta::Encode,
     // Readers of other tools go above this line; the generic CSV is the fallback.
     &generic::Generic,
 ];

@@ -5,14 +5,20 @@
 //! detects each file's format from its content, and feeds the matching reader
 //! into a [`RunBuilder`]. Readers know nothing of statistics or rendering.
 
+pub mod ab;
+pub mod autocannon;
 pub mod builder;
 pub mod csvfile;
 pub mod detect;
 pub mod endpoint;
 pub mod generic;
+pub mod hey;
 pub mod input;
 pub mod locust;
+pub mod oha;
 pub mod run_toml;
+pub mod vegeta;
+pub mod wrk;
 
 pub use builder::RunBuilder;
 

@@ -224,6 +224,24 @@ mod tests {
     }
 
     #[test]
+    fn gnuplot_rows_are_read_with_the_no_failures_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("g.tsv");
+        std::fs::write(
+            &p,
+            "starttime\tseconds\tctime\tdtime\tttime\twait\nMon Nov 23 11:22:14 2026\t1795432934\t0\t30\t30\t29\nMon Nov 23 11:22:13 2026\t1795432933\t1\t11\t12\t11\n",
+        )
+        .unwrap();
+        let mut b = RunBuilder::new();
+        Gnuplot.read(&p, &mut b, &ReadOptions::default()).unwrap();
+        let run = b.build(crate::model::RunMeta::default()).unwrap();
+        assert_eq!(run.totals.requests, 2);
+        assert_eq!(run.meta.started_at_s, Some(1_795_432_933.0));
+        assert_eq!(run.totals.latency.max_ms, Some(30.0));
+        assert!(run.meta.reader_notes.iter().any(|n| n == NO_FAILURES_NOTE));
+    }
+
+    #[test]
     fn percentile_csv_gives_min_max_and_percentiles() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("pct.csv");

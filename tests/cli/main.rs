@@ -4,13 +4,25 @@
 
 mod common;
 
+/// ApacheBench -g TSV and -e percentile CSV.
+mod ab;
+/// autocannon --json.
+mod autocannon;
 /// Exit codes 0/1/2 and the errors behind code 2.
 mod exit_codes;
 /// The generic per-request CSV, gzip, bad rows.
 mod generic;
+/// hey -o csv.
+mod hey;
 /// Locust readers: figures in summary.json against the CSVs' own numbers.
 mod ingest;
+/// oha -j, bare and wrapped.
+mod oha;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.
 mod render;
 /// Scoring end to end: the 80-point example, expected failures, inconclusive rules.
 mod sla;
+/// vegeta JSON report and per-request JSON lines.
+mod vegeta;
+/// wrk text output.
+mod wrk;

@@ -75,6 +75,8 @@ pub struct RunMeta {
     pub partial_reason: Option<String>,
     /// The input cannot tell failed requests apart (ab `-g`).
     pub no_failure_data: bool,
+    /// The input does not say how many requests were made (ab `-e`): counts are not figures.
+    pub no_request_counts: bool,
     /// History rows whose timestamps went backwards, in file order.
     pub clock_backwards: u64,
 }

@@ -40,6 +40,8 @@ pub struct RunBuilder {
     partial: Option<String>,
     no_failure_data: bool,
     clock_backwards: u64,
+    relative_times: bool,
+    no_request_counts: bool,
 }
 
 impl RunBuilder {
@@ -98,6 +100,13 @@ impl RunBuilder {
         self.started_at_s = Some(unix_s);
     }
 
+    /// The samples' `start_ms` count from the run's start, not from the Unix
+    /// epoch (hey's `offset`): durations and the time series hold, but the run
+    /// has no wall-clock start, so `started_at` stays unset.
+    pub fn relative_times(&mut self) {
+        self.relative_times = true;
+    }
+
     /// Sets the peak user count when a pre-aggregated format states it.
     pub fn users(&mut self, users: u64) {
         self.users = Some(users);
@@ -135,6 +144,11 @@ impl RunBuilder {
     /// The input itself shows the run stopped early (`reason` says how).
     pub fn partial(&mut self, reason: impl Into<String>) {
         self.partial = Some(reason.into());
+    }
+
+    /// The input does not say how many requests were made (ab `-e`).
+    pub fn no_request_counts(&mut self) {
+        self.no_request_counts = true;
     }
 
     /// The input cannot tell failed requests apart: error-rate rules become INCONCLUSIVE.
@@ -244,6 +258,9 @@ impl RunBuilder {
             .max()
             .or(self.users);
         meta.started_at_s = self.started_at_s.or(self.series.first().map(|p| p.t_s));
+        if self.relative_times {
+            meta.started_at_s = None;
+        }
         if let Some(d) = self.duration_s {
             meta.duration_s = Some(d);
             meta.duration_source = Some("the input".to_string());
@@ -279,6 +296,7 @@ impl RunBuilder {
         meta.reader_notes = self.notes;
         meta.partial_reason = self.partial;
         meta.no_failure_data = self.no_failure_data;
+        meta.no_request_counts = self.no_request_counts;
         meta.clock_backwards = self.clock_backwards;
         self.sources.sort();
         Ok(Run {

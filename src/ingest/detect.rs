@@ -2,7 +2,7 @@
 //! where the content allows two readings, and to find the run it belongs to).
 //! Every reader is registered once, in [`READERS`].
 
-use super::{gatling, generic, input, jmeter, locust, Reader};
+use super::{ab, autocannon, gatling, generic, hey, input, jmeter, locust, oha, vegeta, wrk, Reader};
 use crate::error::InputError;
 use std::path::Path;
 
@@ -21,6 +21,14 @@ pub static READERS: &[&dyn Reader] = &[
     &jmeter::JtlCsv,
     &jmeter::JtlCsvNoHeader,
     &jmeter::Statistics,
+    &hey::Hey,
+    &ab::Gnuplot,
+    &ab::Percentiles,
+    &wrk::Wrk,
+    &autocannon::Autocannon,
+    &oha::Oha,
+    &vegeta::Report,
+    &vegeta::Encode,
     // Readers of other tools go above this line; the generic CSV is the fallback.
     &generic::Generic,
 ];

@@ -5,16 +5,22 @@
 //! detects each file's format from its content, and feeds the matching reader
 //! into a [`RunBuilder`]. Readers know nothing of statistics or rendering.
 
+pub mod ab;
+pub mod autocannon;
 pub mod builder;
 pub mod csvfile;
 pub mod detect;
 pub mod endpoint;
 pub mod gatling;
 pub mod generic;
+pub mod hey;
 pub mod input;
 pub mod jmeter;
 pub mod locust;
+pub mod oha;
 pub mod run_toml;
+pub mod vegeta;
+pub mod wrk;
 
 pub use builder::RunBuilder;
 
@@ -153,6 +159,12 @@ fn attach_skipped(found: &mut [Group], groups: Vec<Group>) {
             log.skipped.extend(g.skipped);
         }
     }
+}
+
+/// `name (the whole file)`: the source of figures a summary file holds once.
+pub fn whole_file(path: &Path) -> String {
+    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    format!("{name} (the whole file)")
 }
 
 /// SHA-256 of a file's bytes, hex, so a report names exactly what it read.

@@ -44,6 +44,8 @@ struct RunSummary<'a> {
     failures: Vec<FailureJson<'a>>,
     score: ScoreJson<'a>,
     warnings: Vec<WarningJson>,
+    /// What the reader of the input wants known about it.
+    notes: &'a [String],
     sources: Vec<SourceJson<'a>>,
 }
 
@@ -53,8 +55,8 @@ struct FiguresJson<'a> {
     method: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
-    requests: u64,
-    failures: u64,
+    requests: Option<u64>,
+    failures: Option<u64>,
     expected_failures: u64,
     error_rate: Option<f64>,
     error_rate_including_expected: Option<f64>,
@@ -154,8 +156,9 @@ fn figures(f: &Figures, with_name: bool) -> FiguresJson<'_> {
     FiguresJson {
         method: with_name.then_some(f.method.as_str()),
         name: with_name.then_some(f.name.as_str()),
-        requests: f.requests,
-        failures: f.failures,
+        requests: f.requests_known.then_some(f.requests),
+        // Unknown when the input cannot tell failures apart (error_rate is null then).
+        failures: (f.requests_known && f.error_rate.is_some()).then_some(f.failures),
         expected_failures: f.expected_failures,
         error_rate: f.error_rate,
         error_rate_including_expected: f.error_rate_all,
@@ -250,6 +253,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                         data: w.data.clone(),
                     })
                     .collect(),
+                notes: &m.reader_notes,
                 sources: s
                     .run
                     .sources

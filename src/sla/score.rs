@@ -194,6 +194,12 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
                 values_above: (f.requests as f64 * (1.0 - pct / 100.0)).floor() as u64,
             })
         });
+        let value = if f.requests_known || tail_percentile(rule.metric).is_none() {
+            value
+        } else {
+            Err("the input does not say how many requests this percentile rests on".to_string())
+        };
+        let small = small.filter(|_| f.requests_known);
         let value = match (&small, evidence.small_sample) {
             (Some(s), SmallSample::Inconclusive | SmallSample::Gate) => Err(format!(
                 "{} of {} requests rests on {} values above it; scoring it needs at least {} requests",
@@ -370,6 +376,7 @@ mod tests {
             },
             consistency: Some(p99 / p95),
             source: None,
+            requests_known: true,
         }
     }
 

@@ -38,6 +38,8 @@ pub struct Figures {
     pub consistency: Option<f64>,
     /// Where the figures come from (file and line).
     pub source: Option<String>,
+    /// False when the input does not say how many requests there were.
+    pub requests_known: bool,
 }
 
 impl Figures {
@@ -104,6 +106,11 @@ pub fn compute(run: &Run, expected: impl Fn(&FailureGroup) -> Option<usize>) -> 
         .collect();
     let total_expected: u64 = endpoints.iter().map(|e| e.expected_failures).sum();
     let totals = figures(&run.totals, total_expected.min(run.totals.failures), known);
+    let (mut totals, mut endpoints) = (totals, endpoints);
+    if run.meta.no_request_counts {
+        totals.requests_known = false;
+        endpoints.iter_mut().for_each(|e| e.requests_known = false);
+    }
     RunStats {
         totals,
         endpoints,
@@ -128,6 +135,7 @@ fn figures(e: &EndpointStats, expected_failures: u64, failures_known: bool) -> F
         latency: e.latency.clone(),
         consistency: consistency(p95, p99),
         source: e.source.clone(),
+        requests_known: true,
     }
 }
 

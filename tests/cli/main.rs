@@ -6,17 +6,29 @@ mod common;
 
 /// Evidence checks: the report says when its own numbers cannot be trusted.
 mod evidence;
+/// ApacheBench -g TSV and -e percentile CSV.
+mod ab;
+/// autocannon --json.
+mod autocannon;
 /// Exit codes 0/1/2 and the errors behind code 2.
 mod exit_codes;
 /// Gatling simulation.log and report stats files, binary and empty logs.
 mod gatling;
 /// The generic per-request CSV, gzip, bad rows.
 mod generic;
+/// hey -o csv.
+mod hey;
 /// Locust readers: figures in summary.json against the CSVs' own numbers.
 mod ingest;
 /// JMeter readers: JTL CSV/XML and dashboard statistics.json against independent computations.
 mod jmeter;
+/// oha -j, bare and wrapped.
+mod oha;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.
 mod render;
 /// Scoring end to end: the 80-point example, expected failures, inconclusive rules.
 mod sla;
+/// vegeta JSON report and per-request JSON lines.
+mod vegeta;
+/// wrk text output.
+mod wrk;

@@ -1,0 +1,164 @@
+//! hey's per-request CSV (`hey -o csv URL > run.csv`):
+//!
+//! ```text
+//! response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
+//! 0.0556,0.0001,0.0000,0.0000,0.0553,0.0001,201,0.0119
+//! ```
+//!
+//! Times are in SECONDS (4 decimals); `offset` is when the request started,
+//! in seconds since the start of the run. The file holds no wall-clock time,
+//! so the run's start stays unknown ([`RunBuilder::relative_times`]); the
+//! duration and the time series are still right. Rows are in completion order.
+//!
+//! The file holds no URL (hey tests one URL, given on its command line), so
+//! every request goes to one endpoint named `(all requests)`, without a method
+//! (`-m` is not recorded either).
+//!
+//! A request failed when its status is 400 or more (3xx is not a failure).
+//! hey writes only requests that got a response: requests that ended in an
+//! error (timeout, connection refused) are in hey's printed "Error
+//! distribution" but not in the CSV, so the reader says so in a note.
+
+use super::csvfile::{CsvFile, Row};
+use super::{ReadOptions, Reader, RunBuilder};
+use crate::error::InputError;
+use crate::model::Sample;
+use std::path::Path;
+
+/// The endpoint name of every request of a single-URL tool (hey, ab, wrk, …).
+pub const ALL_REQUESTS: &str = "(all requests)";
+
+/// hey's header row.
+const HEADER: &str =
+    "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset";
+
+/// The hey `-o csv` reader.
+pub struct Hey;
+
+impl Reader for Hey {
+    fn id(&self) -> &'static str {
+        "hey-csv"
+    }
+
+    fn describe(&self) -> &'static str {
+        "hey per-request CSV (hey -o csv URL > run.csv)"
+    }
+
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+        let line = String::from_utf8_lossy(first);
+        let line = line.trim_start_matches('\u{feff}').trim();
+        line.eq_ignore_ascii_case(HEADER)
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        builder.tool("hey", None);
+        let mut file = CsvFile::open(path)?;
+        let cols = Columns {
+            latency: file.require(&["response-time"])?,
+            status: file.require(&["status-code"])?,
+            offset: file.require(&["offset"])?,
+        };
+        builder.relative_times();
+        builder.note(
+            "hey -o csv lists only requests that got a response: requests that ended in an error \
+             (timeout, refused connection) are not in the file, so they are not counted",
+        );
+        loop {
+            let row = match file.next_row() {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(e) => {
+                    builder.bad_row(e, opts.skip_bad_rows)?;
+                    continue;
+                }
+            };
+            if let Err(e) = record(&row, &cols, builder) {
+                builder.bad_row(e, opts.skip_bad_rows)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Columns {
+    latency: usize,
+    status: usize,
+    offset: usize,
+}
+
+/// A number the row must hold (hey writes every cell).
+fn needed(row: &Row<'_>, i: usize, what: &str) -> Result<f64, InputError> {
+    match row.f64(i)? {
+        Some(v) if v >= 0.0 => Ok(v),
+        Some(v) => Err(row.error(Some(i), format!("`{v}` in column `{what}` is negative"))),
+        None => Err(row.error(Some(i), format!("the `{what}` cell is empty"))),
+    }
+}
+
+fn record(row: &Row<'_>, c: &Columns, builder: &mut RunBuilder) -> Result<(), InputError> {
+    let latency_s = needed(row, c.latency, "response-time")?;
+    let offset_s = needed(row, c.offset, "offset")?;
+    let status = match row.u64(c.status)? {
+        Some(s) if (100..=999).contains(&s) => Some(s as u16),
+        Some(0) | None => None,
+        Some(s) => {
+            return Err(row.error(
+                Some(c.status),
+                format!("`{s}` in column `status-code` is not an HTTP status"),
+            ))
+        }
+    };
+    builder.record(&Sample {
+        start_ms: Some(offset_s * 1000.0),
+        latency_ms: status.map(|_| latency_s * 1000.0),
+        method: "",
+        name: ALL_REQUESTS,
+        ok: status.is_some_and(|s| s < 400),
+        status,
+        error: None,
+        users: None,
+        bytes: None,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_the_header_only() {
+        let head = format!("{HEADER}\n0.0556,0.0001,0.0000,0.0000,0.0553,0.0001,201,0.0119\n");
+        assert!(Hey.sniff("out.txt", head.as_bytes()));
+        assert!(Hey.sniff("x.csv", format!("\u{feff}{HEADER}\r\n").as_bytes()));
+        assert!(!Hey.sniff("x.csv", b"endpoint,latency_ms\n"));
+        assert!(!Hey.sniff("x.csv", b"response-time,status-code\n"));
+    }
+
+    #[test]
+    fn seconds_become_ms_and_4xx_fail_but_3xx_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("h.csv");
+        std::fs::write(
+            &p,
+            format!("{HEADER}\n0.0100,0,0,0,0,0,200,0.5\n0.0200,0,0,0,0,0,302,1.0\n0.0300,0,0,0,0,0,404,1.5\n0.0400,0,0,0,0,0,500,2.0\n"),
+        )
+        .unwrap();
+        let mut b = RunBuilder::new();
+        Hey.read(&p, &mut b, &ReadOptions::default()).unwrap();
+        let run = b.build(crate::model::RunMeta::default()).unwrap();
+        assert_eq!(run.totals.requests, 4);
+        assert_eq!(run.totals.failures, 2);
+        assert_eq!(run.meta.started_at_s, None, "hey has no wall clock");
+        let d = run.meta.duration_s.unwrap();
+        assert!((d - 1.54).abs() < 1e-9, "{d}");
+        assert!((run.totals.latency.max_ms.unwrap() - 40.0).abs() < 1e-9);
+        assert_eq!(run.endpoints[0].name, ALL_REQUESTS);
+    }
+}

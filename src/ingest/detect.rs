@@ -2,7 +2,7 @@
 //! where the content allows two readings, and to find the run it belongs to).
 //! Every reader is registered once, in [`READERS`].
 
-use super::{generic, input, locust, Reader};
+use super::{artillery, generic, input, k6, locust, Reader};
 use crate::error::InputError;
 use std::path::Path;
 
@@ -13,6 +13,9 @@ pub static READERS: &[&dyn Reader] = &[
     &locust::History,
     &locust::Failures,
     &locust::Exceptions,
+    &k6::Ndjson,
+    &k6::Summary,
+    &artillery::Report,
     // Readers of other tools go above this line; the generic CSV is the fallback.
     &generic::Generic,
 ];

@@ -5,12 +5,14 @@
 //! detects each file's format from its content, and feeds the matching reader
 //! into a [`RunBuilder`]. Readers know nothing of statistics or rendering.
 
+pub mod artillery;
 pub mod builder;
 pub mod csvfile;
 pub mod detect;
 pub mod endpoint;
 pub mod generic;
 pub mod input;
+pub mod k6;
 pub mod locust;
 pub mod run_toml;
 
@@ -93,6 +95,9 @@ pub fn load(
             groups.extend(found);
         } else if path.is_file() {
             if detect::detect(path)?.is_none() {
+                if input::head(path)?.iter().all(u8::is_ascii_whitespace) {
+                    return Err(InputError::new(path, "the file is empty"));
+                }
                 return Err(InputError::new(
                     path,
                     format!(

@@ -242,6 +242,18 @@ impl RunBuilder {
                  (for Locust, `*_stats.csv`); history, failures and exceptions files alone do not hold them"
                 .to_string());
         }
+        // Summary formats hold each figure once per file: that file is the source.
+        let whole: Vec<String> = self
+            .sources
+            .iter()
+            .filter(|s| s.read)
+            .map(|s| super::whole_file(std::path::Path::new(&s.path)))
+            .collect();
+        for e in self.endpoints.iter_mut().chain(self.totals.iter_mut()) {
+            if e.source.is_none() && !whole.is_empty() {
+                e.source = Some(whole.join(", "));
+            }
+        }
         let totals = match self.totals.take() {
             Some(t) => t,
             None => {

@@ -2,7 +2,10 @@
 //! where the content allows two readings, and to find the run it belongs to).
 //! Every reader is registered once, in [`READERS`].
 
-use super::{ab, autocannon, gatling, generic, hey, input, jmeter, locust, oha, vegeta, wrk, Reader};
+use super::{
+    ab, artillery, autocannon, gatling, generic, hey, input, jmeter, k6, locust, oha, vegeta, wrk,
+    Reader,
+};
 use crate::error::InputError;
 use std::path::Path;
 
@@ -29,6 +32,9 @@ pub static READERS: &[&dyn Reader] = &[
     &oha::Oha,
     &vegeta::Report,
     &vegeta::Encode,
+    &k6::Ndjson,
+    &k6::Summary,
+    &artillery::Report,
     // Readers of other tools go above this line; the generic CSV is the fallback.
     &generic::Generic,
 ];

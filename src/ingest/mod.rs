@@ -6,6 +6,7 @@
 //! into a [`RunBuilder`]. Readers know nothing of statistics or rendering.
 
 pub mod ab;
+pub mod artillery;
 pub mod autocannon;
 pub mod builder;
 pub mod csvfile;
@@ -16,6 +17,7 @@ pub mod generic;
 pub mod hey;
 pub mod input;
 pub mod jmeter;
+pub mod k6;
 pub mod locust;
 pub mod oha;
 pub mod run_toml;
@@ -111,6 +113,9 @@ pub fn load(
             groups.extend(found);
         } else if path.is_file() {
             if detect::detect(path)?.is_none() {
+                if input::head(path)?.iter().all(u8::is_ascii_whitespace) {
+                    return Err(InputError::new(path, "the file is empty"));
+                }
                 return Err(InputError::new(
                     path,
                     format!(
@@ -163,7 +168,9 @@ fn attach_skipped(found: &mut [Group], groups: Vec<Group>) {
 
 /// `name (the whole file)`: the source of figures a summary file holds once.
 pub fn whole_file(path: &Path) -> String {
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     format!("{name} (the whole file)")
 }
 

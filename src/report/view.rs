@@ -292,7 +292,14 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
     };
     let users = meta.users_recorded.or(meta.users_planned);
     let mut figures = vec![
-        fig("Requests", if t.requests_known { fmt::count(t.requests) } else { fmt::NOT_IN_INPUT.to_string() }),
+        fig(
+            "Requests",
+            if t.requests_known {
+                fmt::count(t.requests)
+            } else {
+                fmt::NOT_IN_INPUT.to_string()
+            },
+        ),
         fig(
             "Failures",
             if t.error_rate.is_none() {
@@ -510,8 +517,16 @@ fn endpoint_view(f: &Figures) -> EndpointView {
     let l = &f.latency;
     EndpointView {
         label: f.label.clone(),
-        requests: if f.requests_known { fmt::count(f.requests) } else { fmt::NOT_IN_INPUT.to_string() },
-        failures: if f.requests_known && f.error_rate.is_some() { fmt::count(f.failures) } else { fmt::NOT_IN_INPUT.to_string() },
+        requests: if f.requests_known {
+            fmt::count(f.requests)
+        } else {
+            fmt::NOT_IN_INPUT.to_string()
+        },
+        failures: if f.requests_known && f.error_rate.is_some() {
+            fmt::count(f.failures)
+        } else {
+            fmt::NOT_IN_INPUT.to_string()
+        },
         expected: fmt::count(f.expected_failures),
         error_rate: fmt::percent_opt(f.error_rate),
         rps: fmt::opt(f.throughput_rps, fmt::rps),

@@ -63,10 +63,23 @@ fn ab_gnuplot_matches_sorted_ttime_and_ab_own_table() {
     // carries the no-failure-data warning, so it cannot pass.
     assert!(t["failures"].is_null());
     assert!(t["error_rate"].is_null());
-    assert!(run["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "no-failure-data"));
-    let err = run["score"]["rules"].as_array().unwrap().iter().find(|r| r["metric"] == "error_rate").unwrap();
+    assert!(run["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "no-failure-data"));
+    let err = run["score"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == "error_rate")
+        .unwrap();
     assert_eq!(err["status"], "inconclusive");
-    assert!(run["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("does not record")));
+    assert!(run["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("does not record")));
     for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0), ("max", 100.0)] {
         assert_close(&t["latency_ms"][key], nearest_rank(&all, pct).unwrap(), key);
     }

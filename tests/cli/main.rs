@@ -4,12 +4,14 @@
 
 mod common;
 
-/// Evidence checks: the report says when its own numbers cannot be trusted.
-mod evidence;
 /// ApacheBench -g TSV and -e percentile CSV.
 mod ab;
+/// Artillery JSON reports (1.x and 2.x) against the files' own figures.
+mod artillery;
 /// autocannon --json.
 mod autocannon;
+/// Evidence checks: the report says when its own numbers cannot be trusted.
+mod evidence;
 /// Exit codes 0/1/2 and the errors behind code 2.
 mod exit_codes;
 /// Gatling simulation.log and report stats files, binary and empty logs.
@@ -22,6 +24,8 @@ mod hey;
 mod ingest;
 /// JMeter readers: JTL CSV/XML and dashboard statistics.json against independent computations.
 mod jmeter;
+/// k6 summaries (export and handleSummary) and NDJSON against the files.
+mod k6;
 /// oha -j, bare and wrapped.
 mod oha;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.

@@ -1,20 +1,52 @@
 //! `index.html`: the view model laid out by `templates/index.html`, with the
 //! charts inlined as SVG. Tera autoescapes every value; only our own SVG and
-//! the sanitised notes are marked safe.
+//! the sanitised notes are marked safe. With several runs, `index.html` is the
+//! overview (matrix, capacity charts, breaking point) and each run gets its
+//! own self-contained page under `runs/`.
 
 use super::charts::{self, Chart};
 use super::templates::Templates;
-use super::Report;
+use super::{OutputFile, Report};
 
-/// Renders the self-contained HTML report.
-pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<u8>> {
+/// Renders the self-contained HTML report: `index.html`, and one page per
+/// run when there are several.
+pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<OutputFile>> {
     let charts: Vec<Vec<Chart>> = report
         .scored
         .iter()
-        .map(|s| charts::for_run(s, &report.sla))
+        .map(|s| charts::for_run(s, &s.sla))
         .collect::<anyhow::Result<_>>()?;
+    let simulated = report.view.simulated;
+    let capacity: Vec<Chart> = match &report.view.scenario_set {
+        Some(set) if set.has_capacity => vec![
+            charts::scaling::throughput(&report.scored, simulated)?,
+            charts::scaling::latency(
+                &report.scored,
+                charts::p95_target(&report.sla, false),
+                simulated,
+            )?,
+        ],
+        _ => Vec::new(),
+    };
     let mut ctx = tera::Context::new();
     ctx.insert("report", &report.view);
     ctx.insert("charts", &charts);
-    Ok(templates.render("index.html", &ctx)?.into_bytes())
+    ctx.insert("capacity_charts", &capacity);
+    let mut files = vec![OutputFile {
+        name: "index.html".to_string(),
+        bytes: templates.render("index.html", &ctx)?.into_bytes(),
+    }];
+    if report.view.scenario_set.is_some() {
+        for (run, run_charts) in report.view.runs.iter().zip(&charts) {
+            let mut page = tera::Context::new();
+            page.insert("report", &report.view);
+            page.insert("run", run);
+            page.insert("run_charts", run_charts);
+            files.push(OutputFile {
+                name: super::view::run_page(&run.anchor),
+                bytes: templates.render("run.html", &page)?.into_bytes(),
+            });
+        }
+    }
+    Ok(files)
 }

@@ -18,6 +18,29 @@ struct Summary<'a> {
     sla: SlaSummary<'a>,
     passed: bool,
     runs: Vec<RunSummary<'a>>,
+    /// Several runs: the matrix order and the breaking point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario_set: Option<ScenarioSetJson>,
+}
+
+#[derive(Serialize)]
+struct ScenarioSetJson {
+    /// Run names in ladder order (users, then name): the matrix columns.
+    order: Vec<String>,
+    /// Where the ladder breaks; null with fewer than two runs that record users.
+    breaking_point: Option<BreakingPointJson>,
+}
+
+#[derive(Serialize)]
+struct BreakingPointJson {
+    /// `between`, `at-or-below` or `not-reached`.
+    kind: &'static str,
+    /// The last load that held (users), for `between`.
+    from_users: Option<u64>,
+    /// The first load that broke, or the lowest / highest load tested.
+    to_users: u64,
+    /// The sentence the reports print.
+    sentence: String,
 }
 
 #[derive(Serialize)]
@@ -30,6 +53,8 @@ struct SlaSummary<'a> {
 #[derive(Serialize)]
 struct RunSummary<'a> {
     name: &'a str,
+    /// The SLA this run was scored against (its scenario's, or the main one).
+    sla: &'a str,
     scenario: Option<&'a str>,
     tool: &'a str,
     tool_version: Option<&'a str>,
@@ -179,6 +204,35 @@ fn figures(f: &Figures, with_name: bool) -> FiguresJson<'_> {
     }
 }
 
+fn scenario_set(report: &Report) -> ScenarioSetJson {
+    use crate::stats::capacity::{breaking_point, BreakingPoint};
+    ScenarioSetJson {
+        order: report
+            .scored
+            .iter()
+            .map(|s| s.run.meta.name.clone())
+            .collect(),
+        breaking_point: breaking_point(&super::view::ladder(&report.scored)).map(|b| {
+            let sentence = b.sentence(super::format::count);
+            let (kind, from_users, to_users) = match b {
+                BreakingPoint::Between {
+                    from_users,
+                    to_users,
+                    ..
+                } => ("between", Some(from_users), to_users),
+                BreakingPoint::AtOrBelow { users, .. } => ("at-or-below", None, users),
+                BreakingPoint::NotReached { max_users } => ("not-reached", None, max_users),
+            };
+            BreakingPointJson {
+                kind,
+                from_users,
+                to_users,
+                sentence,
+            }
+        }),
+    }
+}
+
 /// Renders `summary.json`, pretty-printed, ending in a newline.
 pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let sla = &report.sla;
@@ -189,6 +243,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             let m = &s.run.meta;
             RunSummary {
                 name: &m.name,
+                sla: &s.sla.name,
                 scenario: m.scenario.as_deref(),
                 tool: &m.tool,
                 tool_version: m.tool_version.as_deref(),
@@ -221,7 +276,8 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     passed: s.score.passed,
                     verdict: s.score.verdict.label(),
                     failed_gates: &s.score.failed_gates,
-                    rules: sla
+                    rules: s
+                        .sla
                         .rules
                         .iter()
                         .zip(&s.score.rules)
@@ -281,6 +337,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             .iter()
             .all(|s| s.score.passed && !s.run.meta.simulated),
         runs,
+        scenario_set: (report.scored.len() > 1).then(|| scenario_set(report)),
     };
     let mut out = serde_json::to_vec_pretty(&summary)?;
     out.push(b'\n');

@@ -34,6 +34,8 @@ pub struct Scored {
     pub score: Score,
     /// Problems found, most severe first.
     pub warnings: Vec<Warning>,
+    /// The SLA this run was scored against (its scenario's, or the main one).
+    pub sla: Sla,
 }
 
 /// Everything the renderers need.
@@ -53,18 +55,35 @@ impl Report {
         let scored: Vec<Scored> = runs
             .into_iter()
             .map(|run| {
+                let sla = sla.for_scenario(run.meta.scenario.as_deref()).clone();
                 let stats = stats::compute(&run, |g| sla.expected_by(g));
-                let mut score = score(&stats, sla, run.meta.simulated);
-                let warnings = evidence::check(&run, &stats, &mut score, sla);
+                let mut score = score(&stats, &sla, run.meta.simulated);
+                let warnings = evidence::check(&run, &stats, &mut score, &sla);
                 Scored {
                     run,
                     stats,
                     score,
                     warnings,
+                    sla,
                 }
             })
             .collect();
         let mut scored = scored;
+        if scored.len() > 1 {
+            // A scenario set reads as a load ladder: by users, then by name.
+            scored.sort_by(|a, b| {
+                let users = |s: &Scored| {
+                    s.run
+                        .meta
+                        .users_recorded
+                        .or(s.run.meta.users_planned)
+                        .unwrap_or(u64::MAX)
+                };
+                users(a)
+                    .cmp(&users(b))
+                    .then_with(|| a.run.meta.name.cmp(&b.run.meta.name))
+            });
+        }
         evidence::across_runs(&mut scored);
         let view = view::build(&scored, sla);
         Report {
@@ -78,8 +97,8 @@ impl Report {
 /// A report file's name and bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
-    /// File name inside the output directory.
-    pub name: &'static str,
+    /// Path inside the output directory (`index.html`, `runs/run-peak.html`).
+    pub name: String,
     /// Contents.
     pub bytes: Vec<u8>,
 }
@@ -94,12 +113,17 @@ pub fn render_all(report: &Report, config: &Config) -> anyhow::Result<Vec<Output
     let templates = templates::Templates::load(config.templates.as_deref())?;
     let mut files = Vec::new();
     for format in &config.formats {
-        let (name, bytes) = match format {
-            OutputFormat::Md => ("report.md", markdown::render(report, &templates)?),
-            OutputFormat::Html => ("index.html", html::render(report, &templates)?),
-            OutputFormat::Json => ("summary.json", json::render(report)?),
-        };
-        files.push(OutputFile { name, bytes });
+        match format {
+            OutputFormat::Md => files.push(OutputFile {
+                name: "report.md".into(),
+                bytes: markdown::render(report, &templates)?,
+            }),
+            OutputFormat::Html => files.extend(html::render(report, &templates)?),
+            OutputFormat::Json => files.push(OutputFile {
+                name: "summary.json".into(),
+                bytes: json::render(report)?,
+            }),
+        }
     }
     Ok(files)
 }
@@ -125,7 +149,11 @@ pub fn write_atomically(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> 
             )
         })?;
     for f in files {
-        let path = tmp.path().join(f.name);
+        let path = tmp.path().join(&f.name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
         std::fs::write(&path, &f.bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -135,8 +163,12 @@ pub fn write_atomically(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> 
             .with_context(|| format!("cannot move the report into {}", dir.display()))?;
     } else {
         for f in files {
-            let to = dir.join(f.name);
-            std::fs::rename(tmp.path().join(f.name), &to)
+            let to = dir.join(&f.name);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::rename(tmp.path().join(&f.name), &to)
                 .with_context(|| format!("cannot write {}", to.display()))?;
         }
     }

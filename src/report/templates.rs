@@ -11,6 +11,15 @@ use tera::Tera;
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("report.md", include_str!("../../templates/report.md")),
     ("index.html", include_str!("../../templates/index.html")),
+    ("run.html", include_str!("../../templates/run.html")),
+    (
+        "partials/_head.html",
+        include_str!("../../templates/partials/_head.html"),
+    ),
+    (
+        "partials/_matrix.html",
+        include_str!("../../templates/partials/_matrix.html"),
+    ),
     (
         "partials/_run.html",
         include_str!("../../templates/partials/_run.html"),

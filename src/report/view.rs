@@ -23,8 +23,64 @@ pub struct ReportView {
     pub simulated: bool,
     /// The banner text when `simulated`.
     pub simulated_banner: String,
-    /// One entry per run.
+    /// One entry per run (ordered by users, then name, when there are several).
     pub runs: Vec<RunView>,
+    /// The comparison across runs, when there are several.
+    pub scenario_set: Option<ScenarioSetView>,
+}
+
+/// Several runs side by side: the SLA compliance matrix and the breaking point.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioSetView {
+    /// One column per run, in ladder order.
+    pub columns: Vec<ColumnView>,
+    /// One row per SLA rule (union over the runs' SLAs, in first-seen order).
+    pub rows: Vec<MatrixRow>,
+    /// Where the ladder breaks, as a sentence.
+    pub breaking_point: String,
+    /// True when at least two runs record users: capacity charts are drawn.
+    pub has_capacity: bool,
+}
+
+/// A run as a matrix column.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnView {
+    /// Run name.
+    pub name: String,
+    /// HTML page of the run, relative to index.html.
+    pub page: String,
+    /// `50 users` or `—`.
+    pub users: String,
+    /// `FAIL`.
+    pub verdict: String,
+    /// CSS class of the verdict.
+    pub class: String,
+    /// `70.0`.
+    pub score: String,
+    /// `GOOD`.
+    pub grade: String,
+}
+
+/// One rule across runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    /// Rule id.
+    pub rule: String,
+    /// Metric and target, e.g. `p95 < 100ms`.
+    pub what: String,
+    /// One cell per column.
+    pub cells: Vec<MatrixCell>,
+}
+
+/// One rule for one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixCell {
+    /// Measured value, `—` when not measurable, empty when the run's SLA lacks the rule.
+    pub measured: String,
+    /// `PASS`, `FAIL`, `INCONCLUSIVE`, or empty.
+    pub status: String,
+    /// CSS class.
+    pub class: String,
 }
 
 /// The SLA, described.
@@ -236,7 +292,7 @@ pub struct SourceView {
 
 /// Builds the view of all scored runs.
 pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
-    let runs: Vec<RunView> = scored.iter().map(|s| run_view(s, sla)).collect();
+    let runs: Vec<RunView> = scored.iter().map(|s| run_view(s, &s.sla)).collect();
     let simulated = scored.iter().any(|s| s.run.meta.simulated);
     let names: Vec<&str> = scored.iter().map(|s| s.run.meta.name.as_str()).collect();
     let mut grades: Vec<String> = sla
@@ -268,9 +324,127 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
                 .collect(),
         },
         simulated,
+        scenario_set: (scored.len() > 1).then(|| scenario_set(scored)),
         simulated_banner: "SIMULATED — NOT VALID FOR SIGN-OFF: these figures were not measured."
             .to_string(),
         runs,
+    }
+}
+
+/// The HTML page of a run in a scenario set.
+pub fn run_page(anchor: &str) -> String {
+    format!("runs/{anchor}.html")
+}
+
+fn scenario_set(scored: &[Scored]) -> ScenarioSetView {
+    let columns = scored
+        .iter()
+        .map(|s| ColumnView {
+            name: s.run.meta.name.clone(),
+            page: run_page(&anchor(&s.run.meta.name)),
+            users: fmt::opt(
+                s.run.meta.users_recorded.or(s.run.meta.users_planned),
+                |u| format!("{} users", fmt::count(u)),
+            ),
+            verdict: s.score.verdict.label().to_string(),
+            class: verdict_class(s.score.verdict).to_string(),
+            score: fmt::score(s.score.value),
+            grade: s.score.grade.clone(),
+        })
+        .collect();
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for s in scored {
+        for r in &s.sla.rules {
+            if !ids.iter().any(|(id, _)| id == &r.id) {
+                ids.push((
+                    r.id.clone(),
+                    format!("{} {}", rule_metric(r), r.target.text),
+                ));
+            }
+        }
+    }
+    let rows = ids
+        .into_iter()
+        .map(|(id, what)| MatrixRow {
+            cells: scored
+                .iter()
+                .map(|s| {
+                    match s
+                        .sla
+                        .rules
+                        .iter()
+                        .zip(&s.score.rules)
+                        .find(|(r, _)| r.id == id)
+                    {
+                        Some((r, res)) => MatrixCell {
+                            measured: fmt::opt(res.measured, |v| fmt::value(r.metric.kind(), v)),
+                            status: res.status.code().to_uppercase(),
+                            class: res.status.code().to_string(),
+                        },
+                        None => MatrixCell {
+                            measured: String::new(),
+                            status: String::new(),
+                            class: "absent".to_string(),
+                        },
+                    }
+                })
+                .collect(),
+            rule: id,
+            what,
+        })
+        .collect();
+    let steps = ladder(scored);
+    let breaking_point = match crate::stats::capacity::breaking_point(&steps) {
+        Some(b) => b.sentence(fmt::count),
+        None => "Fewer than two runs record their number of users, so there is no load ladder to find a breaking point on.".to_string(),
+    };
+    ScenarioSetView {
+        columns,
+        rows,
+        breaking_point,
+        has_capacity: steps.len() >= 2,
+    }
+}
+
+/// The runs that record users, as load-ladder steps (in report order).
+pub fn ladder(scored: &[Scored]) -> Vec<crate::stats::capacity::Step> {
+    scored
+        .iter()
+        .filter_map(|s| {
+            Some(crate::stats::capacity::Step {
+                name: s.run.meta.name.clone(),
+                users: s.run.meta.users_recorded.or(s.run.meta.users_planned)?,
+                throughput_rps: s.stats.totals.throughput_rps,
+                p95_ms: s.stats.totals.latency.percentile(Percentile::P95),
+                // A run breaks when a rule fails; a rule that could not be judged
+                // (too little data) says nothing about the system's capacity.
+                passed: !s
+                    .score
+                    .rules
+                    .iter()
+                    .any(|r| r.status == crate::sla::Status::Fail)
+                    && !s
+                        .score
+                        .failed_gates
+                        .iter()
+                        .any(|g| g.starts_with("evidence:endpoint")),
+            })
+        })
+        .collect()
+}
+
+fn verdict_class(v: crate::sla::Verdict) -> &'static str {
+    match v {
+        crate::sla::Verdict::Pass => "pass",
+        crate::sla::Verdict::Fail => "fail",
+        crate::sla::Verdict::NotValid => "invalid",
+    }
+}
+
+fn rule_metric(rule: &Rule) -> String {
+    match &rule.scope {
+        crate::sla::Scope::Total => rule.metric.to_string(),
+        scope => format!("{} ({scope})", rule.metric),
     }
 }
 
@@ -280,12 +454,7 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
     let score = &s.score;
     let verdict = VerdictView {
         label: score.verdict.label().to_string(),
-        class: match score.verdict {
-            crate::sla::Verdict::Pass => "pass",
-            crate::sla::Verdict::Fail => "fail",
-            crate::sla::Verdict::NotValid => "invalid",
-        }
-        .to_string(),
+        class: verdict_class(score.verdict).to_string(),
         score: fmt::score(score.value),
         grade: score.grade.clone(),
         reason: verdict_reason(s, sla),
@@ -496,10 +665,7 @@ fn rule_view(rule: &Rule, res: &RuleResult) -> RuleView {
     let kind: Kind = rule.metric.kind();
     RuleView {
         id: rule.id.clone(),
-        metric: match &rule.scope {
-            crate::sla::Scope::Total => rule.metric.to_string(),
-            scope => format!("{} ({scope})", rule.metric),
-        },
+        metric: rule_metric(rule),
         target: rule.target.text.clone(),
         measured: fmt::opt(res.measured, |v| fmt::value(kind, v)),
         measured_at: res.measured_at.clone().unwrap_or_default(),

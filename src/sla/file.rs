@@ -28,6 +28,7 @@ struct SlaFile {
     #[serde(default)]
     expected_failure: Vec<ExpectedFailureFile>,
     evidence: Option<Spanned<super::evidence::EvidenceFile>>,
+    scenarios: Option<Spanned<BTreeMap<String, String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +61,31 @@ struct ExpectedFailureFile {
 
 /// Reads and validates the SLA file at `path`.
 pub fn load(path: &Path) -> Result<Sla, SlaFileError> {
+    let mut sla = load_one(path)?;
+    for (scenario, file) in std::mem::take(&mut sla.scenario_files) {
+        // Relative to the SLA file first, then to the working directory.
+        let beside = path.parent().map(|d| d.join(&file));
+        let candidate = match beside {
+            Some(b) if b.is_file() => b,
+            _ => PathBuf::from(&file),
+        };
+        let sub = load_one(&candidate).map_err(|e| SlaFileError {
+            message: format!("[scenarios] {scenario} = \"{file}\": {}", e.message),
+            ..e
+        })?;
+        if !sub.scenario_files.is_empty() {
+            return Err(SlaFileError {
+                path: candidate,
+                line: None,
+                message: "a scenario's SLA file cannot have [scenarios] of its own".into(),
+            });
+        }
+        sla.scenarios.insert(scenario, sub);
+    }
+    Ok(sla)
+}
+
+fn load_one(path: &Path) -> Result<Sla, SlaFileError> {
     let text = std::fs::read_to_string(path).map_err(|e| SlaFileError {
         path: path.to_path_buf(),
         line: None,
@@ -274,7 +300,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
         }
         None => super::evidence::Evidence::default(),
     };
+    let scenario_files = raw.scenarios.map(|s| s.into_inner()).unwrap_or_default();
     Ok(Sla {
+        scenario_files,
+        scenarios: BTreeMap::new(),
         evidence,
         name: raw.name.unwrap_or_else(|| "SLA".to_string()),
         description: raw.description,

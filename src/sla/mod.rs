@@ -37,9 +37,19 @@ pub struct Sla {
     pub expected_failures: Vec<ExpectedFailure>,
     /// How much data figures need, and which evidence problems are gates.
     pub evidence: evidence::Evidence,
+    /// SLAs for particular scenarios (`[scenarios] peak = "sla/peak.toml"`);
+    /// runs of other scenarios use this one.
+    pub scenarios: std::collections::BTreeMap<String, Sla>,
+    /// `[scenarios]` as written, resolved by `file::load`.
+    pub(crate) scenario_files: std::collections::BTreeMap<String, String>,
 }
 
 impl Sla {
+    /// The SLA a run of `scenario` is scored against.
+    pub fn for_scenario(&self, scenario: Option<&str>) -> &Sla {
+        scenario.and_then(|s| self.scenarios.get(s)).unwrap_or(self)
+    }
+
     /// The index of the expected-failure entry that excuses `group`, if any.
     pub fn expected_by(&self, group: &FailureGroup) -> Option<usize> {
         self.expected_failures.iter().position(|e| e.matches(group))

@@ -6,6 +6,7 @@
 //! their precision marked as the tool's own; raw-sample formats will compute
 //! them here from histograms.
 
+pub mod capacity;
 pub mod histogram;
 pub mod samples;
 

@@ -8,6 +8,7 @@
 
 mod endpoint_p95;
 mod latency_over_time;
+pub(crate) mod scaling;
 mod throughput;
 mod users;
 
@@ -87,7 +88,7 @@ pub fn for_run(s: &Scored, sla: &Sla) -> anyhow::Result<Vec<Chart>> {
 }
 
 /// The SLA's P95 target in ms, preferring a per-endpoint rule when `per_endpoint`.
-fn p95_target(sla: &Sla, per_endpoint: bool) -> Option<f64> {
+pub(crate) fn p95_target(sla: &Sla, per_endpoint: bool) -> Option<f64> {
     let p95 = |r: &&crate::sla::Rule| r.metric == Metric::Percentile(Percentile::P95);
     let preferred = sla
         .rules

@@ -1,8 +1,8 @@
 //! Response-time percentiles over the run, with the SLA's P95 target.
 
 use super::{
-    chart_error, draw_legend, draw_line, draw_target, elapsed, headroom, segments, svg, Chart,
-    BLUE, FONT, GREEN, SIZE, VERMILLION,
+    draw_legend, draw_line, draw_target, elapsed, headroom, segments, svg, xy_chart, Chart, BLUE,
+    GREEN, SIZE, VERMILLION,
 };
 use crate::model::{Run, SeriesPoint};
 use crate::report::format;
@@ -23,23 +23,14 @@ pub(super) fn draw(run: &Run, target_ms: Option<f64>, simulated: bool) -> anyhow
     let series =
         |f: fn(&SeriesPoint) -> Option<f64>| segments(run.series.iter().map(|p| (x(p.t_s), f(p))));
     let svg = svg(NAME, SIZE, simulated, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Response time over the run", (FONT, 22))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_max, 0.0..headroom(y_max))
-            .map_err(chart_error(NAME))?;
-        chart
-            .configure_mesh()
-            .x_desc("Elapsed time (s)")
-            .y_desc("Response time (ms)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .axis_desc_style((FONT, 15))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(chart_error(NAME))?;
+        let mut chart = xy_chart(
+            root,
+            NAME,
+            "Response time over the run",
+            0.0..x_max,
+            0.0..headroom(y_max),
+            ("Elapsed time (s)", "Response time (ms)"),
+        )?;
         draw_line(
             &mut chart,
             series(|p| p.p50_ms),

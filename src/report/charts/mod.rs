@@ -142,6 +142,36 @@ fn watermark(root: &DrawingArea<SVGBackend<'_>, Shift>) -> anyhow::Result<()> {
         .map_err(chart_error("watermark"))
 }
 
+/// A titled chart with f64 on both axes, axis titles with their units, and
+/// whole-number tick labels: the frame every time and capacity chart shares.
+pub(crate) fn xy_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    name: &'static str,
+    title: &str,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    (x_desc, y_desc): (&str, &str),
+) -> anyhow::Result<XyChart<'a, 'b>> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 22))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x, y)
+        .map_err(chart_error(name))?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .axis_desc_style((FONT, 15))
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(chart_error(name))?;
+    Ok(chart)
+}
+
 /// Splits a series into runs of consecutive present values, so that gaps in
 /// the data show as gaps in the line rather than as invented segments.
 pub(crate) fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<Vec<(f64, f64)>> {

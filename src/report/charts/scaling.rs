@@ -2,7 +2,7 @@
 //! with the SLA's P95 target. Points are the runs; nothing beyond them is drawn.
 
 use super::{
-    chart_error, draw_legend, draw_target, headroom, svg, Chart, BLUE, FONT, SIZE, VERMILLION,
+    chart_error, draw_legend, draw_target, headroom, svg, xy_chart, Chart, BLUE, SIZE, VERMILLION,
 };
 use crate::model::Percentile;
 use crate::report::format;
@@ -44,23 +44,14 @@ fn draw_xy(
         .chain(target.as_ref().map(|t| t.0))
         .fold(0.0, f64::max);
     svg(name, SIZE, simulated, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 22))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_max * 1.05, 0.0..headroom(y_max))
-            .map_err(chart_error(name))?;
-        chart
-            .configure_mesh()
-            .x_desc("Concurrent users")
-            .y_desc(y_desc)
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .axis_desc_style((FONT, 15))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(chart_error(name))?;
+        let mut chart = xy_chart(
+            root,
+            name,
+            title,
+            0.0..x_max * 1.05,
+            0.0..headroom(y_max),
+            ("Concurrent users", y_desc),
+        )?;
         for (label, color, pts) in series {
             let style = color.stroke_width(3);
             chart

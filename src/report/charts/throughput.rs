@@ -1,7 +1,7 @@
 //! Requests per second and failures per second over the run.
 
 use super::{
-    chart_error, draw_legend, draw_line, elapsed, headroom, segments, svg, Chart, BLUE, FONT, SIZE,
+    draw_legend, draw_line, elapsed, headroom, segments, svg, xy_chart, Chart, BLUE, SIZE,
     VERMILLION,
 };
 use crate::model::Run;
@@ -19,23 +19,14 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Chart> {
         .flatten()
         .fold(0.0, f64::max);
     let svg = svg(NAME, SIZE, simulated, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Throughput and failures over the run", (FONT, 22))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_max, 0.0..headroom(y_max))
-            .map_err(chart_error(NAME))?;
-        chart
-            .configure_mesh()
-            .x_desc("Elapsed time (s)")
-            .y_desc("Requests per second (req/s)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .axis_desc_style((FONT, 15))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(chart_error(NAME))?;
+        let mut chart = xy_chart(
+            root,
+            NAME,
+            "Throughput and failures over the run",
+            0.0..x_max,
+            0.0..headroom(y_max),
+            ("Elapsed time (s)", "Requests per second (req/s)"),
+        )?;
         let rps = segments(run.series.iter().map(|p| (x(p.t_s), p.rps)));
         let fps = segments(run.series.iter().map(|p| (x(p.t_s), p.failures_per_s)));
         draw_line(&mut chart, rps, BLUE.stroke_width(3), "Requests/s")?;

@@ -16,5 +16,10 @@ pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<u8>>
     let mut ctx = tera::Context::new();
     ctx.insert("report", &report.view);
     ctx.insert("charts", &charts);
+    let comparison_charts = match &report.comparison {
+        Some(c) => charts::for_comparison(c)?,
+        None => Vec::new(),
+    };
+    ctx.insert("comparison_charts", &comparison_charts);
     Ok(templates.render("index.html", &ctx)?.into_bytes())
 }

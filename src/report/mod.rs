@@ -5,9 +5,12 @@
 //! returns bytes. [`write_atomically`] is the one place that touches the disk.
 
 pub mod charts;
+pub mod comparison;
 pub mod format;
+pub mod github;
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod templates;
 pub mod terminal;
@@ -45,6 +48,8 @@ pub struct Report {
     pub scored: Vec<Scored>,
     /// The formatted view the templates lay out.
     pub view: view::ReportView,
+    /// The comparison with a baseline, when one was given.
+    pub comparison: Option<crate::compare::Comparison>,
 }
 
 impl Report {
@@ -71,9 +76,26 @@ impl Report {
             sla: sla.clone(),
             scored,
             view,
+            comparison: None,
         }
     }
+
+    /// Adds the comparison with a baseline (and its view).
+    pub fn set_comparison(&mut self, c: crate::compare::Comparison) {
+        self.view.comparison = Some(comparison::build(&c));
+        self.comparison = Some(c);
+    }
+
+    /// True when the comparison with the baseline found a regression.
+    pub fn regressed(&self) -> bool {
+        self.comparison
+            .as_ref()
+            .is_some_and(crate::compare::Comparison::regressed)
+    }
 }
+
+/// The issue body written when a regression is found.
+pub const REGRESSION_MD: &str = "regression.md";
 
 /// A report file's name and bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,8 +120,15 @@ pub fn render_all(report: &Report, config: &Config) -> anyhow::Result<Vec<Output
             OutputFormat::Md => ("report.md", markdown::render(report, &templates)?),
             OutputFormat::Html => ("index.html", html::render(report, &templates)?),
             OutputFormat::Json => ("summary.json", json::render(report)?),
+            OutputFormat::Junit => ("junit.xml", junit::render(report)?),
         };
         files.push(OutputFile { name, bytes });
+    }
+    if report.regressed() {
+        files.push(OutputFile {
+            name: REGRESSION_MD,
+            bytes: markdown::render_regression(report, &templates)?,
+        });
     }
     Ok(files)
 }

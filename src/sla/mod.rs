@@ -8,6 +8,7 @@
 pub mod evidence;
 pub mod file;
 pub mod pattern;
+pub mod regression;
 pub mod score;
 pub mod target;
 
@@ -37,6 +38,8 @@ pub struct Sla {
     pub expected_failures: Vec<ExpectedFailure>,
     /// How much data figures need, and which evidence problems are gates.
     pub evidence: evidence::Evidence,
+    /// When a change against a baseline is a regression (`[regression]`).
+    pub regression: regression::Regression,
 }
 
 impl Sla {

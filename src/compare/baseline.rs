@@ -321,7 +321,9 @@ mod tests {
     #[test]
     fn errors_name_the_file_and_place() {
         let p = Path::new("base/summary.json");
-        let e = parse_summary("{\n  \"schema\": ", p).unwrap_err().to_string();
+        let e = parse_summary("{\n  \"schema\": ", p)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("base/summary.json: line 2"), "{e}");
         let e = parse_summary("{\"schema\": \"perfreport/summary/v9\"}", p)
             .unwrap_err()
@@ -332,6 +334,9 @@ mod tests {
             .to_string();
         assert!(e.contains("base/summary.json") && e.contains("runs"), "{e}");
         let e = parse_summary("[]", p).unwrap_err().to_string();
-        assert!(e.contains("base/summary.json: not a perfreport summary"), "{e}");
+        assert!(
+            e.contains("base/summary.json: not a perfreport summary"),
+            "{e}"
+        );
     }
 }

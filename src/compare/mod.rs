@@ -102,7 +102,8 @@ impl Metric {
         }
     }
 
-    fn threshold_text(self, r: &Regression) -> Option<&str> {
+    /// The SLA's threshold for this metric as written (`+10%`), `None`: not checked.
+    pub fn threshold_text(self, r: &Regression) -> Option<&str> {
         let key = match self {
             Metric::ErrorRate => "Error rate",
             other => other.label(),
@@ -263,8 +264,7 @@ pub fn compare(
     let mut unmatched_current = Vec::new();
     for cur in current {
         let by_scenario = cur.meta.scenario.as_ref().and_then(|s| {
-            (0..baseline.len())
-                .find(|&i| !used[i] && baseline[i].meta.scenario.as_ref() == Some(s))
+            (0..baseline.len()).find(|&i| !used[i] && baseline[i].meta.scenario.as_ref() == Some(s))
         });
         let found = match by_scenario {
             Some(i) => Some((i, MatchedBy::Scenario)),
@@ -366,8 +366,12 @@ fn row(
     };
     let error_test = match (requests, b.error_rate, c.error_rate) {
         ((Some(nb), Some(nc)), Some(rb), Some(rc)) => {
-            match significance::two_proportions(rb * nb as f64, nb as f64, rc * nc as f64, nc as f64)
-            {
+            match significance::two_proportions(
+                rb * nb as f64,
+                nb as f64,
+                rc * nc as f64,
+                nc as f64,
+            ) {
                 Some(r) => Test::TwoProportions(r),
                 None => Test::NotTested("no requests on one side".into()),
             }
@@ -412,7 +416,11 @@ fn row(
         } else {
             c.label.clone()
         },
-        method: if total { String::new() } else { c.method.clone() },
+        method: if total {
+            String::new()
+        } else {
+            c.method.clone()
+        },
         name: if total { String::new() } else { c.name.clone() },
         total,
         requests,

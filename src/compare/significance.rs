@@ -131,14 +131,20 @@ mod tests {
         // mean 10; Σ(t³−t) = 24+6+6 = 36; var = 20/12·(10 − 36/72) = 15.8333;
         // z = (7.5 − 0.5)/3.97911 = 1.759186; p = erfc(z/√2) = 0.0785459
         // (scipy.stats.mannwhitneyu(a, b, method="asymptotic") gives the same).
-        let r = mann_whitney(&hist(&[1.0, 2.0, 2.0, 3.0]), &hist(&[2.0, 3.0, 4.0, 5.0, 5.0]))
-            .unwrap();
+        let r = mann_whitney(
+            &hist(&[1.0, 2.0, 2.0, 3.0]),
+            &hist(&[2.0, 3.0, 4.0, 5.0, 5.0]),
+        )
+        .unwrap();
         assert_eq!(r.u, Some(2.5));
         assert!((r.z - 1.759186).abs() < 1e-6, "{r:?}");
         assert!((r.p - 0.0785459).abs() < 1e-6, "{r:?}");
         // Swapping the sides flips the sign, not the p-value.
-        let s = mann_whitney(&hist(&[2.0, 3.0, 4.0, 5.0, 5.0]), &hist(&[1.0, 2.0, 2.0, 3.0]))
-            .unwrap();
+        let s = mann_whitney(
+            &hist(&[2.0, 3.0, 4.0, 5.0, 5.0]),
+            &hist(&[1.0, 2.0, 2.0, 3.0]),
+        )
+        .unwrap();
         assert_eq!(s.u, Some(17.5));
         assert!((s.z + r.z).abs() < 1e-12 && (s.p - r.p).abs() < 1e-12);
     }

@@ -132,7 +132,9 @@ pub fn judge(i: &Inputs<'_>) -> (Option<Verdict>, String) {
     let (Some(threshold), Some(text)) = (i.threshold, i.threshold_text) else {
         return (
             None,
-            format!("{name} is not checked: the SLA's [regression] table sets no threshold for it."),
+            format!(
+                "{name} is not checked: the SLA's [regression] table sets no threshold for it."
+            ),
         );
     };
     let (b, c) = match (i.baseline, i.current) {

@@ -242,10 +242,7 @@ fn check_view(c: &Check) -> CheckView {
         relative: fmt::opt(c.relative(), signed_percent),
         threshold: c.threshold.clone().unwrap_or_else(|| "not checked".into()),
         test: c.test.describe(),
-        verdict: c
-            .verdict
-            .map_or("not checked", Verdict::label)
-            .to_string(),
+        verdict: c.verdict.map_or("not checked", Verdict::label).to_string(),
         class: c.verdict.map_or("unchecked", Verdict::code).to_string(),
         sentence: c.sentence.clone(),
     }

@@ -101,7 +101,9 @@ pub fn trimmed(report: &Report, keep: usize) -> ReportView {
             if endpoints <= keep {
                 continue;
             }
-            let mut order: Vec<usize> = (0..run.rows.len()).filter(|&i| !run.rows[i].total).collect();
+            let mut order: Vec<usize> = (0..run.rows.len())
+                .filter(|&i| !run.rows[i].total)
+                .collect();
             order.sort_by_key(|&i| std::cmp::Reverse(run.rows[i].traffic));
             let kept: BTreeSet<usize> = order.into_iter().take(keep).collect();
             run.rows_omitted = endpoints - kept.len();
@@ -130,6 +132,11 @@ pub fn append_step_summary(report: &Report, templates: &Templates) -> anyhow::Re
         .with_context(|| format!("cannot open GITHUB_STEP_SUMMARY {}", path.to_string_lossy()))?;
     f.write_all(text.as_bytes())
         .and_then(|()| f.write_all(b"\n"))
-        .with_context(|| format!("cannot write GITHUB_STEP_SUMMARY {}", path.to_string_lossy()))?;
+        .with_context(|| {
+            format!(
+                "cannot write GITHUB_STEP_SUMMARY {}",
+                path.to_string_lossy()
+            )
+        })?;
     Ok(true)
 }

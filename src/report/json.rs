@@ -296,18 +296,16 @@ fn comparison(c: &crate::compare::Comparison) -> serde_json::Value {
     use crate::compare::verdict::Test;
     use crate::compare::Metric;
     use serde_json::json;
-    let threshold = |m: Metric| {
-        c.runs
-            .iter()
-            .flat_map(|r| r.rows.iter())
-            .flat_map(|row| row.checks.iter())
-            .find(|k| k.metric == m)
-            .and_then(|k| k.threshold.clone())
-    };
     let test = |t: &Test| match t {
-        Test::MannWhitney(r) => json!({"kind": "mann-whitney", "u": r.u, "z": r.z, "p": r.p, "reason": null}),
-        Test::TwoProportions(r) => json!({"kind": "two-proportions", "u": null, "z": r.z, "p": r.p, "reason": null}),
-        Test::NotTested(why) => json!({"kind": "none", "u": null, "z": null, "p": null, "reason": why}),
+        Test::MannWhitney(r) => {
+            json!({"kind": "mann-whitney", "u": r.u, "z": r.z, "p": r.p, "reason": null})
+        }
+        Test::TwoProportions(r) => {
+            json!({"kind": "two-proportions", "u": null, "z": r.z, "p": r.p, "reason": null})
+        }
+        Test::NotTested(why) => {
+            json!({"kind": "none", "u": null, "z": null, "p": null, "reason": why})
+        }
     };
     json!({
         "baseline": {
@@ -316,9 +314,10 @@ fn comparison(c: &crate::compare::Comparison) -> serde_json::Value {
             "generator": c.baseline.generator,
             "sha256": c.baseline.sha256,
         },
-        "thresholds": Metric::ALL.iter().map(|m| (m.code().to_string(), json!(threshold(*m).or_else(|| {
-            c.regression.text.iter().find(|(k, _)| k == if *m == Metric::ErrorRate { "Error rate" } else { m.label() }).map(|(_, v)| v.clone())
-        })))).collect::<serde_json::Map<_, _>>(),
+        "thresholds": Metric::ALL
+            .iter()
+            .map(|m| (m.code().to_string(), json!(m.threshold_text(&c.regression))))
+            .collect::<serde_json::Map<_, _>>(),
         "significance": c.regression.significance,
         "regressed": c.regressed(),
         "runs": c.runs.iter().map(|r| json!({

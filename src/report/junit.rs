@@ -56,7 +56,9 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     name: format!("{}: {} {}", r.id, r.metric, r.target),
                     outcome: match r.class.as_str() {
                         "pass" => Outcome::Pass,
-                        "fail" => Outcome::Fail(format!("{} {}: measured {measured}", r.metric, r.target)),
+                        "fail" => {
+                            Outcome::Fail(format!("{} {}: measured {measured}", r.metric, r.target))
+                        }
                         _ => Outcome::Skip(if r.note.is_empty() {
                             "inconclusive".to_string()
                         } else {
@@ -85,7 +87,12 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     let Some(v) = k.verdict else { continue };
                     cases.push(Case {
                         classname: format!("perfreport.regression.{}", run.current),
-                        name: format!("{} {} {}", row.label, k.metric.label(), k.threshold.as_deref().unwrap_or_default()),
+                        name: format!(
+                            "{} {} {}",
+                            row.label,
+                            k.metric.label(),
+                            k.threshold.as_deref().unwrap_or_default()
+                        ),
                         outcome: match v {
                             Verdict::Regressed => Outcome::Fail(k.sentence.clone()),
                             Verdict::Inconclusive => Outcome::Skip(k.sentence.clone()),
@@ -101,11 +108,16 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             });
         }
     }
-    let count = |s: &Suite, f: fn(&Outcome) -> bool| s.cases.iter().filter(|c| f(&c.outcome)).count();
+    let count =
+        |s: &Suite, f: fn(&Outcome) -> bool| s.cases.iter().filter(|c| f(&c.outcome)).count();
     let is_fail = |o: &Outcome| matches!(o, Outcome::Fail(_));
     let is_skip = |o: &Outcome| matches!(o, Outcome::Skip(_));
     let (tests, failures, skipped) = suites.iter().fold((0, 0, 0), |acc, s| {
-        (acc.0 + s.cases.len(), acc.1 + count(s, is_fail), acc.2 + count(s, is_skip))
+        (
+            acc.0 + s.cases.len(),
+            acc.1 + count(s, is_fail),
+            acc.2 + count(s, is_skip),
+        )
     });
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     writeln!(
@@ -138,7 +150,11 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                 )?,
                 Outcome::Skip(m) => write!(out, "<skipped message=\"{}\"/>", escape(m.as_str()))?,
             }
-            writeln!(out, "<system-out>{}</system-out></testcase>", escape(c.detail.as_str()))?;
+            writeln!(
+                out,
+                "<system-out>{}</system-out></testcase>",
+                escape(c.detail.as_str())
+            )?;
         }
         writeln!(out, "  </testsuite>")?;
     }

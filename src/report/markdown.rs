@@ -18,7 +18,10 @@ pub fn render_regression(report: &Report, templates: &Templates) -> anyhow::Resu
 }
 
 /// Renders a view (possibly trimmed) with the report.md template.
-pub fn render_view(view: &super::view::ReportView, templates: &Templates) -> anyhow::Result<String> {
+pub fn render_view(
+    view: &super::view::ReportView,
+    templates: &Templates,
+) -> anyhow::Result<String> {
     let ctx = tera::Context::from_serialize(view)?;
     templates.render("report.md", &ctx)
 }

@@ -24,7 +24,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "partials/_comparison.html",
         include_str!("../../templates/partials/_comparison.html"),
     ),
-    ("regression.md", include_str!("../../templates/regression.md")),
+    (
+        "regression.md",
+        include_str!("../../templates/regression.md"),
+    ),
 ];
 
 /// A loaded template set.

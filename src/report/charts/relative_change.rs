@@ -68,7 +68,10 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(290)
-            .build_cartesian_2d(-reach..reach, (0..n.saturating_sub(1).max(1)).into_segmented())
+            .build_cartesian_2d(
+                -reach..reach,
+                (0..n.saturating_sub(1).max(1)).into_segmented(),
+            )
             .map_err(chart_error(NAME))?;
         chart
             .configure_mesh()
@@ -91,8 +94,16 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
         for (verdict, color, label) in [
             (Some(Verdict::Regressed), VERMILLION, "regressed"),
             (Some(Verdict::Improved), GREEN, "improved"),
-            (Some(Verdict::WithinNoise), BLUE, "within threshold or noise"),
-            (Some(Verdict::Inconclusive), SKY, "inconclusive (too little data)"),
+            (
+                Some(Verdict::WithinNoise),
+                BLUE,
+                "within threshold or noise",
+            ),
+            (
+                Some(Verdict::Inconclusive),
+                SKY,
+                "inconclusive (too little data)",
+            ),
             (None, SKY, "not checked"),
         ] {
             if !bars.iter().any(|b| b.2 == verdict) {
@@ -107,7 +118,9 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
                 )
                 .map_err(chart_error(NAME))?
                 .label(label)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.filled())
+                });
         }
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -149,7 +162,10 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
 
 fn bar(i: usize, v: f64, color: RGBColor) -> Rectangle<(f64, SegmentValue<usize>)> {
     let mut r = Rectangle::new(
-        [(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))],
+        [
+            (0.0, SegmentValue::Exact(i)),
+            (v, SegmentValue::Exact(i + 1)),
+        ],
         color.filled(),
     );
     r.set_margin(5, 5, 0, 0);

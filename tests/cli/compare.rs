@@ -74,6 +74,22 @@ fn a_run_compared_with_itself_has_no_regression() {
             .unwrap()
             .contains("NO REGRESSION"));
     }
+    // A regression.md left by an earlier comparison into the same directory goes.
+    let (code, _t, out) = compare(
+        &fixture("compare/hey-normal"),
+        &fixture("compare/hey-degraded"),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(out.join("regression.md").is_file());
+    let f = fixture("compare/hey-normal");
+    let o = perfreport()
+        .args(["compare", &f, &f, "--sla", LENIENT, "-q", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!out.join("regression.md").exists());
     // Raw samples on both sides: the Mann–Whitney test ran and sees identical samples.
     let f = fixture("compare/hey-normal");
     let (_, _t, out) = compare(&f, &f, &[]);

@@ -20,6 +20,9 @@ pub enum Command {
     /// Score result files against an SLA and write the reports.
     #[command(after_help = BUILD_EXAMPLES)]
     Build(BuildArgs),
+    /// Compare a run with a baseline and write the reports with a regression section.
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
     /// Check an SLA file and print its rules, without reading any results.
     CheckSla {
         /// The SLA file (TOML).
@@ -33,10 +36,86 @@ Examples:
   perfreport build results/ -o report/                  # default SLA (P95 < 50 ms, errors < 1 %, ...)
   perfreport build results/run1_stats.csv --format md   # one Locust prefix, Markdown only
   perfreport build dry-run/ --simulated --allow-simulated
+  perfreport build results/ --baseline main-report/summary.json --format md,html,json,junit --github
 
 Exit codes: 0 report written and SLA passed; 1 report written and SLA failed
-(score below pass_score, a gate failed, or the run is simulated without
---allow-simulated); 2 bad usage or unreadable input (nothing is written).";
+(score below pass_score, a gate failed, the run is simulated without
+--allow-simulated, or --baseline found a regression); 2 bad usage or unreadable input (nothing is written).";
+
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  perfreport compare main-report/summary.json results/ --sla sla/peak.toml -o report/
+  perfreport compare results-v1/ results-v2/ --format md,json,junit
+
+BASELINE and CURRENT are each a perfreport summary.json (or, for BASELINE, a
+directory holding one) or a results directory. Runs are matched by the
+`scenario` of run.toml, else by name; endpoints by method and name.
+
+Exit codes: 0 no regression and SLA passed; 1 a regression (regression.md is
+written) or the SLA failed; 2 bad usage or unreadable input.";
+
+/// Arguments of `perfreport compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The baseline: a summary.json, a directory holding one, or a results directory.
+    #[arg(value_name = "BASELINE")]
+    pub baseline: PathBuf,
+
+    /// The run(s) to judge: a results directory or file, or a summary.json.
+    #[arg(value_name = "CURRENT")]
+    pub current: PathBuf,
+
+    /// SLA file (TOML) with the [regression] thresholds; the built-in default when omitted.
+    #[arg(long, value_name = "FILE")]
+    pub sla: Option<PathBuf>,
+
+    /// Output directory (created, or its report files replaced).
+    #[arg(short, long, value_name = "DIR", default_value = "report")]
+    pub output: PathBuf,
+
+    /// Outputs to write, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [OutputFormat::Md, OutputFormat::Html, OutputFormat::Json])]
+    pub format: Vec<OutputFormat>,
+
+    /// Directory whose files replace the built-in templates of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// Skip malformed rows (counted in a warning) instead of stopping with exit code 2.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+
+    /// Keep full URLs as endpoint names.
+    #[arg(long)]
+    pub no_generalize: bool,
+
+    /// Append the Markdown summary to $GITHUB_STEP_SUMMARY (kept under GitHub's 65,536 characters).
+    #[arg(long)]
+    pub github: bool,
+
+    /// Do not print the verdict table.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl From<CompareArgs> for BuildArgs {
+    fn from(c: CompareArgs) -> BuildArgs {
+        BuildArgs {
+            paths: vec![c.current],
+            sla: c.sla,
+            output: c.output,
+            format: c.format,
+            simulated: false,
+            allow_simulated: false,
+            templates: c.templates,
+            skip_bad_rows: c.skip_bad_rows,
+            no_generalize: c.no_generalize,
+            quiet: c.quiet,
+            baseline: Some(c.baseline),
+            github: c.github,
+        }
+    }
+}
 
 /// Arguments of `perfreport build`.
 #[derive(Debug, clap::Args)]
@@ -80,6 +159,15 @@ pub struct BuildArgs {
     /// Do not print the verdict table.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Compare with this baseline (a summary.json, a directory holding one, or a results
+    /// directory): adds the regression section, writes regression.md and exits 1 on a regression.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+
+    /// Append the Markdown summary to $GITHUB_STEP_SUMMARY (kept under GitHub's 65,536 characters).
+    #[arg(long)]
+    pub github: bool,
 }
 
 /// An output file kind.
@@ -91,6 +179,8 @@ pub enum OutputFormat {
     Html,
     /// summary.json, for CI and baselines.
     Json,
+    /// junit.xml: one test case per SLA rule per run and per regression check.
+    Junit,
 }
 
 #[cfg(test)]

@@ -28,6 +28,10 @@ pub struct Config {
     pub quiet: bool,
     /// What every reader is told.
     pub read: crate::ingest::ReadOptions,
+    /// The baseline to compare with (`--baseline`, or compare's BASELINE).
+    pub baseline: Option<PathBuf>,
+    /// Append report.md to `$GITHUB_STEP_SUMMARY`.
+    pub github: bool,
 }
 
 impl Config {
@@ -71,6 +75,8 @@ impl Config {
             templates: args.templates,
             quiet: args.quiet,
             read,
+            baseline: args.baseline,
+            github: args.github,
         })
     }
 }

@@ -15,6 +15,7 @@
 //! computes a statistic; templates only lay out the view model.
 
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod error;
 pub mod evidence;
@@ -42,6 +43,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Build(args) => build(Config::from_args(args)?),
+        Command::Compare(args) => build(Config::from_args(args.into())?),
         Command::CheckSla { sla } => {
             let sla = sla::file::load(&sla)?;
             let mut out = std::io::stdout().lock();
@@ -72,12 +74,51 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
-/// `perfreport build`: read, score, render, write.
+/// `perfreport build` (and `compare`): read, score, compare with the
+/// baseline when there is one, render, write.
 pub fn build(config: Config) -> anyhow::Result<Outcome> {
-    let runs = ingest::load(&config.paths, config.simulated, &config.read)?;
-    let report = report::Report::build(runs, &config.sla);
+    let runs = load_current(&config)?;
+    let mut report = report::Report::build(runs, &config.sla);
+    if let Some(path) = &config.baseline {
+        let (origin, base_runs) = compare::baseline::load(path, &config.read, true)?;
+        let base_stats: Vec<stats::RunStats> = base_runs
+            .iter()
+            .map(|r| stats::compute(r, |g| config.sla.expected_by(g)))
+            .collect();
+        let base: Vec<compare::Side<'_>> = base_runs
+            .iter()
+            .zip(&base_stats)
+            .map(|(r, s)| compare::Side {
+                meta: &r.meta,
+                stats: s,
+            })
+            .collect();
+        let current: Vec<compare::Side<'_>> = report
+            .scored
+            .iter()
+            .map(|s| compare::Side {
+                meta: &s.run.meta,
+                stats: &s.stats,
+            })
+            .collect();
+        let comparison = compare::compare(origin, &base, &current, &config.sla.regression);
+        report.set_comparison(comparison);
+    }
     let files = report::render_all(&report, &config)?;
     report::write_atomically(&config.output, &files)?;
+    let regressed = report.regressed();
+    let stale = config.output.join(report::REGRESSION_MD);
+    if !regressed && stale.is_file() {
+        // regression.md exists only while there is a regression.
+        std::fs::remove_file(&stale)
+            .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", stale.display()))?;
+    }
+    if config.github {
+        let templates = report::templates::Templates::load(config.templates.as_deref())?;
+        if !report::github::append_step_summary(&report, &templates)? {
+            eprintln!("perfreport: --github: GITHUB_STEP_SUMMARY is not set; nothing appended");
+        }
+    }
     if !config.quiet {
         let mut out = std::io::stdout().lock();
         out.write_all(report::terminal::render(&report, &config.output).as_bytes())?;
@@ -86,9 +127,30 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
         .scored
         .iter()
         .all(|s| s.score.passed && (!s.run.meta.simulated || config.allow_simulated));
-    Ok(if all_passed {
+    Ok(if all_passed && !regressed {
         Outcome::Passed
     } else {
         Outcome::Failed
     })
+}
+
+/// The runs to report on: result files, or a perfreport summary.json given as a file.
+fn load_current(config: &Config) -> anyhow::Result<Vec<model::Run>> {
+    if let [path] = config.paths.as_slice() {
+        if path.is_file() {
+            let (origin, mut runs) = compare::baseline::load(path, &config.read, false)?;
+            if origin.kind == compare::baseline::OriginKind::Summary {
+                if config.simulated {
+                    for r in &mut runs {
+                        r.meta.simulated = true;
+                        r.meta.simulated_reason.get_or_insert_with(|| {
+                            "--simulated given on the command line".to_string()
+                        });
+                    }
+                }
+                return Ok(runs);
+            }
+        }
+    }
+    Ok(ingest::load(&config.paths, config.simulated, &config.read)?)
 }

@@ -31,6 +31,11 @@ pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<Outp
     let mut ctx = tera::Context::new();
     ctx.insert("report", &report.view);
     ctx.insert("charts", &charts);
+    let comparison_charts = match &report.comparison {
+        Some(c) => charts::for_comparison(c)?,
+        None => Vec::new(),
+    };
+    ctx.insert("comparison_charts", &comparison_charts);
     ctx.insert("capacity_charts", &capacity);
     let mut files = vec![OutputFile {
         name: "index.html".to_string(),

@@ -21,6 +21,9 @@ struct Summary<'a> {
     /// Several runs: the matrix order and the breaking point.
     #[serde(skip_serializing_if = "Option::is_none")]
     scenario_set: Option<ScenarioSetJson>,
+    /// The comparison with a baseline, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -338,8 +341,68 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             .all(|s| s.score.passed && !s.run.meta.simulated),
         runs,
         scenario_set: (report.scored.len() > 1).then(|| scenario_set(report)),
+        comparison: report.comparison.as_ref().map(comparison),
     };
     let mut out = serde_json::to_vec_pretty(&summary)?;
     out.push(b'\n');
     Ok(out)
+}
+
+/// The `comparison` object: every check with both values, the change, the test and the verdict.
+fn comparison(c: &crate::compare::Comparison) -> serde_json::Value {
+    use crate::compare::verdict::Test;
+    use crate::compare::Metric;
+    use serde_json::json;
+    let test = |t: &Test| match t {
+        Test::MannWhitney(r) => {
+            json!({"kind": "mann-whitney", "u": r.u, "z": r.z, "p": r.p, "reason": null})
+        }
+        Test::TwoProportions(r) => {
+            json!({"kind": "two-proportions", "u": null, "z": r.z, "p": r.p, "reason": null})
+        }
+        Test::NotTested(why) => {
+            json!({"kind": "none", "u": null, "z": null, "p": null, "reason": why})
+        }
+    };
+    json!({
+        "baseline": {
+            "path": c.baseline.path,
+            "kind": c.baseline.kind.code(),
+            "generator": c.baseline.generator,
+            "sha256": c.baseline.sha256,
+        },
+        "thresholds": Metric::ALL
+            .iter()
+            .map(|m| (m.code().to_string(), json!(m.threshold_text(&c.regression))))
+            .collect::<serde_json::Map<_, _>>(),
+        "significance": c.regression.significance,
+        "regressed": c.regressed(),
+        "runs": c.runs.iter().map(|r| json!({
+            "baseline": r.baseline,
+            "current": r.current,
+            "matched_by": r.matched_by.code(),
+            "rows": r.rows.iter().map(|row| json!({
+                "method": if row.total { None } else { Some(&row.method) },
+                "name": if row.total { None } else { Some(&row.name) },
+                "total": row.total,
+                "requests_baseline": row.requests.0,
+                "requests_current": row.requests.1,
+                "checks": row.checks.iter().map(|k| json!({
+                    "metric": k.metric.code(),
+                    "baseline": k.baseline,
+                    "current": k.current,
+                    "absolute": k.absolute(),
+                    "relative": k.relative(),
+                    "threshold": k.threshold,
+                    "test": test(&k.test),
+                    "verdict": k.verdict.map(|v| v.code()),
+                    "reason": k.sentence,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "only_in_baseline": r.only_in_baseline,
+            "only_in_current": r.only_in_current,
+        })).collect::<Vec<_>>(),
+        "unmatched_baseline": c.unmatched_baseline,
+        "unmatched_current": c.unmatched_current,
+    })
 }

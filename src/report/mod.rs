@@ -5,9 +5,12 @@
 //! returns bytes. [`write_atomically`] is the one place that touches the disk.
 
 pub mod charts;
+pub mod comparison;
 pub mod format;
+pub mod github;
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod templates;
 pub mod terminal;
@@ -47,6 +50,8 @@ pub struct Report {
     pub scored: Vec<Scored>,
     /// The formatted view the templates lay out.
     pub view: view::ReportView,
+    /// The comparison with a baseline, when one was given.
+    pub comparison: Option<crate::compare::Comparison>,
 }
 
 impl Report {
@@ -90,9 +95,26 @@ impl Report {
             sla: sla.clone(),
             scored,
             view,
+            comparison: None,
         }
     }
+
+    /// Adds the comparison with a baseline (and its view).
+    pub fn set_comparison(&mut self, c: crate::compare::Comparison) {
+        self.view.comparison = Some(comparison::build(&c));
+        self.comparison = Some(c);
+    }
+
+    /// True when the comparison with the baseline found a regression.
+    pub fn regressed(&self) -> bool {
+        self.comparison
+            .as_ref()
+            .is_some_and(crate::compare::Comparison::regressed)
+    }
 }
+
+/// The issue body written when a regression is found.
+pub const REGRESSION_MD: &str = "regression.md";
 
 /// A report file's name and bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +145,17 @@ pub fn render_all(report: &Report, config: &Config) -> anyhow::Result<Vec<Output
                 name: "summary.json".into(),
                 bytes: json::render(report)?,
             }),
+            OutputFormat::Junit => files.push(OutputFile {
+                name: "junit.xml".into(),
+                bytes: junit::render(report)?,
+            }),
         }
+    }
+    if report.regressed() {
+        files.push(OutputFile {
+            name: REGRESSION_MD.to_string(),
+            bytes: markdown::render_regression(report, &templates)?,
+        });
     }
     Ok(files)
 }

@@ -25,6 +25,18 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/partials/_run.html"),
     ),
     ("style.css", include_str!("../../templates/style.css")),
+    (
+        "partials/_comparison.md",
+        include_str!("../../templates/partials/_comparison.md"),
+    ),
+    (
+        "partials/_comparison.html",
+        include_str!("../../templates/partials/_comparison.html"),
+    ),
+    (
+        "regression.md",
+        include_str!("../../templates/regression.md"),
+    ),
 ];
 
 /// A loaded template set.

@@ -46,6 +46,24 @@ pub fn render(report: &Report, output: &Path) -> String {
             );
         }
     }
+    if let Some(c) = &report.view.comparison {
+        let _ = writeln!(
+            out,
+            "Against the baseline {}: {}. {}",
+            c.baseline.path, c.label, c.headline
+        );
+        for r in &c.regressions {
+            let _ = writeln!(out, "  REGRESSED {r}");
+        }
+        if c.regressed {
+            let _ = writeln!(
+                out,
+                "  {} holds an issue body: gh issue create --body-file {}",
+                super::REGRESSION_MD,
+                output.join(super::REGRESSION_MD).display()
+            );
+        }
+    }
     let _ = writeln!(out, "Report written to {}", output.display());
     out
 }

@@ -27,6 +27,8 @@ pub struct ReportView {
     pub runs: Vec<RunView>,
     /// The comparison across runs, when there are several.
     pub scenario_set: Option<ScenarioSetView>,
+    /// The comparison with a baseline, when one was given.
+    pub comparison: Option<super::comparison::ComparisonView>,
 }
 
 /// Several runs side by side: the SLA compliance matrix and the breaking point.
@@ -132,6 +134,8 @@ pub struct RunView {
     pub rules: Vec<RuleView>,
     /// Per-endpoint table.
     pub endpoints: Vec<EndpointView>,
+    /// Endpoints left out of this rendering to fit a size limit (the GitHub step summary).
+    pub endpoints_omitted: usize,
     /// The totals row of the endpoint table.
     pub totals: EndpointView,
     /// Error table.
@@ -328,6 +332,7 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
         simulated_banner: "SIMULATED — NOT VALID FOR SIGN-OFF: these figures were not measured."
             .to_string(),
         runs,
+        comparison: None,
     }
 }
 
@@ -551,6 +556,7 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         setup,
         rules,
         endpoints: s.stats.endpoints.iter().map(endpoint_view).collect(),
+        endpoints_omitted: 0,
         totals: endpoint_view(t),
         errors: s
             .stats

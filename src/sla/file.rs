@@ -29,6 +29,7 @@ struct SlaFile {
     expected_failure: Vec<ExpectedFailureFile>,
     evidence: Option<Spanned<super::evidence::EvidenceFile>>,
     scenarios: Option<Spanned<BTreeMap<String, String>>>,
+    regression: Option<Spanned<super::regression::RegressionFile>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,10 +302,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
         None => super::evidence::Evidence::default(),
     };
     let scenario_files = raw.scenarios.map(|s| s.into_inner()).unwrap_or_default();
+    let regression = match raw.regression {
+        Some(r) => {
+            let at = r.span().start;
+            super::regression::Regression::from_file(r.into_inner())
+                .map_err(|m| err(Some(at), m))?
+        }
+        None => super::regression::Regression::default(),
+    };
     Ok(Sla {
         scenario_files,
         scenarios: BTreeMap::new(),
         evidence,
+        regression,
         name: raw.name.unwrap_or_else(|| "SLA".to_string()),
         description: raw.description,
         source: PathBuf::from(path),
@@ -388,6 +398,25 @@ mod tests {
     fn expected_failures_must_say_which_failures() {
         let e = parse_err("[[rule]]\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\n[[expected_failure]]\nendpoint = \"GET /x\"\n");
         assert!(e.contains("line 6") && e.contains("needs status"), "{e}");
+    }
+
+    #[test]
+    fn the_regression_table_is_read_and_errors_name_its_line() {
+        let base = "[[rule]]\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\n";
+        let sla = parse(
+            &format!("{base}[regression]\np99 = \"+20%\"\nsignificance = 0.05\n"),
+            Path::new("t.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            sla.regression.p99,
+            Some(super::super::regression::Growth::Relative(0.2))
+        );
+        assert_eq!(sla.regression.significance, 0.05);
+        let e = parse_err(&format!("{base}[regression]\np95 = \"10%\"\n"));
+        assert!(e.contains("t.toml: line 5") && e.contains("p95"), "{e}");
+        let e = parse_err(&format!("{base}[regression]\np90 = \"+10%\"\n"));
+        assert!(e.contains("p90"), "{e}");
     }
 
     #[test]

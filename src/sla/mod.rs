@@ -8,6 +8,7 @@
 pub mod evidence;
 pub mod file;
 pub mod pattern;
+pub mod regression;
 pub mod score;
 pub mod target;
 
@@ -42,6 +43,8 @@ pub struct Sla {
     pub scenarios: std::collections::BTreeMap<String, Sla>,
     /// `[scenarios]` as written, resolved by `file::load`.
     pub(crate) scenario_files: std::collections::BTreeMap<String, String>,
+    /// When a change against a baseline is a regression (`[regression]`).
+    pub regression: regression::Regression,
 }
 
 impl Sla {

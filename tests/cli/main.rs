@@ -10,6 +10,8 @@ mod ab;
 mod artillery;
 /// autocannon --json.
 mod autocannon;
+/// Baseline comparison, regression.md, JUnit and the GitHub step summary.
+mod compare;
 /// Evidence checks: the report says when its own numbers cannot be trusted.
 mod evidence;
 /// Exit codes 0/1/2 and the errors behind code 2.

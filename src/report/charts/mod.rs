@@ -8,6 +8,7 @@
 
 mod endpoint_p95;
 mod latency_over_time;
+mod relative_change;
 pub(crate) mod scaling;
 mod throughput;
 mod users;
@@ -85,6 +86,15 @@ pub fn for_run(s: &Scored, sla: &Sla) -> anyhow::Result<Vec<Chart>> {
         )?);
     }
     Ok(out)
+}
+
+/// One chart per compared pair of runs: each endpoint's relative P95 change
+/// (`None` for a pair where no endpoint has P95 on both sides).
+pub fn for_comparison(c: &crate::compare::Comparison) -> anyhow::Result<Vec<Option<Chart>>> {
+    c.runs
+        .iter()
+        .map(|r| relative_change::draw(r, &c.regression))
+        .collect()
 }
 
 /// The SLA's P95 target in ms, preferring a per-endpoint rule when `per_endpoint`.

@@ -1,0 +1,163 @@
+//! `junit.xml` for CI test reporters (GitHub, GitLab, Jenkins): one test
+//! suite per run with one test case per SLA rule (failure when it fails,
+//! skipped when inconclusive), and one suite per compared pair of runs with
+//! one test case per regression check (failure when it regressed, skipped
+//! when inconclusive). Metrics without a regression threshold are not checks.
+
+use super::Report;
+use crate::compare::verdict::Verdict;
+use quick_xml::escape::escape;
+use std::fmt::Write;
+
+struct Case {
+    classname: String,
+    name: String,
+    outcome: Outcome,
+    detail: String,
+}
+
+enum Outcome {
+    Pass,
+    Fail(String),
+    Skip(String),
+}
+
+struct Suite {
+    name: String,
+    cases: Vec<Case>,
+}
+
+/// Renders `junit.xml`.
+pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
+    let mut suites = Vec::new();
+    for run in &report.view.runs {
+        let cases = run
+            .rules
+            .iter()
+            .map(|r| {
+                let measured = if r.measured_at.is_empty() {
+                    r.measured.clone()
+                } else {
+                    format!("{} ({})", r.measured, r.measured_at)
+                };
+                let detail = format!(
+                    "{} {}: measured {measured}, {} points{}",
+                    r.metric,
+                    r.target,
+                    r.points,
+                    if r.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {}", r.note)
+                    }
+                );
+                Case {
+                    classname: format!("perfreport.sla.{}", run.name),
+                    name: format!("{}: {} {}", r.id, r.metric, r.target),
+                    outcome: match r.class.as_str() {
+                        "pass" => Outcome::Pass,
+                        "fail" => {
+                            Outcome::Fail(format!("{} {}: measured {measured}", r.metric, r.target))
+                        }
+                        _ => Outcome::Skip(if r.note.is_empty() {
+                            "inconclusive".to_string()
+                        } else {
+                            format!("inconclusive: {}", r.note)
+                        }),
+                    },
+                    detail,
+                }
+            })
+            .collect();
+        suites.push(Suite {
+            name: format!("SLA {}: {}", report.view.sla.name, run.name),
+            cases,
+        });
+    }
+    if let Some(c) = &report.comparison {
+        for run in &c.runs {
+            let title = if run.baseline == run.current {
+                run.current.clone()
+            } else {
+                format!("{} → {}", run.baseline, run.current)
+            };
+            let mut cases = Vec::new();
+            for row in &run.rows {
+                for k in &row.checks {
+                    let Some(v) = k.verdict else { continue };
+                    cases.push(Case {
+                        classname: format!("perfreport.regression.{}", run.current),
+                        name: format!(
+                            "{} {} {}",
+                            row.label,
+                            k.metric.label(),
+                            k.threshold.as_deref().unwrap_or_default()
+                        ),
+                        outcome: match v {
+                            Verdict::Regressed => Outcome::Fail(k.sentence.clone()),
+                            Verdict::Inconclusive => Outcome::Skip(k.sentence.clone()),
+                            Verdict::Improved | Verdict::WithinNoise => Outcome::Pass,
+                        },
+                        detail: k.sentence.clone(),
+                    });
+                }
+            }
+            suites.push(Suite {
+                name: format!("Regression against {}: {title}", c.baseline.path),
+                cases,
+            });
+        }
+    }
+    let count =
+        |s: &Suite, f: fn(&Outcome) -> bool| s.cases.iter().filter(|c| f(&c.outcome)).count();
+    let is_fail = |o: &Outcome| matches!(o, Outcome::Fail(_));
+    let is_skip = |o: &Outcome| matches!(o, Outcome::Skip(_));
+    let (tests, failures, skipped) = suites.iter().fold((0, 0, 0), |acc, s| {
+        (
+            acc.0 + s.cases.len(),
+            acc.1 + count(s, is_fail),
+            acc.2 + count(s, is_skip),
+        )
+    });
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    writeln!(
+        out,
+        "<testsuites name=\"perfreport\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
+    )?;
+    for s in &suites {
+        writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
+            escape(s.name.as_str()),
+            s.cases.len(),
+            count(s, is_fail),
+            count(s, is_skip)
+        )?;
+        for c in &s.cases {
+            write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"0\">",
+                escape(c.classname.as_str()),
+                escape(c.name.as_str())
+            )?;
+            match &c.outcome {
+                Outcome::Pass => {}
+                Outcome::Fail(m) => write!(
+                    out,
+                    "<failure message=\"{}\" type=\"perfreport\">{}</failure>",
+                    escape(m.as_str()),
+                    escape(c.detail.as_str())
+                )?,
+                Outcome::Skip(m) => write!(out, "<skipped message=\"{}\"/>", escape(m.as_str()))?,
+            }
+            writeln!(
+                out,
+                "<system-out>{}</system-out></testcase>",
+                escape(c.detail.as_str())
+            )?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")?;
+    Ok(out.into_bytes())
+}

@@ -190,6 +190,7 @@ mod tests {
             ],
             exceptions: vec![],
             sources: vec![],
+            resources: vec![],
         };
         let stats = compute(&run, |g| (g.status == Some(404)).then_some(0));
         assert_eq!(stats.endpoints[0].expected_failures, 10);

@@ -279,7 +279,7 @@ impl RunBuilder {
             let files: Vec<String> = self
                 .sources
                 .iter()
-                .filter(|s| s.read)
+                .filter(|s| s.read && !self.resources.iter().any(|r| r.source == s.path))
                 .map(|s| s.path.clone())
                 .collect();
             let origin = |n: u64| format!("computed from {n} requests in {}", files.join(", "));
@@ -311,7 +311,7 @@ impl RunBuilder {
         let whole: Vec<String> = self
             .sources
             .iter()
-            .filter(|s| s.read)
+            .filter(|s| s.read && !self.resources.iter().any(|r| r.source == s.path))
             .map(|s| super::whole_file(std::path::Path::new(&s.path)))
             .collect();
         for e in self.endpoints.iter_mut().chain(self.totals.iter_mut()) {
@@ -375,7 +375,12 @@ impl RunBuilder {
         meta.no_failure_data = self.no_failure_data;
         meta.no_request_counts = self.no_request_counts;
         meta.clock_backwards = self.clock_backwards;
-        let resources = place_resources(self.resources, meta.started_at_s, &mut meta.reader_notes);
+        let resources = place_resources(
+            self.resources,
+            meta.started_at_s,
+            meta.duration_s,
+            &mut meta.reader_notes,
+        );
         self.sources.sort();
         Ok(Run {
             meta,
@@ -396,6 +401,7 @@ impl RunBuilder {
 fn place_resources(
     mut resources: Vec<ResourceSeries>,
     started_at_s: Option<f64>,
+    duration_s: Option<f64>,
     notes: &mut Vec<String>,
 ) -> Vec<ResourceSeries> {
     let mut noted: Vec<String> = Vec::new();
@@ -403,6 +409,9 @@ fn place_resources(
         if r.clock != ResourceClock::TimeOfDay {
             continue;
         }
+        let file = std::path::Path::new(&r.source)
+            .file_name()
+            .map_or_else(|| r.source.clone(), |n| n.to_string_lossy().into_owned());
         let first = r.points.first().map_or(0.0, |p| p.0);
         let shift = match started_at_s {
             Some(start) => {
@@ -421,8 +430,7 @@ fn place_resources(
                 r.clock = ResourceClock::Unix;
                 if !noted.contains(&r.source) {
                     notes.push(format!(
-                        "{}: its times of day (HH:MM:SS, no date or time zone) were placed on the run's date, read as UTC; if the monitor's clock was in another time zone, the resource chart is shifted by that offset.",
-                        r.source
+                        "{file}: its times of day (HH:MM:SS, no date or time zone) were placed on the run's date, read as UTC; if the monitor's clock was in another time zone, the resource chart is shifted by that offset."
                     ));
                 }
                 best
@@ -431,8 +439,7 @@ fn place_resources(
                 r.clock = ResourceClock::Relative;
                 if !noted.contains(&r.source) {
                     notes.push(format!(
-                        "{}: its times of day (HH:MM:SS, no date) cannot be placed on this run, which has no date: they are kept as seconds since the file's first sample.",
-                        r.source
+                        "{file}: its times of day (HH:MM:SS, no date) cannot be placed on this run, which has no date: they are kept as seconds since the file's first sample."
                     ));
                 }
                 -first
@@ -443,6 +450,38 @@ fn place_resources(
         }
         for p in r.points.iter_mut() {
             p.0 += shift;
+        }
+    }
+    // Samples taken at another time than the run's are not its resources: say so.
+    if let Some(start) = started_at_s {
+        let end = start + duration_s.unwrap_or(0.0);
+        let mut warned: Vec<&str> = Vec::new();
+        for r in resources.iter().filter(|r| r.clock == ResourceClock::Unix) {
+            let (lo, hi) = r
+                .points
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+                    (a.min(p.0), b.max(p.0))
+                });
+            if (hi < start - 60.0 || lo > end + 60.0) && !warned.contains(&r.source.as_str()) {
+                warned.push(&r.source);
+                let when = |t: f64| {
+                    chrono::DateTime::from_timestamp(t.floor() as i64, 0).map_or_else(
+                        || format!("{t}"),
+                        |d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                    )
+                };
+                notes.push(format!(
+                    "{}: its samples ({} to {}) were not taken during the run ({} to {}); its resource figures do not describe this run.",
+                    std::path::Path::new(&r.source)
+                        .file_name()
+                        .map_or_else(|| r.source.clone(), |n| n.to_string_lossy().into_owned()),
+                    when(lo),
+                    when(hi),
+                    when(start),
+                    when(end)
+                ));
+            }
         }
     }
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();

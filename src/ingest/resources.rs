@@ -247,7 +247,11 @@ impl Reader for DockerStats {
     fn read(&self, path: &Path, b: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
         let mut file = CsvFile::open(path)?;
         let time = file.require(TIME)?;
-        let name = file.require(&["name", "container"])?;
+        // `Container` is often the id; `Name` is what `docker compose` shows.
+        let name = match file.column(&["name"]) {
+            Some(i) => i,
+            None => file.require(&["container"])?,
+        };
         let cpu = file.require(&["cpuperc", "cpu", "cpu %"])?;
         let usage = file.require(&["memusage", "memory", "mem usage / limit", "mem usage"])?;
         let mem_perc = file.column(&["memperc", "mem %", "mem_percent"]);

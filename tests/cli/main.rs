@@ -30,6 +30,8 @@ mod k6;
 mod oha;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.
 mod render;
+/// Resource samples (docker stats, CSV, JSON), resource rules, inspect, distribution chart.
+mod resources;
 /// Scoring end to end: the 80-point example, expected failures, inconclusive rules.
 mod sla;
 /// vegeta JSON report and per-request JSON lines.

@@ -152,6 +152,7 @@ fn inspection_text(i: &ingest::inspect::Inspection) -> String {
     for r in &rows {
         out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
     }
+    out.push_str("(ROWS READ: what each file gave its run: requests for per-request formats; endpoint, total, history and failure rows for summaries; rows of resource samples.)\n");
     let mut formats: Vec<(&str, &str)> = i.files.iter().filter_map(|f| f.format).collect();
     formats.sort_unstable();
     formats.dedup();

@@ -28,6 +28,19 @@ pub enum Command {
         /// The SLA file (TOML).
         sla: PathBuf,
     },
+    /// Show, per file, the format detected, the run it belongs to, the rows
+    /// read and skipped (with why), and the files not recognised (with why).
+    #[command(
+        after_help = "Exit codes: 0 every file could be read (unrecognised files are listed, not errors); 2 a path is missing or a file cannot be read."
+    )]
+    Inspect {
+        /// Result files or directories, as for `build`.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Keep full URLs as endpoint names, as `build --no-generalize`.
+        #[arg(long)]
+        no_generalize: bool,
+    },
 }
 
 const BUILD_EXAMPLES: &str = "\

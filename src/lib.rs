@@ -71,7 +71,127 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Passed)
         }
+        Command::Inspect {
+            paths,
+            no_generalize,
+        } => {
+            let opts = ingest::ReadOptions {
+                skip_bad_rows: true,
+                naming: ingest::endpoint::Naming {
+                    keep_urls: no_generalize,
+                    keep_params: Vec::new(),
+                },
+            };
+            let inspection = ingest::inspect::inspect(&paths, &opts);
+            std::io::stdout()
+                .lock()
+                .write_all(inspection_text(&inspection).as_bytes())?;
+            if inspection.errors.is_empty() {
+                Ok(Outcome::Passed)
+            } else {
+                Err(anyhow::anyhow!(
+                    "{} input error{}:\n  {}",
+                    inspection.errors.len(),
+                    if inspection.errors.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
+                    inspection.errors.join("\n  ")
+                ))
+            }
+        }
     }
+}
+
+/// `perfreport inspect` output: a plain-text table, then the formats and the
+/// reasons behind skipped rows and unread files.
+fn inspection_text(i: &ingest::inspect::Inspection) -> String {
+    let headers = ["FILE", "FORMAT", "RUN", "ROWS READ", "ROWS SKIPPED"];
+    let rows: Vec<[String; 5]> = i
+        .files
+        .iter()
+        .map(|f| {
+            [
+                f.path.display().to_string(),
+                f.format
+                    .map_or_else(|| "-".to_string(), |(id, _)| id.to_string()),
+                f.run.clone().unwrap_or_else(|| "-".to_string()),
+                f.rows
+                    .map_or_else(|| "not read".to_string(), |n| n.to_string()),
+                if f.rows.is_some() {
+                    f.skipped.to_string()
+                } else {
+                    "-".to_string()
+                },
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: [&str; 5]| {
+        let mut l = String::new();
+        for (k, (c, w)) in cells.iter().zip(widths).enumerate() {
+            let pad = w - c.chars().count();
+            if k >= 3 {
+                l.push_str(&" ".repeat(pad));
+                l.push_str(c);
+            } else {
+                l.push_str(c);
+                l.push_str(&" ".repeat(pad));
+            }
+            if k < 4 {
+                l.push_str("  ");
+            }
+        }
+        l.trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers);
+    for r in &rows {
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+    }
+    out.push_str("(ROWS READ: what each file gave its run: requests for per-request formats; endpoint, total, history and failure rows for summaries; rows of resource samples.)\n");
+    let mut formats: Vec<(&str, &str)> = i.files.iter().filter_map(|f| f.format).collect();
+    formats.sort_unstable();
+    formats.dedup();
+    if !formats.is_empty() {
+        out.push_str("\nFormats:\n");
+        for (id, describe) in formats {
+            out.push_str(&format!("  {id}: {describe}\n"));
+        }
+    }
+    let notes: Vec<String> = i
+        .files
+        .iter()
+        .flat_map(|f| {
+            let p = f.path.display().to_string();
+            let mut v = Vec::new();
+            if f.skipped > 0 {
+                v.push(format!(
+                    "  {p}: {} row{} skipped: {}",
+                    f.skipped,
+                    if f.skipped == 1 { "" } else { "s" },
+                    f.skipped_why.join("; ")
+                ));
+            }
+            if let Some(n) = &f.note {
+                v.push(format!("  {p}: {n}"));
+            }
+            v
+        })
+        .collect();
+    if !notes.is_empty() {
+        out.push_str("\nNotes:\n");
+        for n in notes {
+            out.push_str(&n);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// `perfreport build` (and `compare`): read, score, compare with the

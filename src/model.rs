@@ -26,6 +26,62 @@ pub struct Run {
     pub exceptions: Vec<ExceptionGroup>,
     /// The files this run was read from, and the ones found beside them but not read.
     pub sources: Vec<SourceFile>,
+    /// Resource samples taken during the run (CPU, memory, …), one series per metric.
+    pub resources: Vec<ResourceSeries>,
+}
+
+/// The unit of a resource metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum ResourceUnit {
+    /// Percent (`cpu` 85.0 means 85 %; CPU may exceed 100 on several cores).
+    Percent,
+    /// Bytes.
+    Bytes,
+    /// A plain number (processes, connections in use).
+    #[default]
+    Count,
+}
+
+impl ResourceUnit {
+    /// `%`, `B`, `` (JSON and tables).
+    pub fn code(self) -> &'static str {
+        match self {
+            ResourceUnit::Percent => "%",
+            ResourceUnit::Bytes => "B",
+            ResourceUnit::Count => "",
+        }
+    }
+}
+
+/// One resource metric sampled during the run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceSeries {
+    /// Normalised name: `cpu` (CPU %), `mem` (memory %), `rss`/`mem_used`
+    /// (bytes), …, prefixed with the container or host (`api:cpu`) when the
+    /// file holds several.
+    pub metric: String,
+    /// Unit of the values.
+    pub unit: ResourceUnit,
+    /// (time, value) in file order. Time is Unix seconds, or seconds since the
+    /// file's first sample when `clock` says so.
+    pub points: Vec<(f64, f64)>,
+    /// How the times are to be read.
+    pub clock: ResourceClock,
+    /// The file the samples come from.
+    pub source: String,
+}
+
+/// What the times of a [`ResourceSeries`] count from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResourceClock {
+    /// Unix seconds.
+    #[default]
+    Unix,
+    /// Seconds since midnight of an unknown day (`HH:MM:SS` without a date);
+    /// the builder places them on the run's date, or makes them relative.
+    TimeOfDay,
+    /// Seconds since the file's first sample: not placed on the run's clock.
+    Relative,
 }
 
 /// What is known about a run besides its measurements (mostly from `run.toml`).

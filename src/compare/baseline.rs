@@ -239,6 +239,7 @@ fn run_from(r: RunIn, file: &str, sha: &str) -> Run {
             .map(|e| endpoint_from(e, file))
             .collect(),
         series: Vec::new(),
+        resources: Vec::new(),
         failures: r
             .failures
             .into_iter()

@@ -5,8 +5,8 @@
 
 use crate::error::InputError;
 use crate::model::{
-    EndpointStats, ExceptionGroup, FailureGroup, Percentile, Run, RunMeta, Sample, SeriesPoint,
-    SourceFile,
+    EndpointStats, ExceptionGroup, FailureGroup, Percentile, ResourceClock, ResourceSeries, Run,
+    RunMeta, Sample, SeriesPoint, SourceFile,
 };
 use crate::stats::samples::SampleStats;
 use std::collections::BTreeMap;
@@ -42,6 +42,24 @@ pub struct RunBuilder {
     clock_backwards: u64,
     relative_times: bool,
     no_request_counts: bool,
+    resources: Vec<ResourceSeries>,
+    resource_rows: u64,
+    failure_rows: u64,
+    file_start: FileTally,
+    file_examples: Vec<String>,
+}
+
+/// What one file gave the run: records taken and malformed rows skipped
+/// (for `perfreport inspect`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileTally {
+    /// Records taken from the file: requests, endpoint rows, history rows,
+    /// failure and exception rows, resource samples.
+    pub rows: u64,
+    /// Malformed rows skipped.
+    pub skipped: u64,
+    /// The first few skipped rows' errors.
+    pub examples: Vec<String>,
 }
 
 impl RunBuilder {
@@ -158,6 +176,7 @@ impl RunBuilder {
 
     /// Adds a group of failures; repeats of the same (method, name, error) add up.
     pub fn failure(&mut self, group: FailureGroup) {
+        self.failure_rows += 1;
         match self
             .failures
             .iter_mut()
@@ -193,7 +212,53 @@ impl RunBuilder {
         if self.skipped.examples.len() < 3 {
             self.skipped.examples.push(error.to_string());
         }
+        if self.file_examples.len() < 3 {
+            self.file_examples.push(error.to_string());
+        }
         Ok(())
+    }
+
+    /// Adds a resource metric sampled during the run (see [`ResourceSeries`]).
+    /// Series without points are dropped.
+    pub fn resource(&mut self, series: ResourceSeries) {
+        if !series.points.is_empty() {
+            self.resources.push(series);
+        }
+    }
+
+    /// Records taken so far, over every file (cheap: counts, no hot-path counter).
+    fn taken(&self) -> u64 {
+        self.samples.as_ref().map_or(0, SampleStats::count)
+            + self.endpoints.len() as u64
+            + u64::from(self.totals.is_some())
+            + self.series.len() as u64
+            + self.failure_rows
+            + self.exceptions.len() as u64
+            + self.resource_rows
+    }
+
+    /// Counts rows a resource reader took (for `inspect`; its samples feed no other call).
+    pub fn resource_rows(&mut self, n: u64) {
+        self.resource_rows += n;
+    }
+
+    /// Marks the start of a new file, for [`RunBuilder::file_tally`].
+    pub fn start_file(&mut self) {
+        self.file_start = FileTally {
+            rows: self.taken(),
+            skipped: self.skipped.count,
+            examples: Vec::new(),
+        };
+        self.file_examples.clear();
+    }
+
+    /// What the file read since [`RunBuilder::start_file`] gave.
+    pub fn file_tally(&self) -> FileTally {
+        FileTally {
+            rows: self.taken().saturating_sub(self.file_start.rows),
+            skipped: self.skipped.count - self.file_start.skipped,
+            examples: self.file_examples.clone(),
+        }
     }
 
     /// True once a reader has given the run's figures.
@@ -214,7 +279,7 @@ impl RunBuilder {
             let files: Vec<String> = self
                 .sources
                 .iter()
-                .filter(|s| s.read)
+                .filter(|s| s.read && !self.resources.iter().any(|r| r.source == s.path))
                 .map(|s| s.path.clone())
                 .collect();
             let origin = |n: u64| format!("computed from {n} requests in {}", files.join(", "));
@@ -246,7 +311,7 @@ impl RunBuilder {
         let whole: Vec<String> = self
             .sources
             .iter()
-            .filter(|s| s.read)
+            .filter(|s| s.read && !self.resources.iter().any(|r| r.source == s.path))
             .map(|s| super::whole_file(std::path::Path::new(&s.path)))
             .collect();
         for e in self.endpoints.iter_mut().chain(self.totals.iter_mut()) {
@@ -310,6 +375,12 @@ impl RunBuilder {
         meta.no_failure_data = self.no_failure_data;
         meta.no_request_counts = self.no_request_counts;
         meta.clock_backwards = self.clock_backwards;
+        let resources = place_resources(
+            self.resources,
+            meta.started_at_s,
+            meta.duration_s,
+            &mut meta.reader_notes,
+        );
         self.sources.sort();
         Ok(Run {
             meta,
@@ -319,6 +390,111 @@ impl RunBuilder {
             failures: self.failures,
             exceptions: self.exceptions,
             sources: self.sources,
+            resources,
         })
     }
+}
+
+/// Puts time-of-day resource samples on the run's date (or makes them
+/// relative when the run has none), and keeps metric names distinct when two
+/// files name the same metric.
+fn place_resources(
+    mut resources: Vec<ResourceSeries>,
+    started_at_s: Option<f64>,
+    duration_s: Option<f64>,
+    notes: &mut Vec<String>,
+) -> Vec<ResourceSeries> {
+    let mut noted: Vec<String> = Vec::new();
+    for r in resources.iter_mut() {
+        if r.clock != ResourceClock::TimeOfDay {
+            continue;
+        }
+        let file = std::path::Path::new(&r.source)
+            .file_name()
+            .map_or_else(|| r.source.clone(), |n| n.to_string_lossy().into_owned());
+        let first = r.points.first().map_or(0.0, |p| p.0);
+        let shift = match started_at_s {
+            Some(start) => {
+                // The run's UTC day, or the day before or after, whichever
+                // puts the first sample nearest the run's start.
+                let day0 = (start / 86_400.0).floor() * 86_400.0;
+                let best = [-86_400.0, 0.0, 86_400.0]
+                    .into_iter()
+                    .map(|d| day0 + d)
+                    .min_by(|a, b| {
+                        (a + first - start)
+                            .abs()
+                            .total_cmp(&(b + first - start).abs())
+                    })
+                    .unwrap_or(day0);
+                r.clock = ResourceClock::Unix;
+                if !noted.contains(&r.source) {
+                    notes.push(format!(
+                        "{file}: its times of day (HH:MM:SS, no date or time zone) were placed on the run's date, read as UTC; if the monitor's clock was in another time zone, the resource chart is shifted by that offset."
+                    ));
+                }
+                best
+            }
+            None => {
+                r.clock = ResourceClock::Relative;
+                if !noted.contains(&r.source) {
+                    notes.push(format!(
+                        "{file}: its times of day (HH:MM:SS, no date) cannot be placed on this run, which has no date: they are kept as seconds since the file's first sample."
+                    ));
+                }
+                -first
+            }
+        };
+        if !noted.contains(&r.source) {
+            noted.push(r.source.clone());
+        }
+        for p in r.points.iter_mut() {
+            p.0 += shift;
+        }
+    }
+    // Samples taken at another time than the run's are not its resources: say so.
+    if let Some(start) = started_at_s {
+        let end = start + duration_s.unwrap_or(0.0);
+        let mut warned: Vec<&str> = Vec::new();
+        for r in resources.iter().filter(|r| r.clock == ResourceClock::Unix) {
+            let (lo, hi) = r
+                .points
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+                    (a.min(p.0), b.max(p.0))
+                });
+            if (hi < start - 60.0 || lo > end + 60.0) && !warned.contains(&r.source.as_str()) {
+                warned.push(&r.source);
+                let when = |t: f64| {
+                    chrono::DateTime::from_timestamp(t.floor() as i64, 0).map_or_else(
+                        || format!("{t}"),
+                        |d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                    )
+                };
+                notes.push(format!(
+                    "{}: its samples ({} to {}) were not taken during the run ({} to {}); its resource figures do not describe this run.",
+                    std::path::Path::new(&r.source)
+                        .file_name()
+                        .map_or_else(|| r.source.clone(), |n| n.to_string_lossy().into_owned()),
+                    when(lo),
+                    when(hi),
+                    when(start),
+                    when(end)
+                ));
+            }
+        }
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in resources.iter() {
+        *seen.entry(r.metric.clone()).or_default() += 1;
+    }
+    for r in resources.iter_mut() {
+        if seen[&r.metric] > 1 {
+            let file = std::path::Path::new(&r.source)
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            r.metric = format!("{file}:{}", r.metric);
+        }
+    }
+    resources
 }

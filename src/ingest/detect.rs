@@ -3,8 +3,8 @@
 //! Every reader is registered once, in [`READERS`].
 
 use super::{
-    ab, artillery, autocannon, gatling, generic, hey, input, jmeter, k6, locust, oha, vegeta, wrk,
-    Reader,
+    ab, artillery, autocannon, gatling, generic, hey, input, jmeter, k6, locust, oha, resources,
+    vegeta, wrk, Reader,
 };
 use crate::error::InputError;
 use std::path::Path;
@@ -35,6 +35,10 @@ pub static READERS: &[&dyn Reader] = &[
     &k6::Ndjson,
     &k6::Summary,
     &artillery::Report,
+    &resources::DockerStats,
+    &resources::LongCsv,
+    &resources::Json,
+    &resources::WideCsv,
     // Readers of other tools go above this line; the generic CSV is the fallback.
     &generic::Generic,
 ];

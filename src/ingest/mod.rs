@@ -16,15 +16,17 @@ pub mod gatling;
 pub mod generic;
 pub mod hey;
 pub mod input;
+pub mod inspect;
 pub mod jmeter;
 pub mod k6;
 pub mod locust;
 pub mod oha;
+pub mod resources;
 pub mod run_toml;
 pub mod vegeta;
 pub mod wrk;
 
-pub use builder::RunBuilder;
+pub use builder::{FileTally, RunBuilder};
 
 use crate::error::InputError;
 use crate::model::{Run, SourceFile};
@@ -79,62 +81,25 @@ pub fn load(
     simulated: bool,
     opts: &ReadOptions,
 ) -> Result<Vec<Run>, InputError> {
-    let mut groups = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let mut found = scan_dir(path)?;
-            let mut subdirs = list(path)?
-                .into_iter()
-                .filter(|p| p.is_dir())
-                .collect::<Vec<_>>();
-            subdirs.sort();
-            for sub in subdirs {
-                let mut groups = scan_dir(&sub)?;
-                // A Gatling run folder holds simulation.log and the HTML report's
-                // js/ beside it: the same run twice. The log has every request.
-                if is_report_of_read_log(&sub, &found) {
-                    for g in &mut groups {
-                        g.skipped.extend(g.files.drain(..).map(|(p, _)| p));
-                    }
-                    attach_skipped(&mut found, groups);
-                    continue;
-                }
-                found.extend(groups);
+        for g in groups_of(path)? {
+            if !groups.iter().any(|h| h.dir == g.dir && h.key == g.key) {
+                groups.push(g);
             }
-            if found.is_empty() {
-                return Err(InputError::new(
-                    path,
-                    format!(
-                        "no result files found here or in its subdirectories; perfreport reads {}",
-                        detect::known_formats()
-                    ),
-                ));
-            }
-            groups.extend(found);
-        } else if path.is_file() {
-            if detect::detect(path)?.is_none() {
-                if input::head(path)?.iter().all(u8::is_ascii_whitespace) {
-                    return Err(InputError::new(path, "the file is empty"));
-                }
-                return Err(InputError::new(
-                    path,
-                    format!(
-                        "not a result file perfreport knows; it reads {}",
-                        detect::known_formats()
-                    ),
-                ));
-            }
-            let dir = path
-                .parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let key = detect::run_key(path);
-            let group = scan_dir(&dir)?
-                .into_iter()
-                .find(|g| g.key == key)
-                .ok_or_else(|| InputError::new(path, "cannot group this file into a run"))?;
-            groups.push(group);
-        } else {
-            return Err(InputError::new(path, "no such file or directory"));
+        }
+    }
+    // A resource file named on its own joins the run given beside it.
+    for path in paths.iter().filter(|p| p.is_file()) {
+        let is_resource = detect::detect(path)?.is_some_and(resources::is_resource);
+        let joined = groups
+            .iter()
+            .any(|g| g.files.iter().any(|(p, _)| same_file(p, path)));
+        if is_resource && !joined {
+            return Err(InputError::new(
+                path,
+                "resource samples are not a run of their own: give them with the run's result files (or their directory), in the same directory (the only run there, or one whose name prefixes the file's)",
+            ));
         }
     }
     let mut runs = Vec::with_capacity(groups.len());
@@ -143,6 +108,75 @@ pub fn load(
     }
     disambiguate_names(&mut runs);
     Ok(runs)
+}
+
+/// The runs (groups of files) under one path given on the command line.
+fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
+    if path.is_dir() {
+        let mut found = scan_dir(path)?;
+        let mut subdirs = list(path)?
+            .into_iter()
+            .filter(|p| p.is_dir())
+            .collect::<Vec<_>>();
+        subdirs.sort();
+        for sub in subdirs {
+            let mut groups = scan_dir(&sub)?;
+            // A Gatling run folder holds simulation.log and the HTML report's
+            // js/ beside it: the same run twice. The log has every request.
+            if is_report_of_read_log(&sub, &found) {
+                for g in &mut groups {
+                    g.skipped.extend(g.files.drain(..).map(|(p, _)| p));
+                }
+                attach_skipped(&mut found, groups);
+                continue;
+            }
+            found.extend(groups);
+        }
+        if found.is_empty() {
+            return Err(InputError::new(
+                path,
+                format!(
+                    "no result files found here or in its subdirectories; perfreport reads {}",
+                    detect::known_formats()
+                ),
+            ));
+        }
+        Ok(found)
+    } else if path.is_file() {
+        let reader = detect::detect(path)?;
+        if reader.is_none() {
+            if input::head(path)?.iter().all(u8::is_ascii_whitespace) {
+                return Err(InputError::new(path, "the file is empty"));
+            }
+            return Err(InputError::new(
+                path,
+                format!(
+                    "not a result file perfreport knows; it reads {}",
+                    detect::known_formats()
+                ),
+            ));
+        }
+        let dir = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let key = detect::run_key(path);
+        let groups = scan_dir(&dir)?;
+        if reader.is_some_and(resources::is_resource) {
+            // Read with its run when that run is given too; see `load`.
+            return Ok(Vec::new());
+        }
+        let group = groups
+            .into_iter()
+            .find(|g| g.key == key)
+            .ok_or_else(|| InputError::new(path, "cannot group this file into a run"))?;
+        Ok(vec![group])
+    } else {
+        Err(InputError::new(path, "no such file or directory"))
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// `sub` is the `js/` folder of a Gatling report whose `simulation.log` is
@@ -209,6 +243,7 @@ fn list(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
 fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
     let mut by_key: BTreeMap<String, Group> = BTreeMap::new();
     let mut others = Vec::new();
+    let mut resource_files = Vec::new();
     for path in list(dir)?.into_iter().filter(|p| p.is_file()) {
         let name = path
             .file_name()
@@ -218,6 +253,7 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
             continue;
         }
         match detect::detect(&path)? {
+            Some(f) if resources::is_resource(f) => resource_files.push((path, f)),
             Some(f) => {
                 let key = detect::run_key(&path);
                 let g = by_key.entry(key.clone()).or_insert_with(|| Group {
@@ -230,9 +266,27 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
             None => others.push(path),
         }
     }
+    let keys: Vec<String> = by_key.keys().cloned().collect();
+    // Resource samples join the run they sit beside: the only run of the
+    // directory, else the run whose name prefixes the file's. Never a run of their own.
+    for (path, reader) in resource_files {
+        let name = input::logical_name(&path);
+        let owner = keys
+            .iter()
+            .filter(|k| !k.is_empty() && name.starts_with(k.as_str()))
+            .max_by_key(|k| k.len())
+            .or(if keys.len() == 1 { keys.first() } else { None });
+        match owner.and_then(|k| by_key.get_mut(k)) {
+            Some(g) => g.files.push((path, reader)),
+            None => {
+                for g in by_key.values_mut() {
+                    g.skipped.push(path.clone());
+                }
+            }
+        }
+    }
     // Files that are not results (console logs, HTML reports) are listed with
     // the run they sit beside, so the report shows what was not read.
-    let keys: Vec<String> = by_key.keys().cloned().collect();
     for path in others {
         let name = path
             .file_name()
@@ -253,6 +307,16 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
 }
 
 fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<Run, InputError> {
+    read_group_tallied(group, simulated_flag, opts, &mut Vec::new())
+}
+
+/// [`read_group`], noting what each file gave in `tallies`.
+fn read_group_tallied(
+    group: Group,
+    simulated_flag: bool,
+    opts: &ReadOptions,
+    tallies: &mut Vec<(PathBuf, &'static dyn Reader, FileTally)>,
+) -> Result<Run, InputError> {
     let mut meta = run_toml::read(&group.dir)?;
     if meta.name.is_empty() {
         meta.name = if group.key.is_empty() {
@@ -289,7 +353,9 @@ fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<
         ));
     }
     for (path, reader) in &files {
+        builder.start_file();
         reader.read(path, &mut builder, opts)?;
+        tallies.push((path.clone(), *reader, builder.file_tally()));
         builder.source(SourceFile {
             path: path.display().to_string(),
             role: reader.describe().to_string(),
@@ -308,7 +374,9 @@ fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<
     for path in group.skipped {
         builder.source(SourceFile {
             path: path.display().to_string(),
-            role: if detect::detect(&path).ok().flatten().is_some() {
+            role: if detect::detect(&path).ok().flatten().is_some_and(resources::is_resource) {
+                "resource samples, not read: several runs here and the file's name starts with none of their names".to_string()
+            } else if detect::detect(&path).ok().flatten().is_some() {
                 "the same run's report, not read: the per-request log beside it was".to_string()
             } else {
                 "not a result file perfreport reads".to_string()

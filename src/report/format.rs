@@ -100,6 +100,40 @@ pub fn value(kind: Kind, v: f64) -> String {
         Kind::Rate => percent(v),
         Kind::Throughput => rps(v),
         Kind::Ratio => ratio(v),
+        Kind::Resource(unit) => resource(unit.unwrap_or_default(), v),
+    }
+}
+
+/// A resource value: `85.2 %`, `1.25 GiB`, `14.7 MiB`, `512 B`, `1,430`.
+pub fn resource(unit: crate::model::ResourceUnit, v: f64) -> String {
+    use crate::model::ResourceUnit;
+    match unit {
+        ResourceUnit::Percent => format!("{} %", decimal(v, if v.abs() < 10.0 { 2 } else { 1 })),
+        ResourceUnit::Bytes => {
+            let units = ["B", "KiB", "MiB", "GiB", "TiB"];
+            let mut x = v;
+            let mut i = 0;
+            while x.abs() >= 1024.0 && i < units.len() - 1 {
+                x /= 1024.0;
+                i += 1;
+            }
+            if i == 0 {
+                format!("{} B", decimal(x, 0))
+            } else {
+                format!(
+                    "{} {}",
+                    decimal(x, if x.abs() < 10.0 { 2 } else { 1 }),
+                    units[i]
+                )
+            }
+        }
+        ResourceUnit::Count => {
+            if v.fract() == 0.0 {
+                decimal(v, 0)
+            } else {
+                decimal(v, 2)
+            }
+        }
     }
 }
 

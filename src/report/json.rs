@@ -75,6 +75,21 @@ struct RunSummary<'a> {
     /// What the reader of the input wants known about it.
     notes: &'a [String],
     sources: Vec<SourceJson<'a>>,
+    /// Resource metrics sampled during the run (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    resources: Vec<ResourceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResourceJson<'a> {
+    metric: &'a str,
+    /// `%`, `B` or `` (a plain number).
+    unit: &'static str,
+    min: f64,
+    avg: f64,
+    max: f64,
+    samples: u64,
+    source: &'a str,
 }
 
 #[derive(Serialize)]
@@ -313,6 +328,20 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     })
                     .collect(),
                 notes: &m.reader_notes,
+                resources: s
+                    .stats
+                    .resources
+                    .iter()
+                    .map(|r| ResourceJson {
+                        metric: &r.metric,
+                        unit: r.unit.code(),
+                        min: r.min,
+                        avg: r.avg,
+                        max: r.max,
+                        samples: r.samples,
+                        source: &r.source,
+                    })
+                    .collect(),
                 sources: s
                     .run
                     .sources

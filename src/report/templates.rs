@@ -24,6 +24,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "partials/_run.html",
         include_str!("../../templates/partials/_run.html"),
     ),
+    (
+        "partials/_resources.html",
+        include_str!("../../templates/partials/_resources.html"),
+    ),
+    (
+        "partials/_resources.md",
+        include_str!("../../templates/partials/_resources.md"),
+    ),
     ("style.css", include_str!("../../templates/style.css")),
     (
         "partials/_comparison.md",

@@ -154,6 +154,27 @@ pub struct RunView {
     pub notes_markdown: Option<String>,
     /// The same notes as sanitised HTML.
     pub notes_html: Option<String>,
+    /// Resource metrics sampled during the run (min/avg/max), in input order.
+    pub resources: Vec<ResourceView>,
+}
+
+/// One row of the resource table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceView {
+    /// `cpu`, `api:mem`.
+    pub metric: String,
+    /// `%`, `bytes`, `count`.
+    pub unit: String,
+    /// Smallest sample.
+    pub min: String,
+    /// Mean of the samples.
+    pub avg: String,
+    /// Largest sample.
+    pub max: String,
+    /// Number of samples.
+    pub samples: String,
+    /// File the samples come from.
+    pub source: String,
 }
 
 /// The verdict block.
@@ -597,6 +618,24 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         input_notes: meta.reader_notes.clone(),
         notes_markdown: meta.notes_markdown.clone(),
         notes_html: meta.notes_markdown.as_deref().map(fmt::notes_html),
+        resources: s.stats.resources.iter().map(resource_view).collect(),
+    }
+}
+
+fn resource_view(r: &crate::stats::ResourceFigures) -> ResourceView {
+    ResourceView {
+        metric: r.metric.clone(),
+        unit: match r.unit {
+            crate::model::ResourceUnit::Percent => "%",
+            crate::model::ResourceUnit::Bytes => "bytes",
+            crate::model::ResourceUnit::Count => "count",
+        }
+        .to_string(),
+        min: fmt::resource(r.unit, r.min),
+        avg: fmt::resource(r.unit, r.avg),
+        max: fmt::resource(r.unit, r.max),
+        samples: fmt::count(r.samples),
+        source: r.source.clone(),
     }
 }
 

@@ -131,6 +131,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
         let metric = Metric::parse(r.metric.get_ref(), apdex_t).map_err(|m| rule_err(at, m))?;
         let target = Target::parse(r.target.get_ref(), metric.kind())
             .map_err(|m| rule_err(r.target.span().start, m))?;
+        let metric = metric.with_target_unit(&target.text);
         let weight = *r.weight.get_ref();
         if !weight.is_finite() || weight < 0.0 {
             return Err(rule_err(

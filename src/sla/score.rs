@@ -1,7 +1,7 @@
 //! `score`: a pure function from a run's figures and an SLA to a [`Score`].
 
 use super::evidence::{Evidence, SmallSample};
-use super::target::Metric;
+use super::target::{Metric, ResourceAgg};
 use super::{Rule, Scope, Scoring, Sla};
 use crate::stats::{Figures, RunStats};
 
@@ -155,6 +155,9 @@ fn tail_percentile(metric: Metric) -> Option<f64> {
 }
 
 fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
+    if let Metric::Resource { name, agg, unit } = rule.metric {
+        return evaluate_resource(rule, stats, name, agg, unit);
+    }
     let scoped: Vec<&Figures> = match &rule.scope {
         Scope::Total => vec![&stats.totals],
         Scope::EachEndpoint => stats.endpoints.iter().collect(),
@@ -284,6 +287,115 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
     }
 }
 
+/// A resource rule: the named metric's max (or avg, min) over the run. A
+/// name without a container prefix (`cpu`) also matches every prefixed one
+/// (`api:cpu`, `db:cpu`), and the worst decides. Scope does not apply.
+fn evaluate_resource(
+    rule: &Rule,
+    stats: &RunStats,
+    name: &str,
+    agg: ResourceAgg,
+    unit: Option<crate::model::ResourceUnit>,
+) -> RuleResult {
+    let inconclusive = |note: String| RuleResult {
+        id: rule.id.clone(),
+        measured: None,
+        measured_at: None,
+        credit: 0.0,
+        points: 0.0,
+        status: Status::Inconclusive,
+        note: Some(note),
+        small_samples: Vec::new(),
+    };
+    let exact: Vec<&crate::stats::ResourceFigures> = stats
+        .resources
+        .iter()
+        .filter(|r| r.metric.eq_ignore_ascii_case(name))
+        .collect();
+    let matched = if exact.is_empty() {
+        stats
+            .resources
+            .iter()
+            .filter(|r| {
+                r.metric
+                    .rsplit_once(':')
+                    .is_some_and(|(_, m)| m.eq_ignore_ascii_case(name))
+            })
+            .collect()
+    } else {
+        exact
+    };
+    if matched.is_empty() {
+        let held: Vec<&str> = stats.resources.iter().map(|r| r.metric.as_str()).collect();
+        return inconclusive(if held.is_empty() {
+            format!("resource metric `{name}` is not in the input (it holds no resource samples)")
+        } else {
+            format!(
+                "resource metric `{name}` is not in the input (it holds {})",
+                held.join(", ")
+            )
+        });
+    }
+    let unit_word = |u: crate::model::ResourceUnit| match u {
+        crate::model::ResourceUnit::Percent => "percent",
+        crate::model::ResourceUnit::Bytes => "bytes",
+        crate::model::ResourceUnit::Count => "a plain number",
+    };
+    if let Some(u) = unit {
+        if let Some(other) = matched.iter().find(|r| r.unit != u) {
+            return inconclusive(format!(
+                "resource metric `{}` is in {}, the target `{}` in {}",
+                other.metric,
+                unit_word(other.unit),
+                rule.target.text,
+                unit_word(u)
+            ));
+        }
+    }
+    let measured: Vec<(&str, f64, f64)> = matched
+        .iter()
+        .map(|r| {
+            let v = match agg {
+                ResourceAgg::Max => r.max,
+                ResourceAgg::Avg => r.avg,
+                ResourceAgg::Min => r.min,
+            };
+            (r.metric.as_str(), v, credit(rule, v))
+        })
+        .collect();
+    let lower = rule.target.op.lower_is_better();
+    let Some(&(label, value, c)) = measured.iter().min_by(|a, b| {
+        a.2.total_cmp(&b.2).then_with(|| {
+            if lower {
+                b.1.total_cmp(&a.1)
+            } else {
+                a.1.total_cmp(&b.1)
+            }
+        })
+    }) else {
+        return inconclusive(format!("resource metric `{name}` has no samples"));
+    };
+    let failing = measured
+        .iter()
+        .filter(|(_, v, _)| !rule.target.met_by(*v))
+        .count();
+    RuleResult {
+        id: rule.id.clone(),
+        measured: Some(value),
+        measured_at: Some(label.to_string()),
+        credit: c,
+        points: rule.weight * c,
+        status: if failing > 0 {
+            Status::Fail
+        } else {
+            Status::Pass
+        },
+        note: (failing > 0 && measured.len() > 1)
+            .then(|| format!("{failing} of {} series miss the target", measured.len())),
+        small_samples: Vec::new(),
+    }
+}
+
 /// The figure a metric names, or why the input cannot give it.
 pub fn measure(metric: Metric, f: &Figures) -> Result<f64, String> {
     let missing = |what: &str| format!("{what} is not in the input");
@@ -319,6 +431,9 @@ pub fn measure(metric: Metric, f: &Figures) -> Result<f64, String> {
             "apdex needs each request's response time; this input holds only aggregated figures"
                 .to_string(),
         ),
+        Metric::Resource { .. } => {
+            Err("a resource metric is not a figure of an endpoint".to_string())
+        }
     }
 }
 
@@ -385,6 +500,7 @@ mod tests {
             totals,
             endpoints,
             failures: vec![],
+            resources: vec![],
         }
     }
 
@@ -580,6 +696,46 @@ mod tests {
         );
         assert!(s.passed);
         assert_eq!(s.verdict, Verdict::NotValid);
+    }
+
+    #[test]
+    fn resource_rules_score_the_max_and_are_inconclusive_without_the_metric() {
+        use crate::model::ResourceUnit;
+        use crate::stats::ResourceFigures;
+        let res = |metric: &str, unit, min, avg, max| ResourceFigures {
+            metric: metric.into(),
+            unit,
+            min,
+            avg,
+            max,
+            samples: 10,
+            source: "r.csv".into(),
+        };
+        let mut st = stats(figures("t", 1.0, 1.1, 0.0, 100.0), vec![]);
+        st.resources = vec![
+            res("api:cpu", ResourceUnit::Percent, 1.0, 40.0, 85.0),
+            res("db:cpu", ResourceUnit::Percent, 1.0, 20.0, 60.0),
+            res("rss", ResourceUnit::Bytes, 1e6, 2e6, 3e6),
+        ];
+        let sla = sla("[[rule]]\nid = \"cpu\"\nmetric = \"resource:cpu\"\ntarget = \"< 80%\"\nweight = 1\n[[rule]]\nid = \"cpu-avg\"\nmetric = \"resource:cpu:avg\"\ntarget = \"< 80%\"\nweight = 1\n[[rule]]\nid = \"swap\"\nmetric = \"resource:swap\"\ntarget = \"< 10%\"\nweight = 1\n[[rule]]\nid = \"rss\"\nmetric = \"resource:rss\"\ntarget = \"< 2MB\"\nweight = 1\n[[rule]]\nid = \"rss-pct\"\nmetric = \"resource:rss\"\ntarget = \"< 2%\"\nweight = 1\n");
+        let s = score(&st, &sla, false);
+        let r = &s.rules;
+        assert_eq!((r[0].status, r[0].measured), (Status::Fail, Some(85.0)));
+        assert_eq!(r[0].measured_at.as_deref(), Some("api:cpu"));
+        assert_eq!((r[1].status, r[1].measured), (Status::Pass, Some(40.0)));
+        assert_eq!(r[2].status, Status::Inconclusive);
+        assert!(r[2]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("`swap` is not in the input"));
+        assert_eq!((r[3].status, r[3].measured), (Status::Fail, Some(3e6)));
+        assert_eq!(
+            r[4].status,
+            Status::Inconclusive,
+            "percent target on a byte metric"
+        );
+        assert_eq!(s.value, 20.0);
     }
 
     #[test]

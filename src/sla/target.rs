@@ -3,7 +3,7 @@
 //! Values are kept in one canonical unit per kind: milliseconds, fractions,
 //! requests per second, plain ratios.
 
-use crate::model::Percentile;
+use crate::model::{Percentile, ResourceUnit};
 use std::fmt;
 
 /// What a rule measures.
@@ -28,6 +28,43 @@ pub enum Metric {
         /// Satisfied at or under this response time, ms.
         t_ms: f64,
     },
+    /// A resource metric sampled during the run (`resource:cpu`,
+    /// `resource:api:mem:avg`): by default its maximum over the run.
+    Resource {
+        /// The metric name as written, lowercased (interned so `Metric` stays `Copy`).
+        name: &'static str,
+        /// Which figure of the samples is scored.
+        agg: ResourceAgg,
+        /// The unit the target is written in (`%`, bytes, plain number);
+        /// `None` until the target is parsed.
+        unit: Option<ResourceUnit>,
+    },
+}
+
+/// Which figure of a resource metric's samples a rule scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceAgg {
+    /// The largest sample (the default).
+    Max,
+    /// The mean of the samples.
+    Avg,
+    /// The smallest sample.
+    Min,
+}
+
+/// Interns a resource metric name for [`Metric::Resource`]: SLA files are read
+/// once per process, so the few names live as long as the program.
+fn intern(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(n) = names.iter().find(|n| **n == name) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.push(leaked);
+    leaked
 }
 
 /// The kind of value a metric has, which decides the units its target takes.
@@ -41,16 +78,38 @@ pub enum Kind {
     Throughput,
     /// A plain number.
     Ratio,
+    /// A resource metric: percent, bytes or a plain number, as its target is
+    /// written (`None` accepts any of them).
+    Resource(Option<ResourceUnit>),
 }
 
 /// Metric names accepted in an SLA file, for error messages.
 pub const KNOWN_METRICS: &str =
-    "p50 … p99.99 (any percentile), median, min, max, avg, error_rate, throughput, consistency, apdex";
+    "p50 … p99.99 (any percentile), median, min, max, avg, error_rate, throughput, consistency, apdex, resource:NAME[:max|:avg|:min]";
 
 impl Metric {
     /// Parses a metric name; `apdex` needs its `t` separately.
     pub fn parse(text: &str, apdex_t_ms: Option<f64>) -> Result<Metric, String> {
         let t = text.trim().to_ascii_lowercase();
+        if let Some(rest) = t.strip_prefix("resource:") {
+            let (name, agg) = match rest.rsplit_once(':') {
+                Some((n, "max")) => (n, ResourceAgg::Max),
+                Some((n, "avg" | "mean")) => (n, ResourceAgg::Avg),
+                Some((n, "min")) => (n, ResourceAgg::Min),
+                _ => (rest, ResourceAgg::Max),
+            };
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(format!(
+                    "metric `{text}` needs a resource name, e.g. resource:cpu or resource:mem:avg"
+                ));
+            }
+            return Ok(Metric::Resource {
+                name: intern(name),
+                agg,
+                unit: None,
+            });
+        }
         Ok(match t.as_str() {
             "median" => Metric::Percentile(Percentile::P50),
             "min" => Metric::Min,
@@ -77,7 +136,42 @@ impl Metric {
             Metric::ErrorRate => Kind::Rate,
             Metric::Throughput => Kind::Throughput,
             Metric::Consistency | Metric::Apdex { .. } => Kind::Ratio,
+            Metric::Resource { unit, .. } => Kind::Resource(unit),
         }
+    }
+
+    /// A resource metric takes the unit its target is written in (`< 80%`:
+    /// percent; `< 512MiB`: bytes; `< 50`: a plain number). Other metrics
+    /// are returned as they are.
+    pub fn with_target_unit(self, target_text: &str) -> Metric {
+        match self {
+            Metric::Resource { name, agg, .. } => Metric::Resource {
+                name,
+                agg,
+                unit: Some(resource_unit_of(target_text)),
+            },
+            m => m,
+        }
+    }
+}
+
+/// The unit a resource target is written in.
+fn resource_unit_of(target_text: &str) -> ResourceUnit {
+    let t = target_text
+        .trim()
+        .trim_start_matches(['<', '>', '='])
+        .trim();
+    let unit = t
+        .trim_start_matches(|c: char| {
+            c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')
+        })
+        .trim();
+    if unit == "%" {
+        ResourceUnit::Percent
+    } else if unit.is_empty() {
+        ResourceUnit::Count
+    } else {
+        ResourceUnit::Bytes
     }
 }
 
@@ -92,6 +186,11 @@ impl fmt::Display for Metric {
             Metric::Throughput => f.write_str("throughput"),
             Metric::Consistency => f.write_str("consistency"),
             Metric::Apdex { .. } => f.write_str("apdex"),
+            Metric::Resource { name, agg, .. } => match agg {
+                ResourceAgg::Max => write!(f, "resource:{name}"),
+                ResourceAgg::Avg => write!(f, "resource:{name}:avg"),
+                ResourceAgg::Min => write!(f, "resource:{name}:min"),
+            },
         }
     }
 }
@@ -199,6 +298,26 @@ pub fn quantity(text: &str, kind: Kind) -> Result<f64, String> {
                 "this metric is a plain number; remove the unit `{u}`"
             ))
         }
+        (Kind::Resource(want), u) => {
+            let (got, scaled) = if u == "%" {
+                (ResourceUnit::Percent, v)
+            } else if u.is_empty() {
+                (ResourceUnit::Count, v)
+            } else {
+                match crate::ingest::resources::byte_scale(u) {
+                    Some(scale) => (ResourceUnit::Bytes, v * scale),
+                    None => {
+                        return Err(format!(
+                        "a resource target is a percentage (80%), a size (512MB, 1.5GiB; kB/MB/GB are 1000ⁿ, KiB/MiB/GiB 1024ⁿ) or a plain number; `{u}` is none of them"
+                    ))
+                    }
+                }
+            };
+            if want.is_some_and(|w| w != got) {
+                return Err(format!("`{t}` is not in the unit of the rule's target"));
+            }
+            scaled
+        }
     };
     Ok(scaled)
 }
@@ -254,6 +373,42 @@ mod tests {
             .unwrap_err()
             .contains("unknown metric"));
         assert!(Metric::parse("apdex", None).is_err());
+    }
+
+    #[test]
+    fn resource_metrics_take_their_unit_from_the_target() {
+        let m = Metric::parse("resource:CPU", None).unwrap();
+        assert_eq!(m.to_string(), "resource:cpu");
+        let t = Target::parse("< 80%", m.kind()).unwrap();
+        assert_eq!(t.value, 80.0);
+        let m = m.with_target_unit(&t.text);
+        assert_eq!(m.kind(), Kind::Resource(Some(ResourceUnit::Percent)));
+        let m = Metric::parse("resource:api:rss:avg", None).unwrap();
+        assert_eq!(m.to_string(), "resource:api:rss:avg");
+        assert!(matches!(
+            m,
+            Metric::Resource {
+                name: "api:rss",
+                agg: ResourceAgg::Avg,
+                ..
+            }
+        ));
+        let t = Target::parse("<= 512MiB", m.kind()).unwrap();
+        assert_eq!(t.value, 512.0 * 1024.0 * 1024.0);
+        assert_eq!(Target::parse("< 1.5GB", m.kind()).unwrap().value, 1.5e9);
+        let m = m.with_target_unit(&t.text);
+        assert!(quantity("600MB", m.kind()).is_ok());
+        assert!(quantity("60%", m.kind())
+            .unwrap_err()
+            .contains("unit of the rule's target"));
+        assert!(Target::parse("< 5 parsecs", Kind::Resource(None))
+            .unwrap_err()
+            .contains("percentage"));
+        let m = Metric::parse("resource:db_pool", None)
+            .unwrap()
+            .with_target_unit("< 50");
+        assert_eq!(m.kind(), Kind::Resource(Some(ResourceUnit::Count)));
+        assert!(Metric::parse("resource:", None).is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod capacity;
 pub mod histogram;
 pub mod samples;
 
-use crate::model::{EndpointStats, FailureGroup, LatencyStats, Percentile, Run};
+use crate::model::{EndpointStats, FailureGroup, LatencyStats, Percentile, ResourceUnit, Run};
 
 /// One endpoint's (or the whole run's) figures, ready to score.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +68,51 @@ pub struct RunStats {
     pub endpoints: Vec<Figures>,
     /// Failure groups, most frequent first.
     pub failures: Vec<ClassifiedFailure>,
+    /// Resource metrics sampled during the run, in input order.
+    pub resources: Vec<ResourceFigures>,
+}
+
+/// Min, mean and max of one resource metric over the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceFigures {
+    /// Metric name (`cpu`, `api:mem`).
+    pub metric: String,
+    /// Unit of the values.
+    pub unit: ResourceUnit,
+    /// Smallest sample.
+    pub min: f64,
+    /// Mean of the samples (each sample weighs the same).
+    pub avg: f64,
+    /// Largest sample.
+    pub max: f64,
+    /// Number of samples.
+    pub samples: u64,
+    /// The file they come from.
+    pub source: String,
+}
+
+/// Min/avg/max of each resource series that has samples.
+pub fn resources(run: &Run) -> Vec<ResourceFigures> {
+    run.resources
+        .iter()
+        .filter(|r| !r.points.is_empty())
+        .map(|r| {
+            let n = r.points.len();
+            let (min, max, sum) = r.points.iter().fold(
+                (f64::INFINITY, f64::NEG_INFINITY, 0.0),
+                |(lo, hi, sum), &(_, v)| (lo.min(v), hi.max(v), sum + v),
+            );
+            ResourceFigures {
+                metric: r.metric.clone(),
+                unit: r.unit,
+                min,
+                avg: sum / n as f64,
+                max,
+                samples: n as u64,
+                source: r.source.clone(),
+            }
+        })
+        .collect()
 }
 
 /// Computes the figures of `run`. `expected` tells, for a failure group,
@@ -116,6 +161,7 @@ pub fn compute(run: &Run, expected: impl Fn(&FailureGroup) -> Option<usize>) -> 
         totals,
         endpoints,
         failures,
+        resources: resources(run),
     }
 }
 
@@ -191,6 +237,7 @@ mod tests {
             ],
             exceptions: vec![],
             sources: vec![],
+            resources: vec![],
         };
         let stats = compute(&run, |g| (g.status == Some(404)).then_some(0));
         assert_eq!(stats.endpoints[0].expected_failures, 10);

@@ -32,6 +32,8 @@ mod k6;
 mod oha;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.
 mod render;
+/// Resource samples (docker stats, CSV, JSON), resource rules, inspect, distribution chart.
+mod resources;
 /// Scenario sets: the compliance matrix, capacity charts, breaking point, per-run pages.
 mod scenarios;
 /// Scoring end to end: the 80-point example, expected failures, inconclusive rules.

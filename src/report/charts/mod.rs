@@ -6,9 +6,11 @@
 //! deficiency; series also differ in line width and dash so they survive
 //! greyscale printing.
 
+mod distribution;
 mod endpoint_p95;
 mod latency_over_time;
 mod relative_change;
+mod resources;
 pub(crate) mod scaling;
 mod throughput;
 mod users;
@@ -74,6 +76,8 @@ pub fn for_run(s: &Scored, sla: &Sla) -> anyhow::Result<Vec<Chart>> {
     if s.run.series.iter().any(|p| p.users.is_some()) {
         out.push(users::draw(&s.run, simulated)?);
     }
+    out.extend(resources::draw_all(&s.run, simulated)?);
+    out.extend(distribution::draw(&s.run, simulated)?);
     if s.stats
         .endpoints
         .iter()

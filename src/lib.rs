@@ -114,11 +114,20 @@ fn inspection_text(i: &ingest::inspect::Inspection) -> String {
         .map(|f| {
             [
                 f.path.display().to_string(),
-                f.format
-                    .map_or_else(|| "-".to_string(), |(id, _)| id.to_string()),
+                match f.format {
+                    Some((id, _)) => id.to_string(),
+                    // run.toml is read, as the run's description, not its figures.
+                    None if f.run.is_some() && f.path.ends_with("run.toml") => {
+                        "run metadata".to_string()
+                    }
+                    None => "-".to_string(),
+                },
                 f.run.clone().unwrap_or_else(|| "-".to_string()),
-                f.rows
-                    .map_or_else(|| "not read".to_string(), |n| n.to_string()),
+                match f.rows {
+                    Some(n) => n.to_string(),
+                    None if f.run.is_some() && f.path.ends_with("run.toml") => "read".to_string(),
+                    None => "not read".to_string(),
+                },
                 if f.rows.is_some() {
                     f.skipped.to_string()
                 } else {

@@ -3,8 +3,8 @@
 //! Every reader is registered once, in [`READERS`].
 
 use super::{
-    ab, artillery, autocannon, gatling, generic, hey, input, jmeter, k6, locust, oha, resources,
-    vegeta, wrk, Reader,
+    ab, artillery, autocannon, gatling, generic, hey, input, jmeter, k6, locust, locust_json, oha,
+    resources, vegeta, wrk, Reader,
 };
 use crate::error::InputError;
 use std::path::Path;
@@ -16,6 +16,7 @@ pub static READERS: &[&dyn Reader] = &[
     &locust::History,
     &locust::Failures,
     &locust::Exceptions,
+    &locust_json::LocustJson,
     &gatling::SimulationLog,
     &gatling::StatsJson,
     &gatling::StatsJs,

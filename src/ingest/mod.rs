@@ -20,6 +20,7 @@ pub mod inspect;
 pub mod jmeter;
 pub mod k6;
 pub mod locust;
+pub mod locust_json;
 pub mod oha;
 pub mod resources;
 pub mod run_toml;
@@ -335,6 +336,16 @@ fn read_group_tallied(
     }
     let mut builder = RunBuilder::new();
     let mut files = group.files;
+    let mut group_skipped = group.skipped;
+    // Locust's --json output beside the same run's CSVs is the same run twice:
+    // the CSVs also describe the failures, so they are read and the JSON is not.
+    if files.iter().any(|(_, r)| r.id() == "locust-stats") {
+        let (json, rest): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|(_, r)| r.id() == "locust-json");
+        files = rest;
+        group_skipped.extend(json.into_iter().map(|(p, _)| p));
+    }
     // Stats first: the Locust 0.x distribution file adds percentiles to its endpoints.
     files.sort_by_key(|(p, r)| (r.order(), p.clone()));
     let stats_files: Vec<&PathBuf> = files
@@ -371,15 +382,18 @@ fn read_group_tallied(
             sha256: Some(sha256(&group.dir.join("run.toml"))?),
         });
     }
-    for path in group.skipped {
+    for path in group_skipped {
         builder.source(SourceFile {
             path: path.display().to_string(),
-            role: if detect::detect(&path).ok().flatten().is_some_and(resources::is_resource) {
-                "resource samples, not read: several runs here and the file's name starts with none of their names".to_string()
-            } else if detect::detect(&path).ok().flatten().is_some() {
-                "the same run's report, not read: the per-request log beside it was".to_string()
-            } else {
-                "not a result file perfreport reads".to_string()
+            role: match detect::detect(&path).ok().flatten() {
+                Some(r) if resources::is_resource(r) => {
+                    "resource samples, not read: several runs here and the file's name starts with none of their names".to_string()
+                }
+                Some(r) if r.id() == "locust-json" => {
+                    "the same run's Locust JSON, not read: its CSV files beside it were (they also describe the failures)".to_string()
+                }
+                Some(_) => "the same run's report, not read: the per-request log beside it was".to_string(),
+                None => "not a result file perfreport reads".to_string(),
             },
             read: false,
             sha256: None,

@@ -47,6 +47,11 @@ impl LatencyHistogram {
         self.record_us(to_us(ms));
     }
 
+    /// Records `n` response times of `ms` milliseconds (a tool's count table).
+    pub fn record_ms_n(&mut self, ms: f64, n: u64) {
+        let _ = self.0.record_n(to_us(ms), n);
+    }
+
     /// Records one response time in whole microseconds.
     pub fn record_us(&mut self, us: u64) {
         // Auto-resize makes `record` infallible for u64 values.

@@ -125,3 +125,9 @@ pub fn without_sources(mut s: serde_json::Value) -> serde_json::Value {
     }
     s
 }
+
+/// Nearest-rank percentile of `values` (sorted here), the definition the reports use.
+pub fn nearest(values: &mut [f64], pct: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    perfreport::stats::histogram::nearest_rank(values, pct).expect("values")
+}

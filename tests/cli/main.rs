@@ -28,6 +28,8 @@ mod ingest;
 mod jmeter;
 /// k6 summaries (export and handleSummary) and NDJSON against the files.
 mod k6;
+/// Locust --json output.
+mod locust_json;
 /// oha -j, bare and wrapped.
 mod oha;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.

@@ -1,0 +1,241 @@
+//! Locust's `--json` / `--json-file` output: one entry per endpoint with its
+//! counts, exact min/max/total response time, and `response_times`, a table
+//! of response times (ms, rounded by Locust to two significant digits above
+//! 100 ms) to counts; `num_reqs_per_sec` / `num_fail_per_sec` give the time
+//! series. Percentiles are computed here from that table, so any percentile
+//! can be asked for, at Locust's rounding (precision `tool`).
+//!
+//! The file has no error messages: failures are counted, not described, and
+//! expected failures cannot be recognised in it (a note says so). Beside the
+//! same run's `*_stats.csv`, the CSVs are read and this file is listed unread.
+
+use super::{input, ReadOptions, Reader, RunBuilder};
+use crate::error::{InputError, Position};
+use crate::model::{EndpointStats, LatencyStats, Percentile, Precision, SeriesPoint};
+use crate::stats::histogram::LatencyHistogram;
+use crate::stats::samples::LISTED_PERCENTILES;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The Locust `--json` reader.
+pub struct LocustJson;
+
+#[derive(Deserialize)]
+struct Entry {
+    name: String,
+    method: Option<String>,
+    last_request_timestamp: Option<f64>,
+    start_time: Option<f64>,
+    num_requests: u64,
+    num_failures: u64,
+    total_response_time: Option<f64>,
+    max_response_time: Option<f64>,
+    min_response_time: Option<f64>,
+    total_content_length: Option<f64>,
+    #[serde(default)]
+    response_times: HashMap<String, u64>,
+    #[serde(default)]
+    num_reqs_per_sec: HashMap<String, u64>,
+    #[serde(default)]
+    num_fail_per_sec: HashMap<String, u64>,
+}
+
+impl Reader for LocustJson {
+    fn id(&self) -> &'static str {
+        "locust-json"
+    }
+
+    fn describe(&self) -> &'static str {
+        "Locust --json output (locust --headless --json-file PREFIX ...)"
+    }
+
+    fn sniff(&self, name: &str, head: &[u8]) -> bool {
+        let text = String::from_utf8_lossy(head);
+        name.to_ascii_lowercase().ends_with(".json")
+            && text.trim_start().starts_with('[')
+            && text.contains("\"num_reqs_per_sec\"")
+            && text.contains("\"response_times\"")
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        _: &ReadOptions,
+    ) -> Result<(), InputError> {
+        builder.tool("locust", None);
+        let mut text = String::new();
+        input::open(path)?
+            .read_to_string(&mut text)
+            .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+        let entries: Vec<Entry> = serde_json::from_str(&text).map_err(|e| {
+            InputError::at(
+                path,
+                Position {
+                    line: e.line() as u64,
+                    column: Some(e.column() as u64),
+                },
+                format!("not Locust's JSON output: {e}"),
+            )
+        })?;
+        if entries.is_empty() {
+            return Err(InputError::new(path, "the file lists no endpoints"));
+        }
+        let file = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let start = entries
+            .iter()
+            .filter_map(|e| e.start_time)
+            .fold(f64::INFINITY, f64::min);
+        let end = entries
+            .iter()
+            .filter_map(|e| e.last_request_timestamp)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let duration = (start.is_finite() && end > start).then(|| end - start);
+        let mut all = Stats::default();
+        for e in &entries {
+            let stats = Stats::of(e);
+            all.merge(&stats);
+            builder.endpoint(stats.endpoint(
+                e.method.clone().unwrap_or_default(),
+                e.name.clone(),
+                duration,
+                format!("{file}, entry `{}`", e.name),
+            ));
+        }
+        builder.totals(all.endpoint(
+            String::new(),
+            "Aggregated".into(),
+            duration,
+            format!("{file}, all entries"),
+        ));
+        if let Some(d) = duration {
+            builder.duration(d);
+            builder.started_at(start);
+        }
+        // Requests and failures per second, summed over endpoints.
+        let mut per_second: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+        for e in &entries {
+            for (t, n) in &e.num_reqs_per_sec {
+                per_second.entry(second(path, t)?).or_default().0 += n;
+            }
+            for (t, n) in &e.num_fail_per_sec {
+                per_second.entry(second(path, t)?).or_default().1 += n;
+            }
+        }
+        if let (Some(&first), Some(&last)) =
+            (per_second.keys().next(), per_second.keys().next_back())
+        {
+            for t in first..=last {
+                let (n, f) = per_second.get(&t).copied().unwrap_or_default();
+                builder.series(SeriesPoint {
+                    t_s: t as f64,
+                    rps: Some(n as f64),
+                    failures_per_s: Some(f as f64),
+                    ..SeriesPoint::default()
+                });
+            }
+        }
+        builder.note(
+            "Locust's JSON output counts failures but does not describe them: there is no error table, \
+             and expected failures cannot be recognised in it (the CSV files' *_failures.csv can)",
+        );
+        Ok(())
+    }
+}
+
+fn second(path: &Path, t: &str) -> Result<i64, InputError> {
+    t.parse::<f64>().map(|v| v.floor() as i64).map_err(|_| {
+        InputError::new(
+            path,
+            format!("`{t}` in num_reqs_per_sec is not a Unix time"),
+        )
+    })
+}
+
+/// One endpoint's (or all endpoints') figures, mergeable.
+#[derive(Default)]
+struct Stats {
+    requests: u64,
+    failures: u64,
+    total_ms: f64,
+    min_ms: Option<f64>,
+    max_ms: Option<f64>,
+    bytes: f64,
+    hist: LatencyHistogram,
+}
+
+impl Stats {
+    fn of(e: &Entry) -> Stats {
+        let mut hist = LatencyHistogram::new();
+        let mut times: Vec<(&String, &u64)> = e.response_times.iter().collect();
+        times.sort();
+        for (ms, n) in times {
+            if let Ok(v) = ms.parse::<f64>() {
+                hist.record_ms_n(v, *n);
+            }
+        }
+        Stats {
+            requests: e.num_requests,
+            failures: e.num_failures,
+            total_ms: e.total_response_time.unwrap_or(0.0),
+            min_ms: e.min_response_time,
+            max_ms: e.max_response_time,
+            bytes: e.total_content_length.unwrap_or(0.0),
+            hist,
+        }
+    }
+
+    fn merge(&mut self, o: &Stats) {
+        self.requests += o.requests;
+        self.failures += o.failures;
+        self.total_ms += o.total_ms;
+        self.min_ms = match (self.min_ms, o.min_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max_ms = match (self.max_ms, o.max_ms) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.bytes += o.bytes;
+        self.hist.merge(&o.hist);
+    }
+
+    fn endpoint(
+        self,
+        method: String,
+        name: String,
+        duration: Option<f64>,
+        source: String,
+    ) -> EndpointStats {
+        let timed = self.hist.count() > 0;
+        let percentiles = LISTED_PERCENTILES
+            .iter()
+            .filter_map(|p| Some((Percentile::from_percent(*p)?, self.hist.percentile_ms(*p)?)))
+            .collect();
+        let rate = |n: u64| duration.filter(|d| *d > 0.0).map(|d| n as f64 / d);
+        EndpointStats {
+            method,
+            name,
+            requests: self.requests,
+            failures: self.failures,
+            throughput_rps: rate(self.requests),
+            failures_per_s: rate(self.failures),
+            latency: LatencyStats {
+                min_ms: self.min_ms.filter(|_| timed),
+                avg_ms: (self.requests > 0 && timed).then(|| self.total_ms / self.requests as f64),
+                max_ms: self.max_ms.filter(|_| timed),
+                percentiles,
+                precision: Precision::Tool,
+                histogram: timed.then(|| Arc::new(self.hist)),
+            },
+            avg_content_bytes: (self.requests > 0).then(|| self.bytes / self.requests as f64),
+            source: Some(source),
+        }
+    }
+}

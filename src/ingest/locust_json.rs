@@ -95,7 +95,7 @@ impl Reader for LocustJson {
             .iter()
             .filter_map(|e| e.last_request_timestamp)
             .fold(f64::NEG_INFINITY, f64::max);
-        let duration = (start.is_finite() && end > start).then(|| end - start);
+        let duration = (start.is_finite() && end > start).then_some(end - start);
         let mut all = Stats::default();
         for e in &entries {
             let stats = Stats::of(e);

@@ -20,6 +20,7 @@ pub mod error;
 pub mod evidence;
 pub mod ingest;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod sla;
 pub mod stats;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 /// `perfreport build`: read, score, render, write.
 pub fn build(config: Config) -> anyhow::Result<Outcome> {
+    progress::enable(!config.quiet);
     let runs = ingest::load(&config.paths, config.simulated, &config.read)?;
     let report = report::Report::build(runs, &config.sla);
     let files = report::render_all(&report, &config)?;

@@ -161,13 +161,38 @@ pub fn parse_file<P: ChunkParser>(
         }
     }
     bounds.push(size.max(start));
+    let fresh = || builder.new_samples();
+    let Some(chunks) = parse_pass(path, size, &bounds, &make, &fresh)? else {
+        return Ok(None);
+    };
+    // Past the endpoint cap, a chunk folds the names it meets after its own
+    // first ones, which may be among the first ones of the whole file: then
+    // every chunk is read again knowing the names the whole file keeps.
+    let stats: Vec<&SampleStats> = chunks.iter().map(|c| &c.sink.stats).collect();
+    match SampleStats::kept_in_file(&stats) {
+        None => Ok(Some(chunks)),
+        Some(kept) => {
+            drop(chunks);
+            let fixed = || builder.new_samples().keeping_only(&kept);
+            parse_pass(path, size, &bounds, &make, &fixed)
+        }
+    }
+}
+
+/// One parallel pass over the ranges between `bounds`.
+fn parse_pass<P: ChunkParser>(
+    path: &Path,
+    size: u64,
+    bounds: &[u64],
+    make: &(impl Fn() -> P + Sync),
+    stats: &(impl Fn() -> SampleStats + Sync),
+) -> Result<Option<Vec<Chunk<P>>>, InputError> {
     let results: Vec<Result<Chunk<P>, InputError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
             .windows(2)
             .map(|w| {
                 let (from, to) = (w[0], w[1]);
-                let make = &make;
-                scope.spawn(move || parse_range(path, from, to, size, make(), builder))
+                scope.spawn(move || parse_range(path, from, to, size, make(), stats()))
             })
             .collect::<Vec<_>>();
         handles
@@ -198,7 +223,7 @@ pub fn parse_file<P: ChunkParser>(
             let from = prev.end;
             chunks.truncate(k);
             if from < size {
-                let again = parse_range(path, from, size, size, make(), builder);
+                let again = parse_range(path, from, size, size, make(), stats());
                 match again {
                     Ok(c) => chunks.push(c),
                     Err(e) if e.message == UNSUPPORTED => return Ok(None),
@@ -220,13 +245,13 @@ fn parse_range<P: ChunkParser>(
     to: u64,
     size: u64,
     mut parser: P,
-    builder: &RunBuilder,
+    stats: SampleStats,
 ) -> Result<Chunk<P>, InputError> {
     let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
     let mut file =
         File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
     file.seek(SeekFrom::Start(from)).map_err(cannot)?;
-    let mut sink = ChunkSink::new(builder.new_samples());
+    let mut sink = ChunkSink::new(stats);
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK * 2);
     let mut pos = from; // file offset of buf[0]
     let mut error = None;

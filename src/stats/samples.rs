@@ -356,6 +356,43 @@ impl SampleStats {
         self.other_index()
     }
 
+    /// This accumulator keeps exactly the endpoints `kept` (method, name), in
+    /// that order, and folds every other name: for a chunk of a file whose
+    /// kept endpoints are known.
+    pub fn keeping_only(mut self, kept: &[(String, String)]) -> Self {
+        for (m, n) in kept {
+            self.endpoint(m, n);
+        }
+        self.cap = self.named();
+        self
+    }
+
+    /// When chunks (in file order) folded names past the cap, the endpoints
+    /// the whole file keeps, if merging would not give them all their
+    /// requests (a later chunk folded a name an earlier one kept); else `None`.
+    pub fn kept_in_file(chunks: &[&SampleStats]) -> Option<Vec<(String, String)>> {
+        if chunks.len() < 2 || chunks.iter().all(|c| c.other.is_none()) {
+            return None;
+        }
+        let cap = chunks[0].cap;
+        let mut kept: Vec<(String, String)> = Vec::new();
+        let mut seen: HashSet<u64, FxBuild> = HashSet::default();
+        for c in chunks {
+            for (i, e) in c.endpoints.iter().enumerate() {
+                if kept.len() < cap && c.other != Some(i) {
+                    let h = fx(format!("{}\u{0}{}", e.method, e.name).as_bytes());
+                    if seen.insert(h) {
+                        kept.push((e.method.clone(), e.name.clone()));
+                    }
+                }
+            }
+        }
+        let conflict = chunks
+            .iter()
+            .any(|c| c.folded_overflow || c.folded.iter().any(|h| seen.contains(h)));
+        conflict.then_some(kept)
+    }
+
     /// True when index `i` (from [`SampleStats::endpoint`]) is the folded [`OTHER`].
     pub fn is_other(&self, i: usize) -> bool {
         self.other == Some(i)

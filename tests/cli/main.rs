@@ -28,6 +28,8 @@ mod jmeter;
 mod k6;
 /// oha -j, bare and wrapped.
 mod oha;
+/// Large inputs: threads, fast paths and the endpoint cap give the figures of one general pass.
+mod perf;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.
 mod render;
 /// Scoring end to end: the 80-point example, expected failures, inconclusive rules.

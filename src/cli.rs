@@ -126,6 +126,8 @@ impl From<CompareArgs> for BuildArgs {
             quiet: c.quiet,
             baseline: Some(c.baseline),
             github: c.github,
+            threads: None,
+            max_endpoints: 500,
         }
     }
 }
@@ -169,7 +171,15 @@ pub struct BuildArgs {
     #[arg(long)]
     pub no_generalize: bool,
 
-    /// Do not print the verdict table.
+    /// Threads that parse a large file (default: every core). Results are the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Most endpoints kept per run; the names past it (in file order) fold into one named `other`.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub max_endpoints: usize,
+
+    /// Do not print the verdict table (nor a progress bar).
     #[arg(short, long)]
     pub quiet: bool,
 

@@ -61,6 +61,21 @@ impl Config {
                 keep_urls: args.no_generalize,
                 keep_params: sla.kept_query_params(),
             },
+            threads: match args.threads {
+                Some(0) => {
+                    return Err(UsageError("--threads 0: give at least 1".to_string()).into())
+                }
+                Some(n) => n,
+                None => 0,
+            },
+            max_endpoints: match args.max_endpoints {
+                0 => {
+                    return Err(UsageError("--max-endpoints 0: give at least 1".to_string()).into())
+                }
+                n => Some(n),
+            },
+            no_fast_path: std::env::var_os("PERFREPORT_NO_FAST_PATH")
+                .is_some_and(|v| !v.is_empty() && v != "0"),
         };
         let mut formats = args.format;
         formats.sort();

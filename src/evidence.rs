@@ -75,6 +75,25 @@ pub fn check(run: &Run, stats: &RunStats, score: &mut Score, sla: &Sla) -> Vec<W
             json!({ "rows": meta.skipped_rows, "examples": meta.skipped_examples }),
         ));
     }
+    if let Some((names, more)) = meta.endpoints_folded {
+        let kept = run
+            .endpoints
+            .iter()
+            .filter(|e| !(e.method.is_empty() && e.name == crate::stats::samples::OTHER))
+            .count();
+        out.push(Warning::new(
+            Code::EndpointsFolded,
+            Severity::Warning,
+            format!(
+                "{}{} distinct endpoint names past the first {} (in file order) were folded into one endpoint named `{}`.",
+                if more { "More than " } else { "" },
+                fmt::count(names),
+                fmt::count(kept as u64),
+                crate::stats::samples::OTHER
+            ),
+            json!({ "folded_names": names, "more_than": more, "kept": kept, "into": crate::stats::samples::OTHER }),
+        ));
+    }
     let raised: u64 = run.exceptions.iter().map(|e| e.count).sum();
     if raised > 0 {
         let top = run

@@ -21,6 +21,7 @@ pub mod error;
 pub mod evidence;
 pub mod ingest;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod sla;
 pub mod stats;
@@ -81,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     keep_urls: no_generalize,
                     keep_params: Vec::new(),
                 },
+                ..ingest::ReadOptions::default()
             };
             let inspection = ingest::inspect::inspect(&paths, &opts);
             std::io::stdout()
@@ -206,6 +208,7 @@ fn inspection_text(i: &ingest::inspect::Inspection) -> String {
 /// `perfreport build` (and `compare`): read, score, compare with the
 /// baseline when there is one, render, write.
 pub fn build(config: Config) -> anyhow::Result<Outcome> {
+    progress::enable(!config.quiet);
     let runs = load_current(&config)?;
     let mut report = report::Report::build(runs, &config.sla);
     if let Some(path) = &config.baseline {

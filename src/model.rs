@@ -135,6 +135,9 @@ pub struct RunMeta {
     pub no_request_counts: bool,
     /// History rows whose timestamps went backwards, in file order.
     pub clock_backwards: u64,
+    /// Raw-sample endpoint names past the cap folded into `other`: how many
+    /// distinct names, and whether there were more than could be counted.
+    pub endpoints_folded: Option<(u64, bool)>,
 }
 
 /// Figures for one endpoint, or for the whole run.

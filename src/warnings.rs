@@ -58,6 +58,8 @@ pub enum Code {
     BadRowsSkipped,
     /// The test code raised exceptions.
     TestCodeExceptions,
+    /// Endpoints past the cap were folded into `other`.
+    EndpointsFolded,
 }
 
 impl Code {
@@ -78,6 +80,7 @@ impl Code {
             Code::SuspiciousRegularity => "suspicious-regularity",
             Code::BadRowsSkipped => "bad-rows-skipped",
             Code::TestCodeExceptions => "test-code-exceptions",
+            Code::EndpointsFolded => "endpoints-folded",
         }
     }
 
@@ -97,6 +100,7 @@ impl Code {
             Code::Clock => "Timestamps that disagree make rates and durations unreliable.",
             Code::SuspiciousRegularity => "Measured data is noisy; figures this regular may have been made up or copied, and should be checked before sign-off.",
             Code::BadRowsSkipped => "Skipped rows may hide failures; fix the file or the tool's output settings.",
+            Code::EndpointsFolded => "Requests of the folded endpoints count in the run's totals and in `other`, but their own figures and SLA rules cannot be seen; raise --max-endpoints or name requests (labels, URL generalisation) so that fewer distinct names remain.",
             Code::TestCodeExceptions => "Each exception aborted a user's task, so the load applied was lower than planned and failures may be hidden.",
         }
     }

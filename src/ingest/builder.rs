@@ -47,6 +47,8 @@ pub struct RunBuilder {
     failure_rows: u64,
     file_start: FileTally,
     file_examples: Vec<String>,
+    /// Most endpoints of raw samples kept (`None`: the default).
+    max_endpoints: Option<usize>,
 }
 
 /// What one file gave the run: records taken and malformed rows skipped
@@ -76,18 +78,35 @@ impl RunBuilder {
         }
     }
 
+    /// Keeps at most `n` endpoints of raw samples; the others fold into
+    /// `other` with an `endpoints-folded` warning. Call before recording.
+    pub fn max_endpoints(&mut self, n: usize) {
+        self.max_endpoints = Some(n);
+    }
+
+    /// A fresh accumulator with this run's endpoint cap, for a chunk read apart.
+    pub fn new_samples(&self) -> SampleStats {
+        SampleStats::with_cap(
+            self.max_endpoints
+                .unwrap_or(crate::stats::samples::DEFAULT_MAX_ENDPOINTS),
+        )
+    }
+
+    fn samples(&mut self) -> &mut SampleStats {
+        if self.samples.is_none() {
+            self.samples = Some(self.new_samples());
+        }
+        self.samples.as_mut().expect("just set")
+    }
+
     /// Records one request of a raw-sample format.
     pub fn record(&mut self, sample: &Sample<'_>) {
-        self.samples
-            .get_or_insert_with(SampleStats::new)
-            .record(sample);
+        self.samples().record(sample);
     }
 
     /// Notes active users at a moment (Unix ms), for formats that record them apart.
     pub fn users_at(&mut self, t_ms: f64, users: u32) {
-        self.samples
-            .get_or_insert_with(SampleStats::new)
-            .users_at(t_ms, users);
+        self.samples().users_at(t_ms, users);
     }
 
     /// Adds statistics gathered elsewhere (a chunk read on another thread).
@@ -261,6 +280,19 @@ impl RunBuilder {
         }
     }
 
+    /// Rows skipped while reading chunks apart: `count` of them, the first `examples`.
+    pub fn skipped_rows(&mut self, count: u64, examples: Vec<String>) {
+        self.skipped.count += count;
+        for e in examples {
+            if self.file_examples.len() < 3 {
+                self.file_examples.push(e.clone());
+            }
+            if self.skipped.examples.len() < 3 {
+                self.skipped.examples.push(e);
+            }
+        }
+    }
+
     /// True once a reader has given the run's figures.
     pub fn has_figures(&self) -> bool {
         self.totals.is_some()
@@ -301,6 +333,7 @@ impl RunBuilder {
             self.started_at_s = self.started_at_s.or(f.started_at_s);
             self.duration_s = self.duration_s.or(f.duration_s);
             meta.series_bucket_s = Some(f.bucket_s);
+            meta.endpoints_folded = f.folded;
         }
         if !self.has_figures() {
             return Err("no request figures: a file with requests or per-endpoint statistics is needed \

@@ -120,7 +120,22 @@ pub struct Row<'a> {
     record: &'a csv::ByteRecord,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    /// A row read some other way (the fast paths), for its errors and cells.
+    pub fn new(
+        path: &'a Path,
+        headers: &'a [String],
+        line: u64,
+        record: &'a csv::ByteRecord,
+    ) -> Row<'a> {
+        Row {
+            path,
+            headers,
+            line,
+            record,
+        }
+    }
+
     /// `file.csv, line N`: where this row is, for footnotes.
     pub fn source(&self) -> String {
         let name = self

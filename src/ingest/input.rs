@@ -22,11 +22,23 @@ pub fn is_gzip(path: &Path) -> std::io::Result<bool> {
 pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, InputError> {
     let file = File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
     let gz = is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    let file = Counted(file);
     Ok(if gz {
         Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
     } else {
         Box::new(BufReader::with_capacity(1 << 16, file))
     })
+}
+
+/// A file that counts the bytes read from it for the progress bar.
+struct Counted(File);
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        crate::progress::add(n as u64);
+        Ok(n)
+    }
 }
 
 /// Turns `\r\n` and lone `\r` line ends into `\n` while reading. The csv

@@ -43,12 +43,14 @@
 //! - Users are `allThreads`, else `grpThreads`. `elapsed` is in ms, `timeStamp`
 //!   in epoch ms (a formatted `timestamp_format` date is refused).
 
+use super::chunked::{self, ChunkParser, ChunkSink, Sink, Stop};
 use super::{input, ReadOptions, Reader, RunBuilder};
 use crate::error::{InputError, Position};
 use crate::model::{EndpointStats, LatencyStats, Percentile, Precision, Sample};
+use crate::stats::samples::FxBuild;
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Read};
 use std::path::Path;
 
@@ -300,6 +302,19 @@ fn read_csv(
         width_from: if header { "header" } else { "first row" },
         transaction_rows: 0,
     };
+    if let Some(start) = fast_path_start(path, &head, header, opts)? {
+        let chunks = chunked::parse_file(path, start, opts, builder, || {
+            JtlChunk::new(&rows, delimiter, opts)
+        })?;
+        if let Some(chunks) = chunks {
+            let first_line = if header { 2 } else { 1 };
+            for p in chunked::merge(chunks, first_line, builder)? {
+                rows.transaction_rows += p.rows.transaction_rows;
+            }
+            transaction_note(rows.transaction_rows, builder);
+            return Ok(());
+        }
+    }
     if pending {
         let line = record.position().map_or(1, csv::Position::line);
         rows.row(&record, line, builder, opts)?;
@@ -314,15 +329,298 @@ fn read_csv(
             Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
         }
     }
-    if rows.transaction_rows > 0 {
+    transaction_note(rows.transaction_rows, builder);
+    Ok(())
+}
+
+fn transaction_note(rows: u64, builder: &mut RunBuilder) {
+    if rows > 0 {
         builder.note(format!(
-            "{} rows are Transaction Controller samples (\"Number of samples in transaction\"); \
+            "{rows} rows are Transaction Controller samples (\"Number of samples in transaction\"); \
              each counts as a request of its own label, beside the requests it groups, as in \
-             JMeter's own dashboard.",
-            rows.transaction_rows
+             JMeter's own dashboard."
         ));
     }
-    Ok(())
+}
+
+/// Where the data rows start when the fast path can read this file: a plain
+/// file (not gzip), no byte-order mark, a header line without quotes.
+fn fast_path_start(
+    path: &Path,
+    head: &[u8],
+    header: bool,
+    opts: &ReadOptions,
+) -> Result<Option<u64>, InputError> {
+    if opts.no_fast_path
+        || input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?
+        || head.starts_with(b"\xef\xbb\xbf")
+    {
+        return Ok(None);
+    }
+    if !header {
+        return Ok(Some(0));
+    }
+    match memchr::memchr(b'\n', head) {
+        Some(i) if !head[..i].contains(&b'"') && !head[..i].trim_ascii_end().contains(&b'\r') => {
+            Ok(Some(i as u64 + 1))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Fields of a row the fast path reads at most; wider rows take the general path.
+const MAX_FIELDS: usize = 64;
+
+/// The fast path over a range of JTL lines: fields are byte slices of the
+/// line, numbers are read from the bytes, labels are interned. Rows that are
+/// not plain (failures, transaction samples, anything the fast path does not
+/// parse exactly as [`RowReader`] would) go through [`RowReader`] itself, so
+/// both paths give the same figures and the same errors.
+struct JtlChunk<'a> {
+    rows: RowReader<'a>,
+    opts: &'a ReadOptions,
+    delimiter: u8,
+    newlines: u64,
+    labels: HashMap<Vec<u8>, usize, FxBuild>,
+    csv: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// Distinct raw labels (or URLs) remembered per chunk.
+const MAX_INTERNED: usize = 10_000;
+
+impl<'a> JtlChunk<'a> {
+    fn new(rows: &RowReader<'a>, delimiter: u8, opts: &'a ReadOptions) -> Self {
+        JtlChunk {
+            rows: RowReader {
+                path: rows.path,
+                cols: rows.cols.clone(),
+                names: rows.names.clone(),
+                width_from: rows.width_from,
+                transaction_rows: 0,
+            },
+            opts,
+            delimiter,
+            newlines: 0,
+            labels: HashMap::default(),
+            csv: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 1024],
+            ends: vec![0; MAX_FIELDS],
+        }
+    }
+
+    /// One record's fields: fast when plain, else through [`RowReader`].
+    fn record(&mut self, fields: &[&[u8]], sink: &mut ChunkSink) -> Result<(), Stop> {
+        let line = self.newlines + 1;
+        if !self.fast(fields, sink) {
+            let record = csv::ByteRecord::from(fields.to_vec());
+            self.rows.row(&record, line, sink, self.opts)?;
+        }
+        Ok(())
+    }
+
+    /// Records a plain successful row; false when the row needs the general path.
+    #[inline]
+    fn fast(&mut self, f: &[&[u8]], sink: &mut ChunkSink) -> bool {
+        let c = &self.rows.cols;
+        if f.len() != self.rows.names.len() {
+            return false;
+        }
+        let start_ms = match c.timestamp {
+            Some(i) => match chunked::digits(f[i]) {
+                Some(v) => Some(v as f64),
+                None => return false,
+            },
+            None => None,
+        };
+        let Some(elapsed) = chunked::digits(f[c.elapsed]) else {
+            return false;
+        };
+        let status = match c.code.map(|i| f[i]) {
+            Some(code) => match chunked::digits(code) {
+                Some(v) if code.len() <= 5 && v <= u64::from(u16::MAX) => Some(v as u16),
+                _ => return false,
+            },
+            None => None,
+        };
+        let ok = match c.success {
+            Some(i) => f[i] == b"true",
+            None => status.is_some_and(|s| s < 400),
+        };
+        if !ok {
+            return false;
+        }
+        if let Some(i) = c.message {
+            if f[i].starts_with(b"Number of samples in transaction") {
+                return false;
+            }
+        }
+        let users = match c.all_threads.or(c.grp_threads).map(|i| f[i]) {
+            Some(b"") | None => None,
+            Some(t) => match chunked::digits(t) {
+                Some(v) if t.len() <= 9 => Some(v as u32),
+                _ => return false,
+            },
+        };
+        let bytes = match c.bytes.map(|i| f[i]) {
+            Some(b"") | None => None,
+            Some(t) => match chunked::digits(t) {
+                Some(v) => Some(v),
+                None => return false,
+            },
+        };
+        let key = match c.label.or(c.url) {
+            Some(i) => f[i],
+            None => return false,
+        };
+        // The name matters only the first time: the endpoint index stands for it.
+        let idx = match self.labels.get(key) {
+            Some(i) => *i,
+            None => {
+                let Ok(raw) = std::str::from_utf8(key) else {
+                    return false;
+                };
+                let i = if c.label.is_some() {
+                    sink.stats.endpoint("", raw.trim())
+                } else {
+                    sink.stats.endpoint("", &self.opts.naming.name(raw.trim()))
+                };
+                if self.labels.len() < MAX_INTERNED {
+                    self.labels.insert(key.to_vec(), i);
+                }
+                i
+            }
+        };
+        let name = "";
+        sink.stats.record_at(
+            idx,
+            &Sample {
+                start_ms,
+                latency_ms: Some(elapsed as f64),
+                method: "",
+                name,
+                ok,
+                status,
+                error: None,
+                users,
+                bytes,
+            },
+        );
+        true
+    }
+
+    /// A record with quotes, from `buf[at..]`: its length, or `None` when it
+    /// does not end in `buf` (and `eof` is false).
+    fn quoted(
+        &mut self,
+        buf: &[u8],
+        at: usize,
+        eof: bool,
+        sink: &mut ChunkSink,
+    ) -> Result<Option<usize>, Stop> {
+        use csv_core::ReadRecordResult as R;
+        self.csv.reset();
+        let input = &buf[at..];
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        loop {
+            let (res, i, o, e) =
+                self.csv
+                    .read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            nin += i;
+            nout += o;
+            nend += e;
+            match res {
+                R::InputEmpty if !eof => return Ok(None),
+                R::InputEmpty => continue, // an empty read next ends the last record
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                R::OutputEndsFull => return Err(Stop::Unsupported),
+                R::Record => break,
+                R::End => return Err(Stop::Unsupported),
+            }
+        }
+        let raw = &input[..nin];
+        // The general reader turns a lone CR (or one inside quotes) into a
+        // line end; leave those files to it.
+        let body = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        if body.contains(&b'\r') {
+            return Err(Stop::Unsupported);
+        }
+        let mut fields: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
+        let mut from = 0;
+        for (k, &end) in self.ends[..nend].iter().enumerate() {
+            fields[k] = &self.out[from..end];
+            from = end;
+        }
+        let line = self.newlines + 1;
+        let owned: Vec<Vec<u8>> = fields[..nend].iter().map(|f| f.to_vec()).collect();
+        let refs: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+        if !self.fast(&refs, sink) {
+            let record = csv::ByteRecord::from(refs);
+            self.rows.row(&record, line, sink, self.opts)?;
+        }
+        self.newlines += memchr::memchr_iter(b'\n', raw).count() as u64;
+        Ok(Some(nin))
+    }
+}
+
+impl ChunkParser for JtlChunk<'_> {
+    fn parse(
+        &mut self,
+        buf: &[u8],
+        limit: usize,
+        eof: bool,
+        sink: &mut ChunkSink,
+    ) -> Result<usize, Stop> {
+        let d = self.delimiter;
+        let mut at = 0;
+        let mut fields: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
+        while at < limit {
+            let Some((line, next)) = chunked::next_line(buf, at, eof) else {
+                break;
+            };
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let split = chunked::split_fields(line, d, &mut fields);
+            match split {
+                Some(n) => {
+                    if !line.is_empty() {
+                        let wide = n > MAX_FIELDS;
+                        if wide {
+                            let all: Vec<&[u8]> = line.split(|b| *b == d).collect();
+                            self.record(&all, sink)?;
+                        } else {
+                            let line_no = self.newlines + 1;
+                            if !self.fast(&fields[..n], sink) {
+                                let record = csv::ByteRecord::from(fields[..n].to_vec());
+                                self.rows.row(&record, line_no, sink, self.opts)?;
+                            }
+                        }
+                    }
+                    self.newlines += u64::from(buf[next - 1] == b'\n');
+                    at = next;
+                }
+                None => {
+                    if line.contains(&b'"') || line.ends_with(b"\r") {
+                        match self.quoted(buf, at, eof, sink)? {
+                            Some(n) => at += n,
+                            None => break,
+                        }
+                    } else {
+                        return Err(Stop::Unsupported); // a lone CR
+                    }
+                }
+            }
+        }
+        Ok(at)
+    }
+
+    fn newlines(&self) -> u64 {
+        self.newlines
+    }
 }
 
 struct RowReader<'p> {
@@ -344,7 +642,7 @@ impl RowReader<'_> {
         &mut self,
         record: &csv::ByteRecord,
         line: u64,
-        builder: &mut RunBuilder,
+        builder: &mut impl Sink,
         opts: &ReadOptions,
     ) -> Result<(), InputError> {
         match self.parse(record, line, builder, opts) {
@@ -369,7 +667,7 @@ impl RowReader<'_> {
         &mut self,
         record: &csv::ByteRecord,
         line: u64,
-        builder: &mut RunBuilder,
+        builder: &mut impl Sink,
         opts: &ReadOptions,
     ) -> Result<(), RowError> {
         if record.len() != self.names.len() {

@@ -18,6 +18,7 @@
 //! `http_req_failed` point of the same request decides, and without that, a
 //! status of 0 (no response) or ≥ 400.
 
+use super::chunked::{self, ChunkParser, ChunkSink, Sink, Stop};
 use super::{input, ReadOptions, Reader, RunBuilder};
 use crate::error::{InputError, Position};
 use crate::model::{EndpointStats, LatencyStats, Percentile, Precision, Sample};
@@ -448,7 +449,7 @@ struct Pending {
 }
 
 impl Pending {
-    fn record(&self, ok: bool, builder: &mut RunBuilder) {
+    fn record(&self, ok: bool, builder: &mut impl Sink) {
         builder.record(&Sample {
             start_ms: Some(self.start_ms),
             latency_ms: Some(self.latency_ms),
@@ -463,7 +464,7 @@ impl Pending {
     }
 
     /// Without `expected_response` and `http_req_failed`: status 0 or ≥ 400 failed.
-    fn record_by_status(&self, builder: &mut RunBuilder) {
+    fn record_by_status(&self, builder: &mut impl Sink) {
         self.record(self.status.is_some_and(|s| s < 400), builder);
     }
 }
@@ -480,11 +481,56 @@ fn read_ndjson(
     builder: &mut RunBuilder,
     opts: &ReadOptions,
 ) -> Result<(), InputError> {
+    let plain =
+        !input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    if plain && !opts.no_fast_path {
+        let make = || K6Chunk {
+            lines: K6Lines::new(path, opts),
+            newlines: 0,
+        };
+        if let Some(mut chunks) = chunked::parse_file(path, 0, opts, builder, make)? {
+            // A request waiting for its `http_req_failed` point at the end of
+            // a chunk: the lines after the chunk decide it.
+            let last = chunks.len().saturating_sub(1);
+            for (k, c) in chunks.iter_mut().enumerate() {
+                if c.error.is_some() || c.parser.lines.pending.is_none() {
+                    continue;
+                }
+                if k < last {
+                    c.parser.lines.lookahead = true;
+                    let mut reader = std::io::BufReader::new(
+                        std::fs::File::open(path)
+                            .map_err(|e| InputError::new(path, format!("cannot open: {e}")))?,
+                    );
+                    std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(c.end))
+                        .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+                    let mut buf = Vec::new();
+                    while c.parser.lines.pending.is_some() {
+                        buf.clear();
+                        let n = reader
+                            .read_until(b'\n', &mut buf)
+                            .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+                        if n == 0 {
+                            break;
+                        }
+                        let _ = c.parser.lines.line(&buf, 0, &mut c.sink);
+                    }
+                    c.parser.lines.lookahead = false;
+                }
+                c.parser.lines.end(&mut c.sink);
+            }
+            let any = chunks.iter().any(|c| c.parser.lines.any);
+            chunked::merge(chunks, 1, builder)?;
+            if !any {
+                return Err(InputError::new(path, "the file is empty"));
+            }
+            return Ok(());
+        }
+    }
     let mut reader = input::open(path)?;
     let mut buf = Vec::with_capacity(1024);
     let mut line_no: u64 = 0;
-    let mut pending: Option<Pending> = None;
-    let mut any = false;
+    let mut lines = K6Lines::new(path, opts);
     loop {
         buf.clear();
         let n = reader
@@ -494,21 +540,126 @@ fn read_ndjson(
             break;
         }
         line_no += 1;
-        let text = String::from_utf8_lossy(&buf);
+        lines.line(&buf, line_no, builder)?;
+    }
+    lines.end(builder);
+    if !lines.any {
+        return Err(InputError::new(path, "the file is empty"));
+    }
+    Ok(())
+}
+
+/// The fast path's chunk: [`K6Lines`] over a range of lines.
+struct K6Chunk<'a> {
+    lines: K6Lines<'a>,
+    newlines: u64,
+}
+
+impl ChunkParser for K6Chunk<'_> {
+    fn parse(
+        &mut self,
+        buf: &[u8],
+        limit: usize,
+        eof: bool,
+        sink: &mut ChunkSink,
+    ) -> Result<usize, Stop> {
+        let mut at = 0;
+        while at < limit {
+            let Some((line, next)) = chunked::next_line(buf, at, eof) else {
+                break;
+            };
+            self.lines.line(line, self.newlines + 1, sink)?;
+            self.newlines += u64::from(buf[next - 1] == b'\n');
+            at = next;
+        }
+        Ok(at)
+    }
+
+    fn newlines(&self) -> u64 {
+        self.newlines
+    }
+}
+
+/// True when `raw` is plainly a point or declaration of a metric perfreport
+/// does not use (`http_req_blocked`, `data_sent`, …): one `"metric":"…"` key
+/// naming another metric, in a line that starts with `{` and ends with `}`.
+/// Such lines are skipped without parsing their JSON.
+fn unused_metric(raw: &[u8]) -> bool {
+    const KEY: &[u8] = b"\"metric\":\"";
+    let t = raw.trim_ascii();
+    if !(t.starts_with(b"{") && t.ends_with(b"}")) {
+        return false;
+    }
+    let Some(f) = memchr::memmem::find(t, KEY) else {
+        return false;
+    };
+    let rest = &t[f + KEY.len()..];
+    let Some(end) = memchr::memchr(b'"', rest) else {
+        return false;
+    };
+    !matches!(
+        &rest[..end],
+        b"http_req_duration" | b"http_req_failed" | b"vus"
+    ) && !rest[..end].contains(&b'\\')
+        && memchr::memmem::find(&t[..f], b"\"metric\"").is_none()
+        && memchr::memmem::find(&rest[end..], b"\"metric\"").is_none()
+}
+
+/// Reads k6 JSON lines one at a time (sequentially or in a chunk).
+struct K6Lines<'a> {
+    path: &'a Path,
+    opts: &'a ReadOptions,
+    pending: Option<Pending>,
+    any: bool,
+    /// Only deciding `pending` from the lines after a chunk: nothing else is recorded.
+    lookahead: bool,
+}
+
+impl<'a> K6Lines<'a> {
+    fn new(path: &'a Path, opts: &'a ReadOptions) -> Self {
+        K6Lines {
+            path,
+            opts,
+            pending: None,
+            any: false,
+            lookahead: false,
+        }
+    }
+
+    fn bad(&self, sink: &mut impl Sink, e: InputError) -> Result<(), InputError> {
+        if self.lookahead {
+            return Ok(());
+        }
+        sink.bad_row(e, self.opts.skip_bad_rows)
+    }
+
+    fn end(&mut self, sink: &mut impl Sink) {
+        if let Some(p) = self.pending.take() {
+            p.record_by_status(sink);
+        }
+    }
+
+    /// One line (`line_no` counts from 1).
+    fn line(&mut self, raw: &[u8], line_no: u64, sink: &mut impl Sink) -> Result<(), InputError> {
+        let (path, opts) = (self.path, self.opts);
+        if raw.trim_ascii().is_empty() {
+            return Ok(());
+        }
+        self.any = true;
+        if !opts.no_fast_path && unused_metric(raw) {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(raw);
         let line = text.trim();
         if line.is_empty() {
-            continue;
+            return Ok(());
         }
-        any = true;
         let parsed: Line<'_> = match serde_json::from_str(line) {
             Ok(l) => l,
-            Err(e) => {
-                builder.bad_row(json_error(path, &e, line_no - 1), opts.skip_bad_rows)?;
-                continue;
-            }
+            Err(e) => return self.bad(sink, json_error(path, &e, line_no - 1)),
         };
         if parsed.kind.0 != "Point" {
-            continue;
+            return Ok(());
         }
         let at = |msg: &str| {
             InputError::at(
@@ -522,45 +673,46 @@ fn read_ndjson(
         };
         let metric = s(&parsed.metric).unwrap_or_default();
         if !matches!(metric, "http_req_duration" | "http_req_failed" | "vus") {
-            continue;
+            return Ok(());
         }
         let Some(data) = parsed.data else {
-            builder.bad_row(
-                at(&format!("a `{metric}` point without `data`")),
-                opts.skip_bad_rows,
-            )?;
-            continue;
+            return self.bad(sink, at(&format!("a `{metric}` point without `data`")));
         };
         let Some(value) = data.value.filter(|v| v.is_finite()) else {
-            builder.bad_row(
+            return self.bad(
+                sink,
                 at(&format!("a `{metric}` point without a numeric `value`")),
-                opts.skip_bad_rows,
-            )?;
-            continue;
+            );
         };
         let time = s(&data.time).unwrap_or_default();
         let Some(t_ms) = time_ms(time) else {
-            builder.bad_row(
+            return self.bad(
+                sink,
                 at(&format!("`{time}` in `time` is not an RFC 3339 time")),
-                opts.skip_bad_rows,
-            )?;
-            continue;
+            );
         };
         let tags = data.tags.unwrap_or_default();
         match metric {
-            "vus" => builder.users_at(t_ms, value.max(0.0).round() as u32),
+            "vus" => {
+                if !self.lookahead {
+                    sink.users_at(t_ms, value.max(0.0).round() as u32);
+                }
+            }
             "http_req_failed" => {
-                if let Some(p) = pending.take() {
+                if let Some(p) = self.pending.take() {
                     if p.time == time {
-                        p.record(value == 0.0, builder);
+                        p.record(value == 0.0, sink);
                     } else {
-                        p.record_by_status(builder);
+                        p.record_by_status(sink);
                     }
                 }
             }
             _ => {
-                if let Some(p) = pending.take() {
-                    p.record_by_status(builder);
+                if let Some(p) = self.pending.take() {
+                    p.record_by_status(sink);
+                }
+                if self.lookahead {
+                    return Ok(());
                 }
                 let name = match (s(&tags.name), s(&tags.url)) {
                     (Some(n), _) if !n.is_empty() => endpoint_name(n, opts),
@@ -584,7 +736,7 @@ fn read_ndjson(
                 match s(&tags.expected_response) {
                     Some(expected) => {
                         let ok = expected == "true";
-                        builder.record(&Sample {
+                        sink.record(&Sample {
                             start_ms: Some(start_ms),
                             latency_ms: Some(value),
                             method,
@@ -597,7 +749,7 @@ fn read_ndjson(
                         });
                     }
                     None => {
-                        pending = Some(Pending {
+                        self.pending = Some(Pending {
                             time: time.to_string(),
                             start_ms,
                             latency_ms: value,
@@ -610,14 +762,8 @@ fn read_ndjson(
                 }
             }
         }
+        Ok(())
     }
-    if let Some(p) = pending.take() {
-        p.record_by_status(builder);
-    }
-    if !any {
-        return Err(InputError::new(path, "the file is empty"));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

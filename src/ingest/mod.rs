@@ -9,6 +9,7 @@ pub mod ab;
 pub mod artillery;
 pub mod autocannon;
 pub mod builder;
+pub mod chunked;
 pub mod csvfile;
 pub mod detect;
 pub mod endpoint;
@@ -64,6 +65,24 @@ pub struct ReadOptions {
     pub skip_bad_rows: bool,
     /// How URLs become endpoint names.
     pub naming: endpoint::Naming,
+    /// Threads that parse one file (`--threads`); 0 = every core.
+    pub threads: usize,
+    /// Most endpoints kept from raw samples (`--max-endpoints`); `None` = 500.
+    pub max_endpoints: Option<usize>,
+    /// Read every file with the general readers only (`PERFREPORT_NO_FAST_PATH=1`),
+    /// to check the fast paths against them.
+    pub no_fast_path: bool,
+}
+
+impl ReadOptions {
+    /// The number of threads to parse with: `threads`, or every core.
+    pub fn thread_count(&self) -> usize {
+        if self.threads > 0 {
+            self.threads
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
+    }
 }
 
 /// Files of one run, before reading.
@@ -159,6 +178,7 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
         }
         let dir = path
             .parent()
+            .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let key = detect::run_key(path);
         let groups = scan_dir(&dir)?;
@@ -335,6 +355,9 @@ fn read_group_tallied(
             .get_or_insert_with(|| "--simulated given on the command line".to_string());
     }
     let mut builder = RunBuilder::new();
+    if let Some(n) = opts.max_endpoints {
+        builder.max_endpoints(n);
+    }
     let mut files = group.files;
     let mut group_skipped = group.skipped;
     // Locust's --json output beside the same run's CSVs is the same run twice:
@@ -365,13 +388,21 @@ fn read_group_tallied(
     }
     for (path, reader) in &files {
         builder.start_file();
-        reader.read(path, &mut builder, opts)?;
+        // The checksum is one more sequential pass over the file: it runs
+        // beside the reader's threads rather than after them.
+        let _bar = crate::progress::Bar::for_file(path);
+        let sha = std::thread::scope(|scope| {
+            let sha = scope.spawn(|| sha256(path));
+            reader.read(path, &mut builder, opts)?;
+            sha.join()
+                .unwrap_or_else(|_| Err(InputError::new(path, "checksum thread panicked")))
+        })?;
         tallies.push((path.clone(), *reader, builder.file_tally()));
         builder.source(SourceFile {
             path: path.display().to_string(),
             role: reader.describe().to_string(),
             read: true,
-            sha256: Some(sha256(path)?),
+            sha256: Some(sha),
         });
     }
     if group.dir.join("run.toml").is_file() {

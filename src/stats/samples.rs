@@ -1,13 +1,18 @@
 //! Streaming statistics over raw samples (one row per request): per-endpoint
-//! and whole-run HDR histograms, counters, failure groups and time buckets.
-//! Memory depends on the number of endpoints and time buckets, never on the
-//! number of samples. Accumulators merge, so chunks can be read in parallel.
+//! HDR histograms, counters, failure groups and time buckets (the whole run's
+//! figures are the endpoints' merged at the end). Memory depends on the number
+//! of endpoints and time buckets, never on the number of samples: endpoints
+//! beyond [`DEFAULT_MAX_ENDPOINTS`] distinct names fold into one named
+//! [`OTHER`]. Accumulators merge, so chunks can be read in parallel; merging
+//! chunks in file order gives exactly the figures of one sequential pass (the
+//! endpoints kept are the first names in file order in both cases).
 
 use super::histogram::{to_us, LatencyHistogram, SERIES_SIGNIFICANT_DIGITS, SIGNIFICANT_DIGITS};
 use crate::model::{
     EndpointStats, FailureGroup, LatencyStats, Percentile, Precision, Sample, SeriesPoint,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// Percentiles listed in summary.json for raw-sample runs (any other can
@@ -18,6 +23,52 @@ pub const LISTED_PERCENTILES: &[f64] = &[
 
 /// The most points a time series keeps; buckets widen (1 s, 2 s, 4 s, …) to stay under it.
 pub const MAX_SERIES_POINTS: usize = 1000;
+
+/// Distinct endpoints kept by default (`--max-endpoints`); the rest fold into [`OTHER`].
+pub const DEFAULT_MAX_ENDPOINTS: usize = 500;
+
+/// The endpoint that holds the requests of every endpoint past the cap.
+pub const OTHER: &str = "other";
+
+/// Distinct folded names counted exactly; past this the warning says "more than".
+pub const MAX_FOLDED_COUNTED: usize = 1_000_000;
+
+/// A small, fast, deterministic hasher (FxHash) for short keys.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap`/`HashSet` hasher state using [`FxHasher`].
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+
+fn fx(bytes: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    // Mix the length in, so "a" and "a\0" differ.
+    h.write(&(bytes.len() as u64).to_le_bytes());
+    h.finish()
+}
 
 #[derive(Debug, Clone)]
 struct EndpointAcc {
@@ -50,6 +101,7 @@ impl EndpointAcc {
         }
     }
 
+    #[inline]
     fn record(&mut self, s: &Sample<'_>) {
         self.count += 1;
         if !s.ok {
@@ -135,16 +187,64 @@ impl Bucket {
     }
 }
 
+/// Time buckets keyed by `start_ms.div_euclid(width)`: slot `i` is key
+/// `base + i`; the first and last slots are always filled.
+#[derive(Debug, Clone, Default)]
+struct Buckets {
+    base: i64,
+    slots: Vec<Option<Bucket>>,
+}
+
+impl Buckets {
+    /// Keys first to last (the span a series covers).
+    fn span(&self) -> usize {
+        self.slots.len()
+    }
+
+    #[inline]
+    fn get_mut(&mut self, key: i64) -> &mut Bucket {
+        if self.slots.is_empty() {
+            self.base = key;
+            self.slots.push(None);
+        } else if key < self.base {
+            let n = (self.base - key) as usize;
+            self.slots
+                .splice(0..0, std::iter::repeat_with(|| None).take(n));
+            self.base = key;
+        } else if key >= self.base + self.slots.len() as i64 {
+            let n = (key - self.base) as usize + 1;
+            self.slots.resize_with(n, || None);
+        }
+        self.slots[(key - self.base) as usize].get_or_insert_with(Bucket::new)
+    }
+
+    fn into_iter(self) -> impl Iterator<Item = (i64, Bucket)> {
+        let base = self.base;
+        self.slots
+            .into_iter()
+            .enumerate()
+            .filter_map(move |(i, b)| b.map(|b| (base + i as i64, b)))
+    }
+}
+
 /// Everything learnt from the raw samples of one run.
 #[derive(Debug, Clone)]
 pub struct SampleStats {
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, FxBuild>,
     key: String,
     endpoints: Vec<EndpointAcc>,
-    totals: EndpointAcc,
+    /// Most named endpoints kept; the rest go to `other`.
+    cap: usize,
+    /// Index of the [`OTHER`] endpoint, once a name was folded.
+    other: Option<usize>,
+    /// Hashes of the (method, name) keys folded into `other`.
+    folded: HashSet<u64, FxBuild>,
+    /// More than [`MAX_FOLDED_COUNTED`] distinct names were folded.
+    folded_overflow: bool,
+    count: u64,
     width_ms: i64,
-    buckets: BTreeMap<i64, Bucket>,
-    failure_index: HashMap<String, usize>,
+    buckets: Buckets,
+    failure_index: HashMap<String, usize, FxBuild>,
     /// Failure groups with their lookup key (method, name, status, error).
     failures: Vec<(String, FailureGroup)>,
     first_start_ms: Option<f64>,
@@ -153,18 +253,7 @@ pub struct SampleStats {
 
 impl Default for SampleStats {
     fn default() -> Self {
-        SampleStats {
-            index: HashMap::new(),
-            key: String::new(),
-            endpoints: Vec::new(),
-            totals: EndpointAcc::new("", "Total"),
-            width_ms: 1000,
-            buckets: BTreeMap::new(),
-            failure_index: HashMap::new(),
-            failures: Vec::new(),
-            first_start_ms: None,
-            last_end_ms: None,
-        }
+        SampleStats::with_cap(DEFAULT_MAX_ENDPOINTS)
     }
 }
 
@@ -185,47 +274,153 @@ pub struct Finished {
     pub duration_s: Option<f64>,
     /// Width of a time bucket, seconds.
     pub bucket_s: f64,
+    /// Distinct endpoint names folded into [`OTHER`], and whether there were
+    /// more than that (more than [`MAX_FOLDED_COUNTED`]).
+    pub folded: Option<(u64, bool)>,
 }
 
 impl SampleStats {
-    /// An empty accumulator.
+    /// An empty accumulator keeping [`DEFAULT_MAX_ENDPOINTS`] endpoints.
     pub fn new() -> Self {
         SampleStats::default()
     }
 
+    /// An empty accumulator keeping at most `cap` named endpoints (at least 1).
+    pub fn with_cap(cap: usize) -> Self {
+        SampleStats {
+            index: HashMap::default(),
+            key: String::new(),
+            endpoints: Vec::new(),
+            cap: cap.max(1),
+            other: None,
+            folded: HashSet::default(),
+            folded_overflow: false,
+            count: 0,
+            width_ms: 1000,
+            buckets: Buckets::default(),
+            failure_index: HashMap::default(),
+            failures: Vec::new(),
+            first_start_ms: None,
+            last_end_ms: None,
+        }
+    }
+
     /// Number of samples recorded.
     pub fn count(&self) -> u64 {
-        self.totals.count
+        self.count
+    }
+
+    fn named(&self) -> usize {
+        self.endpoints.len() - usize::from(self.other.is_some())
+    }
+
+    fn other_index(&mut self) -> usize {
+        match self.other {
+            Some(i) => i,
+            None => {
+                self.endpoints.push(EndpointAcc::new("", OTHER));
+                let i = self.endpoints.len() - 1;
+                self.other = Some(i);
+                i
+            }
+        }
+    }
+
+    fn fold(&mut self, hash: u64) {
+        if self.folded.len() < MAX_FOLDED_COUNTED {
+            self.folded.insert(hash);
+        } else if !self.folded.contains(&hash) {
+            self.folded_overflow = true;
+        }
+    }
+
+    /// The accumulator index of endpoint (`method`, `name`): a new one while
+    /// fewer than the cap exist, else [`OTHER`]'s. Readers that see the same
+    /// name again and again may keep the index and call [`SampleStats::record_at`].
+    pub fn endpoint(&mut self, method: &str, name: &str) -> usize {
+        self.key.clear();
+        self.key.push_str(method);
+        self.key.push('\u{0}');
+        self.key.push_str(name);
+        if let Some(i) = self.index.get(self.key.as_str()) {
+            return *i;
+        }
+        if self.named() < self.cap {
+            self.endpoints.push(EndpointAcc::new(method, name));
+            let i = self.endpoints.len() - 1;
+            self.index.insert(self.key.clone(), i);
+            return i;
+        }
+        let h = fx(self.key.as_bytes());
+        self.fold(h);
+        self.other_index()
+    }
+
+    /// This accumulator keeps exactly the endpoints `kept` (method, name), in
+    /// that order, and folds every other name: for a chunk of a file whose
+    /// kept endpoints are known.
+    pub fn keeping_only(mut self, kept: &[(String, String)]) -> Self {
+        for (m, n) in kept {
+            self.endpoint(m, n);
+        }
+        self.cap = self.named();
+        self
+    }
+
+    /// When chunks (in file order) folded names past the cap, the endpoints
+    /// the whole file keeps, if merging would not give them all their
+    /// requests (a later chunk folded a name an earlier one kept); else `None`.
+    pub fn kept_in_file(chunks: &[&SampleStats]) -> Option<Vec<(String, String)>> {
+        if chunks.len() < 2 || chunks.iter().all(|c| c.other.is_none()) {
+            return None;
+        }
+        let cap = chunks[0].cap;
+        let mut kept: Vec<(String, String)> = Vec::new();
+        let mut seen: HashSet<u64, FxBuild> = HashSet::default();
+        for c in chunks {
+            for (i, e) in c.endpoints.iter().enumerate() {
+                if kept.len() < cap && c.other != Some(i) {
+                    let h = fx(format!("{}\u{0}{}", e.method, e.name).as_bytes());
+                    if seen.insert(h) {
+                        kept.push((e.method.clone(), e.name.clone()));
+                    }
+                }
+            }
+        }
+        let conflict = chunks
+            .iter()
+            .any(|c| c.folded_overflow || c.folded.iter().any(|h| seen.contains(h)));
+        conflict.then_some(kept)
+    }
+
+    /// True when index `i` (from [`SampleStats::endpoint`]) is the folded [`OTHER`].
+    pub fn is_other(&self, i: usize) -> bool {
+        self.other == Some(i)
     }
 
     /// Records one request.
     pub fn record(&mut self, s: &Sample<'_>) {
-        self.key.clear();
-        self.key.push_str(s.method);
-        self.key.push('\u{0}');
-        self.key.push_str(s.name);
-        let i = match self.index.get(self.key.as_str()) {
-            Some(i) => *i,
-            None => {
-                self.endpoints.push(EndpointAcc::new(s.method, s.name));
-                self.index
-                    .insert(self.key.clone(), self.endpoints.len() - 1);
-                self.endpoints.len() - 1
-            }
-        };
+        let i = self.endpoint(s.method, s.name);
+        self.record_at(i, s);
+    }
+
+    /// Records one request of endpoint `i` (from [`SampleStats::endpoint`],
+    /// called for this sample's method and name at least once before).
+    #[inline]
+    pub fn record_at(&mut self, i: usize, s: &Sample<'_>) {
+        self.count += 1;
         self.endpoints[i].record(s);
-        self.totals.record(s);
         if !s.ok {
-            self.record_failure(s);
+            self.record_failure(i, s);
         }
         if let Some(start) = s.start_ms {
             let end = start + s.latency_ms.unwrap_or(0.0);
             self.first_start_ms = Some(self.first_start_ms.map_or(start, |f| f.min(start)));
             self.last_end_ms = Some(self.last_end_ms.map_or(end, |l| l.max(end)));
+            let span = self.buckets.span();
             let b = self
                 .buckets
-                .entry((start as i64).div_euclid(self.width_ms))
-                .or_insert_with(Bucket::new);
+                .get_mut((start as i64).div_euclid(self.width_ms));
             b.count += 1;
             if !s.ok {
                 b.failures += 1;
@@ -234,7 +429,9 @@ impl SampleStats {
                 b.hist.record_ms(ms);
             }
             b.users = b.users.max(s.users);
-            self.coarsen_if_needed();
+            if self.buckets.span() != span {
+                self.coarsen_if_needed();
+            }
         }
     }
 
@@ -243,29 +440,31 @@ impl SampleStats {
     pub fn users_at(&mut self, t_ms: f64, users: u32) {
         let b = self
             .buckets
-            .entry((t_ms as i64).div_euclid(self.width_ms))
-            .or_insert_with(Bucket::new);
+            .get_mut((t_ms as i64).div_euclid(self.width_ms));
         b.users = b.users.max(Some(users));
         self.coarsen_if_needed();
     }
 
-    fn record_failure(&mut self, s: &Sample<'_>) {
+    fn record_failure(&mut self, i: usize, s: &Sample<'_>) {
         let error = match (s.error, s.status) {
             (Some(e), _) if !e.is_empty() => e,
             (_, Some(_)) => "",
             _ => "failed (no message)",
         };
+        let (method, name) = (&self.endpoints[i].method, &self.endpoints[i].name);
         self.key.clear();
-        self.key.push_str(s.method);
+        self.key.push_str(method);
         self.key.push('\u{0}');
-        self.key.push_str(s.name);
+        self.key.push_str(name);
         self.key.push('\u{0}');
-        self.key
-            .push_str(&s.status.map_or(String::new(), |c| c.to_string()));
+        if let Some(c) = s.status {
+            use std::fmt::Write;
+            let _ = write!(self.key, "{c}");
+        }
         self.key.push('\u{0}');
         self.key.push_str(error);
         match self.failure_index.get(self.key.as_str()) {
-            Some(i) => self.failures[*i].1.occurrences += 1,
+            Some(j) => self.failures[*j].1.occurrences += 1,
             None => {
                 let text = if error.is_empty() {
                     format!("HTTP {}", s.status.unwrap_or(0))
@@ -273,8 +472,8 @@ impl SampleStats {
                     error.to_string()
                 };
                 let group = FailureGroup {
-                    method: s.method.to_string(),
-                    name: s.name.to_string(),
+                    method: method.clone(),
+                    name: name.clone(),
                     error: text,
                     status: s.status,
                     occurrences: 1,
@@ -287,14 +486,7 @@ impl SampleStats {
     }
 
     fn coarsen_if_needed(&mut self) {
-        loop {
-            let span = match (self.buckets.keys().next(), self.buckets.keys().next_back()) {
-                (Some(a), Some(b)) => (b - a + 1) as usize,
-                _ => return,
-            };
-            if span <= MAX_SERIES_POINTS {
-                return;
-            }
+        while self.buckets.span() > MAX_SERIES_POINTS {
             self.coarsen();
         }
     }
@@ -303,32 +495,63 @@ impl SampleStats {
     fn coarsen(&mut self) {
         self.width_ms *= 2;
         let old = std::mem::take(&mut self.buckets);
-        for (k, b) in old {
-            self.buckets
-                .entry(k.div_euclid(2))
-                .or_insert_with(Bucket::new)
-                .merge(&b);
+        for (k, b) in old.into_iter() {
+            self.buckets.get_mut(k.div_euclid(2)).merge(&b);
         }
     }
 
-    /// Adds everything `other` recorded (chunks of one file read in parallel).
+    /// Adds everything `other` recorded: `other` must be the chunk of the
+    /// same file that comes right after everything recorded here, so that
+    /// the endpoints kept under the cap are the first ones in file order.
     pub fn merge(&mut self, mut other: SampleStats) {
-        for e in &other.endpoints {
-            self.key.clear();
-            self.key.push_str(&e.method);
-            self.key.push('\u{0}');
-            self.key.push_str(&e.name);
-            match self.index.get(self.key.as_str()) {
-                Some(i) => self.endpoints[*i].merge(e),
-                None => {
-                    self.endpoints.push(e.clone());
-                    self.index
-                        .insert(self.key.clone(), self.endpoints.len() - 1);
+        for (j, e) in other.endpoints.iter().enumerate() {
+            let target = if other.other == Some(j) {
+                self.other_index()
+            } else {
+                self.key.clear();
+                self.key.push_str(&e.method);
+                self.key.push('\u{0}');
+                self.key.push_str(&e.name);
+                match self.index.get(self.key.as_str()) {
+                    Some(i) => *i,
+                    None if self.named() < self.cap => {
+                        self.endpoints.push(EndpointAcc::new(&e.method, &e.name));
+                        let i = self.endpoints.len() - 1;
+                        self.index.insert(self.key.clone(), i);
+                        i
+                    }
+                    None => {
+                        let h = fx(self.key.as_bytes());
+                        self.fold(h);
+                        self.other_index()
+                    }
                 }
-            }
+            };
+            self.endpoints[target].merge(e);
         }
-        self.totals.merge(&other.totals);
-        for (key, f) in other.failures.drain(..) {
+        self.count += other.count;
+        for h in other.folded.drain() {
+            self.fold(h);
+        }
+        self.folded_overflow |= other.folded_overflow;
+        for (key, mut f) in other.failures.drain(..) {
+            // A name kept in its chunk may be past the cap of the whole file.
+            let key = if f.name != OTHER || !f.method.is_empty() {
+                self.key.clear();
+                self.key.push_str(&f.method);
+                self.key.push('\u{0}');
+                self.key.push_str(&f.name);
+                if self.index.contains_key(self.key.as_str()) {
+                    key
+                } else {
+                    f.method = String::new();
+                    f.name = OTHER.to_string();
+                    let rest = key.splitn(3, '\u{0}').nth(2).unwrap_or_default();
+                    format!("\u{0}{OTHER}\u{0}{rest}")
+                }
+            } else {
+                key
+            };
             match self.failure_index.get(&key) {
                 Some(i) => self.failures[*i].1.occurrences += f.occurrences,
                 None => {
@@ -343,8 +566,8 @@ impl SampleStats {
         while self.width_ms < other.width_ms {
             self.coarsen();
         }
-        for (k, b) in other.buckets {
-            self.buckets.entry(k).or_insert_with(Bucket::new).merge(&b);
+        for (k, b) in other.buckets.into_iter() {
+            self.buckets.get_mut(k).merge(&b);
         }
         self.coarsen_if_needed();
         self.first_start_ms = match (self.first_start_ms, other.first_start_ms) {
@@ -364,6 +587,10 @@ impl SampleStats {
             _ => None,
         };
         let width_s = self.width_ms as f64 / 1000.0;
+        let mut totals = EndpointAcc::new("", "Total");
+        for e in &self.endpoints {
+            totals.merge(e);
+        }
         let mut endpoints: Vec<EndpointStats> = self
             .endpoints
             .into_iter()
@@ -374,42 +601,43 @@ impl SampleStats {
                 .cmp(&b.label())
                 .then_with(|| a.method.cmp(&b.method))
         });
-        let mut series = Vec::with_capacity(self.buckets.len());
-        if let (Some(&first), Some(&last)) =
-            (self.buckets.keys().next(), self.buckets.keys().next_back())
-        {
+        let mut series = Vec::with_capacity(self.buckets.span());
+        for (i, slot) in self.buckets.slots.iter().enumerate() {
+            let k = self.buckets.base + i as i64;
             // Every bucket in the span, empty ones as zero traffic, so gaps show.
-            for k in first..=last {
-                let t_s = (k * self.width_ms) as f64 / 1000.0;
-                match self.buckets.get(&k) {
-                    Some(b) => series.push(SeriesPoint {
-                        t_s,
-                        users: b.users.map(u64::from),
-                        rps: Some(b.count as f64 / width_s),
-                        failures_per_s: Some(b.failures as f64 / width_s),
-                        p50_ms: b.hist.percentile_ms(50.0),
-                        p95_ms: b.hist.percentile_ms(95.0),
-                        p99_ms: b.hist.percentile_ms(99.0),
-                        total_requests: None,
-                    }),
-                    None => series.push(SeriesPoint {
-                        t_s,
-                        users: None,
-                        rps: Some(0.0),
-                        failures_per_s: Some(0.0),
-                        ..SeriesPoint::default()
-                    }),
-                }
+            let t_s = (k * self.width_ms) as f64 / 1000.0;
+            match slot {
+                Some(b) => series.push(SeriesPoint {
+                    t_s,
+                    users: b.users.map(u64::from),
+                    rps: Some(b.count as f64 / width_s),
+                    failures_per_s: Some(b.failures as f64 / width_s),
+                    p50_ms: b.hist.percentile_ms(50.0),
+                    p95_ms: b.hist.percentile_ms(95.0),
+                    p99_ms: b.hist.percentile_ms(99.0),
+                    total_requests: None,
+                }),
+                None => series.push(SeriesPoint {
+                    t_s,
+                    users: None,
+                    rps: Some(0.0),
+                    failures_per_s: Some(0.0),
+                    ..SeriesPoint::default()
+                }),
             }
         }
+        let folded = self
+            .other
+            .map(|_| (self.folded.len() as u64, self.folded_overflow));
         Finished {
             endpoints,
-            totals: self.totals.finish(duration_s),
+            totals: totals.finish(duration_s),
             series,
             failures: self.failures.into_iter().map(|(_, f)| f).collect(),
             started_at_s: self.first_start_ms.map(|t| t / 1000.0),
             duration_s,
             bucket_s: width_s,
+            folded,
         }
     }
 }

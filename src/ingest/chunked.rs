@@ -1,0 +1,550 @@
+//! Reading one plain (not gzip) line-based file on several threads.
+//!
+//! The data part of the file is cut into one range per thread at line
+//! starts; each thread parses its range into its own [`ChunkSink`] (a
+//! [`SampleStats`] plus the rows it skipped) with a [`ChunkParser`], and the
+//! chunks are merged into the [`RunBuilder`] in file order, so the figures,
+//! the first skipped rows and the first error are those of one sequential pass.
+//!
+//! A record may run past its range's end (a quoted CSV field holding a
+//! newline): its thread reads on until the record ends, and when the next
+//! range did not start where the previous one ended, that range and the rest
+//! are parsed again, in one thread, from the right place. A parser that meets
+//! something it does not handle says [`Stop::Unsupported`] and the caller
+//! reads the whole file with its general reader instead.
+//!
+//! Line numbers: a parser numbers lines from 1 at the start of its range;
+//! errors are moved to file lines when the chunks are merged.
+
+use super::{ReadOptions, RunBuilder};
+use crate::error::InputError;
+use crate::model::Sample;
+use crate::stats::samples::SampleStats;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// Bytes read at a time by each thread.
+const BLOCK: usize = 1 << 19;
+/// No thread gets less than this much of a file (tests split small fixtures too).
+const MIN_CHUNK: u64 = 4096;
+
+/// Where parsed requests and bad rows go: the run itself, or a chunk's own accumulator.
+pub trait Sink {
+    /// One request.
+    fn record(&mut self, sample: &Sample<'_>);
+    /// Active users at a moment (Unix ms).
+    fn users_at(&mut self, t_ms: f64, users: u32);
+    /// A malformed row: skipped and counted with `skip`, else the error that stops reading.
+    fn bad_row(&mut self, error: InputError, skip: bool) -> Result<(), InputError>;
+}
+
+impl Sink for RunBuilder {
+    fn record(&mut self, sample: &Sample<'_>) {
+        RunBuilder::record(self, sample);
+    }
+    fn users_at(&mut self, t_ms: f64, users: u32) {
+        RunBuilder::users_at(self, t_ms, users);
+    }
+    fn bad_row(&mut self, error: InputError, skip: bool) -> Result<(), InputError> {
+        RunBuilder::bad_row(self, error, skip)
+    }
+}
+
+/// What one chunk collected.
+#[derive(Debug)]
+pub struct ChunkSink {
+    /// The chunk's statistics.
+    pub stats: SampleStats,
+    /// Rows skipped (`--skip-bad-rows`).
+    pub skipped: u64,
+    /// The first three of them, with chunk-relative line numbers.
+    pub examples: Vec<InputError>,
+}
+
+impl ChunkSink {
+    /// An empty chunk with `stats` (from [`RunBuilder::new_samples`]).
+    pub fn new(stats: SampleStats) -> Self {
+        ChunkSink {
+            stats,
+            skipped: 0,
+            examples: Vec::new(),
+        }
+    }
+}
+
+impl Sink for ChunkSink {
+    fn record(&mut self, sample: &Sample<'_>) {
+        self.stats.record(sample);
+    }
+    fn users_at(&mut self, t_ms: f64, users: u32) {
+        self.stats.users_at(t_ms, users);
+    }
+    fn bad_row(&mut self, error: InputError, skip: bool) -> Result<(), InputError> {
+        if !skip {
+            return Err(error);
+        }
+        self.skipped += 1;
+        if self.examples.len() < 3 {
+            self.examples.push(error);
+        }
+        Ok(())
+    }
+}
+
+/// Why a chunk stopped early.
+#[derive(Debug)]
+pub enum Stop {
+    /// The error that ends the build (chunk-relative line).
+    Error(InputError),
+    /// Something only the general reader handles: read the file with it.
+    Unsupported,
+}
+
+impl From<InputError> for Stop {
+    fn from(e: InputError) -> Self {
+        Stop::Error(e)
+    }
+}
+
+/// Parses the records of a range of lines.
+pub trait ChunkParser: Send {
+    /// Parses the whole records at the start of `buf` that begin before
+    /// `limit`, and returns how many bytes they took (ending at a record end).
+    /// A record not complete in `buf` waits for more bytes, unless `eof`
+    /// says `buf` reaches the end of the file.
+    fn parse(
+        &mut self,
+        buf: &[u8],
+        limit: usize,
+        eof: bool,
+        sink: &mut ChunkSink,
+    ) -> Result<usize, Stop>;
+
+    /// Newlines in the bytes parsed so far (the range's first line is 1).
+    fn newlines(&self) -> u64;
+}
+
+/// One parsed range.
+pub struct Chunk<P> {
+    /// The parser, with whatever it counted.
+    pub parser: P,
+    /// What it collected.
+    pub sink: ChunkSink,
+    /// Where its range began and where parsing ended (file offsets).
+    pub start: u64,
+    /// Where parsing ended.
+    pub end: u64,
+    /// The error that stopped it, if any (chunk-relative line).
+    pub error: Option<InputError>,
+}
+
+/// Parses `path` from byte `start` to its end on `opts.thread_count()`
+/// threads; `None` when a parser met something only the general reader handles.
+pub fn parse_file<P: ChunkParser>(
+    path: &Path,
+    start: u64,
+    opts: &ReadOptions,
+    builder: &RunBuilder,
+    make: impl Fn() -> P + Sync,
+) -> Result<Option<Vec<Chunk<P>>>, InputError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?
+        .len();
+    let data = size.saturating_sub(start);
+    let n = (opts.thread_count() as u64).min((data / MIN_CHUNK).max(1));
+    let mut bounds = vec![start];
+    for i in 1..n {
+        let b = line_start_at_or_after(path, start + data * i / n, size)?;
+        if b > *bounds.last().expect("not empty") && b < size {
+            bounds.push(b);
+        }
+    }
+    bounds.push(size.max(start));
+    let fresh = || builder.new_samples();
+    let Some(chunks) = parse_pass(path, size, &bounds, &make, &fresh)? else {
+        return Ok(None);
+    };
+    // Past the endpoint cap, a chunk folds the names it meets after its own
+    // first ones, which may be among the first ones of the whole file: then
+    // every chunk is read again knowing the names the whole file keeps.
+    let stats: Vec<&SampleStats> = chunks.iter().map(|c| &c.sink.stats).collect();
+    match SampleStats::kept_in_file(&stats) {
+        None => Ok(Some(chunks)),
+        Some(kept) => {
+            drop(chunks);
+            let fixed = || builder.new_samples().keeping_only(&kept);
+            parse_pass(path, size, &bounds, &make, &fixed)
+        }
+    }
+}
+
+/// One parallel pass over the ranges between `bounds`.
+fn parse_pass<P: ChunkParser>(
+    path: &Path,
+    size: u64,
+    bounds: &[u64],
+    make: &(impl Fn() -> P + Sync),
+    stats: &(impl Fn() -> SampleStats + Sync),
+) -> Result<Option<Vec<Chunk<P>>>, InputError> {
+    let results: Vec<Result<Chunk<P>, InputError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (from, to) = (w[0], w[1]);
+                scope.spawn(move || parse_range(path, from, to, size, make(), stats()))
+            })
+            .collect::<Vec<_>>();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(InputError::new(path, "a reading thread panicked")))
+            })
+            .collect()
+    });
+    let mut chunks = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(c) => chunks.push(c),
+            Err(e) if e.message == UNSUPPORTED => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    // A chunk that did not start where the one before ended began inside a
+    // record: parse from there to the end again, in one go.
+    for k in 1..chunks.len() {
+        let prev = &chunks[k - 1];
+        if prev.error.is_some() {
+            chunks.truncate(k);
+            break;
+        }
+        if prev.end != chunks[k].start {
+            let from = prev.end;
+            chunks.truncate(k);
+            if from < size {
+                let again = parse_range(path, from, size, size, make(), stats());
+                match again {
+                    Ok(c) => chunks.push(c),
+                    Err(e) if e.message == UNSUPPORTED => return Ok(None),
+                    Err(e) => return Err(e),
+                }
+            }
+            break;
+        }
+    }
+    Ok(Some(chunks))
+}
+
+/// The message of the internal error that stands for [`Stop::Unsupported`].
+const UNSUPPORTED: &str = "\u{0}unsupported";
+
+fn parse_range<P: ChunkParser>(
+    path: &Path,
+    from: u64,
+    to: u64,
+    size: u64,
+    mut parser: P,
+    stats: SampleStats,
+) -> Result<Chunk<P>, InputError> {
+    let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
+    let mut file =
+        File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
+    file.seek(SeekFrom::Start(from)).map_err(cannot)?;
+    let mut sink = ChunkSink::new(stats);
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK * 2);
+    let mut pos = from; // file offset of buf[0]
+    let mut error = None;
+    loop {
+        let have = buf.len();
+        let want = BLOCK.max(have);
+        buf.resize(have + want, 0);
+        let mut got = 0;
+        while got < want {
+            let n = file.read(&mut buf[have + got..]).map_err(cannot)?;
+            if n == 0 {
+                break;
+            }
+            got += n;
+        }
+        buf.truncate(have + got);
+        let eof = pos + buf.len() as u64 >= size || got == 0;
+        let limit = (to.saturating_sub(pos)).min(buf.len() as u64) as usize;
+        match parser.parse(&buf, limit, eof, &mut sink) {
+            Ok(used) => {
+                pos += used as u64;
+                crate::progress::add(used as u64);
+                buf.drain(..used);
+            }
+            Err(Stop::Error(e)) => {
+                error = Some(e);
+                break;
+            }
+            Err(Stop::Unsupported) => return Err(InputError::new(path, UNSUPPORTED)),
+        }
+        if pos >= to || (eof && buf.is_empty()) {
+            break;
+        }
+        if eof && got == 0 {
+            // The parser left bytes it cannot take even at the end of the file.
+            return Err(InputError::new(path, UNSUPPORTED));
+        }
+    }
+    Ok(Chunk {
+        parser,
+        sink,
+        start: from,
+        end: pos,
+        error,
+    })
+}
+
+/// The offset of the first line that starts at or after `at`.
+fn line_start_at_or_after(path: &Path, at: u64, size: u64) -> Result<u64, InputError> {
+    if at == 0 {
+        return Ok(0);
+    }
+    let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
+    let mut file =
+        File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
+    let mut pos = at - 1;
+    file.seek(SeekFrom::Start(pos)).map_err(cannot)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(cannot)?;
+        if n == 0 {
+            return Ok(size);
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok(pos + i as u64 + 1);
+        }
+        pos += n as u64;
+    }
+}
+
+/// Moves a chunk-relative line number to the file line (`first_line` is the chunk's first).
+fn shift(mut e: InputError, first_line: u64) -> InputError {
+    if let Some(p) = e.position.as_mut() {
+        p.line += first_line - 1;
+    }
+    e
+}
+
+/// Merges `chunks` into `builder` in file order; `first_line` is the file
+/// line the first chunk starts on. Returns the first error, as one sequential
+/// pass would have met it.
+pub fn merge<P: ChunkParser>(
+    chunks: Vec<Chunk<P>>,
+    first_line: u64,
+    builder: &mut RunBuilder,
+) -> Result<Vec<P>, InputError> {
+    let mut line = first_line;
+    let mut parsers = Vec::with_capacity(chunks.len());
+    for c in chunks {
+        builder.merge_samples(c.sink.stats);
+        let examples = c
+            .sink
+            .examples
+            .into_iter()
+            .map(|e| shift(e, line).to_string())
+            .collect();
+        builder.skipped_rows(c.sink.skipped, examples);
+        if let Some(e) = c.error {
+            return Err(shift(e, line));
+        }
+        line += c.parser.newlines();
+        parsers.push(c.parser);
+    }
+    Ok(parsers)
+}
+
+/// The lines of `buf` before `limit` (a line starts before it), each without
+/// its `\n`, with the offset after it; the last line counts only with `eof`.
+pub fn next_line(buf: &[u8], at: usize, eof: bool) -> Option<(&[u8], usize)> {
+    let rest = &buf[at..];
+    match memchr::memchr(b'\n', rest) {
+        Some(i) => Some((&rest[..i], at + i + 1)),
+        None if eof && !rest.is_empty() => Some((rest, buf.len())),
+        None => None,
+    }
+}
+
+/// Splits a line without quotes or CRs into `fields` at `d`; returns the
+/// number of fields (more than `fields.len()`: the line is wider, and only
+/// the first ones were kept), or `None` when the line holds a `"` or a `\r`.
+#[inline]
+pub fn split_fields<'a>(line: &'a [u8], d: u8, fields: &mut [&'a [u8]]) -> Option<usize> {
+    let mut n = 0;
+    let mut from = 0;
+    let mut base = 0;
+    let cap = fields.len();
+    while base < line.len() {
+        let end = (base + 16).min(line.len());
+        let (delims, special) = masks16(&line[base..end], d);
+        if special != 0 {
+            return None;
+        }
+        let mut m = delims;
+        while m != 0 {
+            let p = base + m.trailing_zeros() as usize;
+            if n < cap {
+                fields[n] = &line[from..p];
+            }
+            n += 1;
+            from = p + 1;
+            m &= m - 1;
+        }
+        base = end;
+    }
+    if n < cap {
+        fields[n] = &line[from..];
+    }
+    Some(n + 1)
+}
+
+/// Bit i set where `chunk[i]` is `d`, and where it is `"` or `\r` (up to 16 bytes).
+#[inline]
+fn masks16(chunk: &[u8], d: u8) -> (u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if chunk.len() == 16 {
+            use std::arch::x86_64::*;
+            // SAFETY: SSE2 is part of x86_64; the load is unaligned and reads exactly 16 bytes.
+            unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast());
+                let dm = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(d as i8))) as u32;
+                let q = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+                let r = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
+                let sm = _mm_movemask_epi8(_mm_or_si128(q, r)) as u32;
+                return (dm, sm);
+            }
+        }
+    }
+    let (mut dm, mut sm) = (0u32, 0u32);
+    for (i, &b) in chunk.iter().enumerate() {
+        dm |= u32::from(b == d) << i;
+        sm |= u32::from(b == b'"' || b == b'\r') << i;
+    }
+    (dm, sm)
+}
+
+/// A number of whole ASCII digits (1 to 18 of them), else `None`.
+#[inline]
+pub fn digits(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+    }
+    Some(v)
+}
+
+/// A plain decimal (`123`, `0.0556`: digits, at most one point, at most 15
+/// digits in all) as the nearest f64, exactly as `str::parse` gives it (the
+/// digits and the power of ten are both exact, and one IEEE division rounds
+/// correctly); `None` for anything else.
+#[inline]
+pub fn decimal(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    let mut frac: Option<usize> = None;
+    let mut n = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'.' {
+            if frac.is_some() || i == 0 || i + 1 == b.len() {
+                return None;
+            }
+            frac = Some(b.len() - i - 1);
+            continue;
+        }
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+        n += 1;
+    }
+    if n > 15 {
+        return None;
+    }
+    Some(v as f64 / POW10[frac.unwrap_or(0)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_equal_the_standard_parser() {
+        for t in [
+            "0",
+            "1",
+            "0.0556",
+            "0.0001",
+            "12.5",
+            "123456789012345",
+            "0.12345678901234",
+            "99.99",
+            "0.1",
+            "0.3",
+            "2.675",
+            "1.005",
+        ] {
+            assert_eq!(
+                decimal(t.as_bytes()),
+                Some(t.parse::<f64>().unwrap()),
+                "{t}"
+            );
+        }
+        for t in ["", ".5", "5.", "1.2.3", "-1", "1e3", "1234567890123456"] {
+            assert_eq!(decimal(t.as_bytes()), None, "{t}");
+        }
+        for i in 0..100_000u64 {
+            let t = format!("{}.{:04}", i / 10_000, i % 10_000);
+            assert_eq!(
+                decimal(t.as_bytes()),
+                Some(t.parse::<f64>().unwrap()),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn fields_split_like_a_plain_split() {
+        let mut f: [&[u8]; 4] = [&[]; 4];
+        for line in [
+            "a,b,,c",
+            "",
+            ",",
+            "0123456789abcdef,0123456789abcdef,x",
+            "a,b,c,d,e,f",
+        ] {
+            let want: Vec<&[u8]> = line.as_bytes().split(|b| *b == b',').collect();
+            let n = split_fields(line.as_bytes(), b',', &mut f).unwrap();
+            assert_eq!(n, want.len(), "{line}");
+            assert_eq!(&f[..n.min(4)], &want[..n.min(4)], "{line}");
+        }
+        assert_eq!(split_fields(b"a,\"b\"", b',', &mut f), None);
+        assert_eq!(split_fields(b"0123456789abcdef,\r", b',', &mut f), None);
+    }
+
+    #[test]
+    fn digits_are_whole_ascii_numbers() {
+        assert_eq!(digits(b"1795435200000"), Some(1_795_435_200_000));
+        assert_eq!(digits(b""), None);
+        assert_eq!(digits(b"+1"), None);
+        assert_eq!(digits(b" 1"), None);
+        assert_eq!(digits(b"1234567890123456789"), None);
+    }
+}

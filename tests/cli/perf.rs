@@ -1,0 +1,266 @@
+//! Large-input machinery, checked on small files: parallel chunks give the
+//! bytes of one sequential pass, the fast paths give the figures and errors of
+//! the general readers, and the endpoint cap folds the names past it.
+
+use crate::common::{fixture, perfreport, root};
+use std::io::Write;
+use std::path::Path;
+
+/// What one build produced: exit code, stderr, summary.json and report.md (empty when none).
+#[derive(PartialEq)]
+struct Built {
+    code: i32,
+    stderr: String,
+    summary: String,
+    report: String,
+}
+
+impl std::fmt::Debug for Built {
+    // The whole reports are long: show the exit code, stderr and a digest.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {} stderr {:?} summary {} bytes report {} bytes",
+            self.code,
+            self.stderr,
+            self.summary.len(),
+            self.report.len()
+        )
+    }
+}
+
+/// Asserts two builds wrote the same, naming the first line that differs.
+fn same(a: &Built, b: &Built, what: &str) {
+    for (name, x, y) in [
+        ("stderr", &a.stderr, &b.stderr),
+        ("summary.json", &a.summary, &b.summary),
+        ("report.md", &a.report, &b.report),
+    ] {
+        if x != y {
+            let first = x
+                .lines()
+                .zip(y.lines())
+                .enumerate()
+                .find(|(_, (l, r))| l != r)
+                .map(|(i, (l, r))| format!("line {}: {l:?} vs {r:?}", i + 1));
+            panic!("{what}: {name} differs, {first:?}");
+        }
+    }
+    assert_eq!(a.code, b.code, "{what}");
+}
+
+fn run(path: &Path, extra: &[&str], no_fast_path: bool) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let mut cmd = perfreport();
+    cmd.arg("build")
+        .arg(path)
+        .arg("-o")
+        .arg(&out)
+        .arg("--quiet");
+    cmd.args(extra);
+    if no_fast_path {
+        cmd.env("PERFREPORT_NO_FAST_PATH", "1");
+    } else {
+        cmd.env_remove("PERFREPORT_NO_FAST_PATH");
+    }
+    let o = cmd.output().unwrap();
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap_or_default();
+    Built {
+        code: o.status.code().unwrap(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        summary: read("summary.json"),
+        report: read("report.md"),
+    }
+}
+
+/// Every raw-sample fixture: files read per request.
+fn raw_sample_fixtures() -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for (dir, exts) in [
+        ("jmeter", &["jtl", "gz"][..]),
+        ("hey", &["csv"][..]),
+        ("k6/ndjson", &["ndjson"][..]),
+        ("generic", &["csv"][..]),
+        ("ab", &["tsv"][..]),
+    ] {
+        let mut files: Vec<_> = std::fs::read_dir(root().join("tests/fixtures").join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| exts.contains(&e.to_string_lossy().as_ref()))
+            })
+            .collect();
+        files.sort();
+        out.extend(files);
+    }
+    for d in ["taurus-2017", "taurus-3.5.1", "ohrm-3.6.1"] {
+        out.push(root().join("tests/fixtures/gatling").join(d));
+    }
+    assert!(out.len() >= 20, "{out:?}");
+    out
+}
+
+fn jtl_fixtures() -> Vec<std::path::PathBuf> {
+    raw_sample_fixtures()
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("/jmeter/"))
+        .collect()
+}
+
+#[test]
+fn one_thread_and_four_threads_write_the_same_bytes_for_every_raw_sample_fixture() {
+    for f in raw_sample_fixtures() {
+        let one = run(&f, &["--threads", "1"], false);
+        let four = run(&f, &["--threads", "4"], false);
+        assert_eq!(one.code, four.code, "{}: {}", f.display(), four.stderr);
+        assert!(one.code != 2, "{}: {}", f.display(), one.stderr);
+        same(&one, &four, &f.display().to_string());
+    }
+}
+
+#[test]
+fn the_fast_path_and_the_general_reader_agree_on_every_jtl_fixture() {
+    for f in jtl_fixtures() {
+        let general = run(&f, &["--threads", "1"], true);
+        for threads in ["1", "3"] {
+            let fast = run(&f, &["--threads", threads], false);
+            same(
+                &general,
+                &fast,
+                &format!("{} with {threads} threads", f.display()),
+            );
+        }
+    }
+}
+
+#[test]
+fn the_hey_and_k6_fast_paths_agree_with_their_general_readers() {
+    for f in [
+        "hey/create_n2000_c10.csv",
+        "hey/list_c20_20s_first1500.csv",
+        "k6/ndjson/golangapi-2024_results.ndjson",
+        "k6/ndjson/ticketreserve-2024_out.ndjson",
+    ] {
+        let p = root().join(fixture(f));
+        let general = run(&p, &["--threads", "1"], true);
+        assert_ne!(general.code, 2, "{f}: {}", general.stderr);
+        same(&general, &run(&p, &["--threads", "4"], false), f);
+    }
+}
+
+const JTL_HEADER: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n";
+
+fn jtl_row(i: u64, label: &str) -> String {
+    let ok = i % 37 != 0;
+    format!(
+        "{},{},{label},{},{},Users 1-1,text,{ok},{},{},120,4,4,http://h/x,{},0,{}\n",
+        1_700_000_000_000 + i * 13,
+        5 + (i * 7919) % 300,
+        if ok { 200 } else { 500 },
+        if ok { "OK" } else { "Internal Server Error" },
+        if ok {
+            ""
+        } else {
+            "\"Test failed: code, expected 200\""
+        },
+        100 + i % 50,
+        4 + i % 3,
+        i % 2
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::File::create(&p)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    p
+}
+
+#[test]
+fn labels_with_quoted_newlines_across_chunk_boundaries_read_as_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = JTL_HEADER.to_string();
+    for i in 0..3000 {
+        let label = match i % 5 {
+            0 => "\"multi\nline, label\"".to_string(),
+            1 => "\"say \"\"hi\"\"\"".to_string(),
+            _ => format!("L{}", i % 4),
+        };
+        text.push_str(&jtl_row(i, &label));
+    }
+    let p = write(dir.path(), "quoted.jtl", &text);
+    let general = run(&p, &["--threads", "1"], true);
+    assert_eq!(general.code, 1, "{}", general.stderr);
+    for threads in ["2", "3", "7"] {
+        same(&general, &run(&p, &["--threads", threads], false), threads);
+    }
+}
+
+#[test]
+fn a_bad_row_deep_in_a_chunk_is_reported_at_its_file_line_and_skips_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = JTL_HEADER.to_string();
+    for i in 0..2000 {
+        if i == 1500 || i == 1700 {
+            text.push_str("1700000000000,abc,L1,200,OK,t,text,true,,1,1,1,1,u,1,0,0\n");
+        } else {
+            text.push_str(&jtl_row(i, &format!("L{}", i % 3)));
+        }
+    }
+    let p = write(dir.path(), "bad.jtl", &text);
+    let general = run(&p, &["--threads", "1"], true);
+    assert_eq!(general.code, 2);
+    assert!(general.stderr.contains("line 1502"), "{}", general.stderr);
+    same(&general, &run(&p, &["--threads", "4"], false), "error");
+    let general = run(&p, &["--threads", "1", "--skip-bad-rows"], true);
+    assert_ne!(general.code, 2, "{}", general.stderr);
+    assert!(general.summary.contains("line 1702"), "{}", general.summary);
+    same(
+        &general,
+        &run(&p, &["--threads", "4", "--skip-bad-rows"], false),
+        "skipped",
+    );
+}
+
+#[test]
+fn endpoints_past_the_cap_fold_into_other_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = JTL_HEADER.to_string();
+    for i in 0..6000 {
+        text.push_str(&jtl_row(i, &format!("/item/n{:04}", i % 2000)));
+    }
+    let p = write(dir.path(), "many.jtl", &text);
+    let one = run(&p, &["--threads", "1"], false);
+    assert_ne!(one.code, 2, "{}", one.stderr);
+    same(&one, &run(&p, &["--threads", "4"], false), "4 threads");
+    same(&one, &run(&p, &["--threads", "1"], true), "general reader");
+    let s: serde_json::Value = serde_json::from_str(&one.summary).unwrap();
+    crate::common::schema()
+        .validate(&s)
+        .expect("summary.json fits the schema");
+    let run0 = &s["runs"][0];
+    let endpoints = run0["endpoints"].as_array().unwrap();
+    assert_eq!(endpoints.len(), 501);
+    let other = endpoints.iter().find(|e| e["name"] == "other").unwrap();
+    assert_eq!(other["requests"], 6000 - 500 * 3);
+    assert_eq!(run0["totals"]["requests"], 6000);
+    // The first 500 names in file order are kept.
+    assert!(endpoints.iter().any(|e| e["name"] == "/item/n0499"));
+    assert!(!endpoints.iter().any(|e| e["name"] == "/item/n0500"));
+    let w = run0["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "endpoints-folded")
+        .expect("endpoints-folded warning");
+    assert_eq!(w["data"]["folded_names"], 1500);
+    assert!(w["message"].as_str().unwrap().contains("1,500"), "{w}");
+    // --max-endpoints moves the cap.
+    let wide = run(&p, &["--max-endpoints", "2000"], false);
+    let s: serde_json::Value = serde_json::from_str(&wide.summary).unwrap();
+    assert_eq!(s["runs"][0]["endpoints"].as_array().unwrap().len(), 2000);
+}

@@ -74,6 +74,7 @@ impl Config {
                 }
                 n => Some(n),
             },
+            windows: Default::default(),
             no_fast_path: std::env::var_os("PERFREPORT_NO_FAST_PATH")
                 .is_some_and(|v| !v.is_empty() && v != "0"),
         };

@@ -327,6 +327,21 @@ fn short_run(run: &Run, window: Option<(f64, f64)>, sla: &Sla) -> Option<Warning
 }
 
 fn ramp_up(run: &Run, window: Option<(f64, f64)>, sla: &Sla) -> Option<Warning> {
+    if let Some((from, to)) = run.meta.scored_window_s {
+        // Read a second time with `exclude_ramp_up`: the data now is the steady state.
+        return Some(Warning::new(
+            Code::RampUp,
+            Severity::Info,
+            format!(
+                "Users were still rising at the start: as the SLA asks (exclude_ramp_up), only the steady state from {} to {} ({}) was scored; {} requests outside it were left out of every figure.",
+                fmt::timestamp(from),
+                fmt::timestamp(to),
+                fmt::duration(to - from),
+                fmt::count(run.meta.outside_window)
+            ),
+            json!({ "scored_from": from, "scored_to": to, "requests_left_out": run.meta.outside_window }),
+        ));
+    }
     let (start, end) = window?;
     let t0 = run.series.first()?.t_s;
     let ramp = start - t0;

@@ -284,5 +284,32 @@ fn load_current(config: &Config) -> anyhow::Result<Vec<model::Run>> {
             }
         }
     }
-    Ok(ingest::load(&config.paths, config.simulated, &config.read)?)
+    let runs = ingest::load(&config.paths, config.simulated, &config.read)?;
+    // `exclude_ramp_up`: where a run has per-request data and a ramp, read it
+    // again keeping only the steady state (peak users, to the end of that bucket).
+    let mut windows = std::collections::BTreeMap::new();
+    for r in &runs {
+        let sla = config.sla.for_scenario(r.meta.scenario.as_deref());
+        let (Some(bucket_s), Some((from, to)), Some(first)) = (
+            r.meta.series_bucket_s,
+            evidence::steady_window(&r.series),
+            r.series.first(),
+        ) else {
+            continue;
+        };
+        if sla.evidence.exclude_ramp_up && from > first.t_s {
+            windows.insert(
+                r.meta.group_id.clone(),
+                (from * 1000.0, (to + bucket_s) * 1000.0),
+            );
+        }
+    }
+    if windows.is_empty() {
+        return Ok(runs);
+    }
+    let read = ingest::ReadOptions {
+        windows,
+        ..config.read.clone()
+    };
+    Ok(ingest::load(&config.paths, config.simulated, &read)?)
 }

@@ -135,6 +135,12 @@ pub struct RunMeta {
     pub no_request_counts: bool,
     /// History rows whose timestamps went backwards, in file order.
     pub clock_backwards: u64,
+    /// The steady-state window that was scored (Unix seconds), with `exclude_ramp_up`.
+    pub scored_window_s: Option<(f64, f64)>,
+    /// Requests left out because they started outside `scored_window_s`.
+    pub outside_window: u64,
+    /// Identifies the files this run was read from, for a second reading.
+    pub group_id: String,
     /// Raw-sample endpoint names past the cap folded into `other`: how many
     /// distinct names, and whether there were more than could be counted.
     pub endpoints_folded: Option<(u64, bool)>,

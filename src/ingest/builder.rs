@@ -49,6 +49,8 @@ pub struct RunBuilder {
     file_examples: Vec<String>,
     /// Most endpoints of raw samples kept (`None`: the default).
     max_endpoints: Option<usize>,
+    /// Only requests starting in this window (Unix ms) are scored.
+    window_ms: Option<(f64, f64)>,
 }
 
 /// What one file gave the run: records taken and malformed rows skipped
@@ -84,12 +86,23 @@ impl RunBuilder {
         self.max_endpoints = Some(n);
     }
 
-    /// A fresh accumulator with this run's endpoint cap, for a chunk read apart.
+    /// A fresh accumulator with this run's endpoint cap (and scored window),
+    /// for a chunk read apart.
     pub fn new_samples(&self) -> SampleStats {
-        SampleStats::with_cap(
+        let s = SampleStats::with_cap(
             self.max_endpoints
                 .unwrap_or(crate::stats::samples::DEFAULT_MAX_ENDPOINTS),
-        )
+        );
+        match self.window_ms {
+            Some((from, to)) => s.within(from, to),
+            None => s,
+        }
+    }
+
+    /// Scores only requests that start in [from_ms, to_ms) (`exclude_ramp_up`).
+    /// Call before recording.
+    pub fn window(&mut self, from_ms: f64, to_ms: f64) {
+        self.window_ms = Some((from_ms, to_ms));
     }
 
     fn samples(&mut self) -> &mut SampleStats {
@@ -333,6 +346,10 @@ impl RunBuilder {
             self.started_at_s = self.started_at_s.or(f.started_at_s);
             self.duration_s = self.duration_s.or(f.duration_s);
             meta.series_bucket_s = Some(f.bucket_s);
+            if let Some((from, to)) = self.window_ms {
+                meta.scored_window_s = Some((from / 1000.0, to / 1000.0));
+                meta.outside_window = f.outside_window;
+            }
             meta.endpoints_folded = f.folded;
         }
         if !self.has_figures() {

@@ -72,6 +72,9 @@ pub struct ReadOptions {
     /// Read every file with the general readers only (`PERFREPORT_NO_FAST_PATH=1`),
     /// to check the fast paths against them.
     pub no_fast_path: bool,
+    /// Scored windows (Unix ms) by run (`RunMeta::group_id`): with the SLA's
+    /// `exclude_ramp_up`, a second reading keeps only the steady state.
+    pub windows: BTreeMap<String, (f64, f64)>,
 }
 
 impl ReadOptions {
@@ -358,6 +361,10 @@ fn read_group_tallied(
     if let Some(n) = opts.max_endpoints {
         builder.max_endpoints(n);
     }
+    let group_id = format!("{}#{}", group.dir.display(), group.key);
+    if let Some((from, to)) = opts.windows.get(&group_id) {
+        builder.window(*from, *to);
+    }
     let mut files = group.files;
     let mut group_skipped = group.skipped;
     // Locust's --json output beside the same run's CSVs is the same run twice:
@@ -431,7 +438,9 @@ fn read_group_tallied(
         });
     }
     let dir = group.dir.clone();
-    builder.build(meta).map_err(|m| InputError::new(dir, m))
+    let mut run = builder.build(meta).map_err(|m| InputError::new(dir, m))?;
+    run.meta.group_id = group_id;
+    Ok(run)
 }
 
 /// Two runs with one name (a `results` prefix in two directories) get their

@@ -249,6 +249,10 @@ pub struct SampleStats {
     failures: Vec<(String, FailureGroup)>,
     first_start_ms: Option<f64>,
     last_end_ms: Option<f64>,
+    /// Only requests starting in [from, to) Unix ms count (`exclude_ramp_up`).
+    window: Option<(f64, f64)>,
+    /// Requests left out by `window`.
+    outside: u64,
 }
 
 impl Default for SampleStats {
@@ -274,6 +278,8 @@ pub struct Finished {
     pub duration_s: Option<f64>,
     /// Width of a time bucket, seconds.
     pub bucket_s: f64,
+    /// Requests left out because they started outside the scored window.
+    pub outside_window: u64,
     /// Distinct endpoint names folded into [`OTHER`], and whether there were
     /// more than that (more than [`MAX_FOLDED_COUNTED`]).
     pub folded: Option<(u64, bool)>,
@@ -302,6 +308,8 @@ impl SampleStats {
             failures: Vec::new(),
             first_start_ms: None,
             last_end_ms: None,
+            window: None,
+            outside: 0,
         }
     }
 
@@ -398,6 +406,12 @@ impl SampleStats {
         self.other == Some(i)
     }
 
+    /// Counts only requests that start in [from_ms, to_ms) (the steady state).
+    pub fn within(mut self, from_ms: f64, to_ms: f64) -> Self {
+        self.window = Some((from_ms, to_ms));
+        self
+    }
+
     /// Records one request.
     pub fn record(&mut self, s: &Sample<'_>) {
         let i = self.endpoint(s.method, s.name);
@@ -408,6 +422,12 @@ impl SampleStats {
     /// called for this sample's method and name at least once before).
     #[inline]
     pub fn record_at(&mut self, i: usize, s: &Sample<'_>) {
+        if let (Some((from, to)), Some(t)) = (self.window, s.start_ms) {
+            if t < from || t >= to {
+                self.outside += 1;
+                return;
+            }
+        }
         self.count += 1;
         self.endpoints[i].record(s);
         if !s.ok {
@@ -504,6 +524,7 @@ impl SampleStats {
     /// same file that comes right after everything recorded here, so that
     /// the endpoints kept under the cap are the first ones in file order.
     pub fn merge(&mut self, mut other: SampleStats) {
+        self.outside += other.outside;
         for (j, e) in other.endpoints.iter().enumerate() {
             let target = if other.other == Some(j) {
                 self.other_index()
@@ -594,6 +615,7 @@ impl SampleStats {
         let mut endpoints: Vec<EndpointStats> = self
             .endpoints
             .into_iter()
+            .filter(|e| e.count > 0) // named only by requests outside the window
             .map(|e| e.finish(duration_s))
             .collect();
         endpoints.sort_by(|a, b| {
@@ -637,6 +659,7 @@ impl SampleStats {
             started_at_s: self.first_start_ms.map(|t| t / 1000.0),
             duration_s,
             bucket_s: width_s,
+            outside_window: self.outside,
             folded,
         }
     }

@@ -375,3 +375,48 @@ fn every_figure_names_its_source_file_and_line_and_files_their_sha256() {
         "hover shows the source"
     );
 }
+
+#[test]
+fn exclude_ramp_up_scores_only_the_steady_state_of_per_request_data() {
+    use std::io::Read;
+    let jtl = fixture("jmeter/results.jtl.gz");
+    let (_, _d, whole) = build(&[&jtl]);
+    let whole = summary(&whole);
+    let (_, _d, steady) = build(&[&jtl, "--sla", &fixture("sla/exclude-ramp-up.toml")]);
+    let steady = summary(&steady);
+    let run = &steady["runs"][0];
+    let w = warning(run, "ramp-up");
+    let (from, to) = (
+        w["data"]["scored_from"].as_f64().unwrap(),
+        w["data"]["scored_to"].as_f64().unwrap(),
+    );
+    let left_out = w["data"]["requests_left_out"].as_u64().unwrap();
+    let scored = run["totals"]["requests"].as_u64().unwrap();
+    assert!(left_out > 0);
+    assert_eq!(
+        scored + left_out,
+        whole["runs"][0]["totals"]["requests"].as_u64().unwrap()
+    );
+    // Independently: the JTL rows whose timeStamp falls in the scored window.
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(fs::File::open(root().join(&jtl)).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let ts = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "timeStamp")
+        .unwrap();
+    let in_window = rdr
+        .records()
+        .map(|r| r.unwrap()[ts].parse::<f64>().unwrap())
+        .filter(|t| *t >= from * 1000.0 && *t < to * 1000.0)
+        .count() as u64;
+    assert_eq!(scored, in_window);
+    assert!(w["message"]
+        .as_str()
+        .unwrap()
+        .contains("only the steady state from"));
+}

@@ -2,6 +2,7 @@
 //! TSV, ab's own printed summary of the same run, and the percentile CSV's
 //! own numbers.
 
+use crate::common::assert_close;
 use crate::common::{build, fixture, out_dir, perfreport, root, summary};
 use perfreport::stats::histogram::nearest_rank;
 use predicates::prelude::*;
@@ -15,14 +16,6 @@ fn ttimes(rel: &str) -> Vec<f64> {
         .collect();
     v.sort_by(f64::total_cmp);
     v
-}
-
-fn assert_close(got: &serde_json::Value, want: f64, what: &str) {
-    let got = got.as_f64().unwrap_or_else(|| panic!("{what} missing"));
-    assert!(
-        (got - want).abs() <= want * 0.001 + 0.001,
-        "{what}: {got} vs {want}"
-    );
 }
 
 /// ab's printed "Percentage of the requests served" table and "Complete requests".

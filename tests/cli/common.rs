@@ -131,3 +131,13 @@ pub fn nearest(values: &mut [f64], pct: f64) -> f64 {
     values.sort_by(f64::total_cmp);
     perfreport::stats::histogram::nearest_rank(values, pct).expect("values")
 }
+
+/// A histogram figure agrees with an exact one: within 0.1 % (3 significant
+/// digits) plus the 1 µs recording step.
+pub fn assert_close(got: &serde_json::Value, want: f64, what: &str) {
+    let got = got.as_f64().unwrap_or_else(|| panic!("{what} missing"));
+    assert!(
+        (got - want).abs() <= want * 0.001 + 0.001,
+        "{what}: {got} vs exact {want}"
+    );
+}

@@ -3,8 +3,8 @@
 //! numbers, the log against the report of the same run, and the refusals
 //! (binary 3.12+ log, empty log, malformed records).
 
+use crate::common::assert_close;
 use crate::common::{build, fixture, out_dir, perfreport, root, summary};
-use perfreport::stats::histogram::nearest_rank;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -74,19 +74,6 @@ fn peak_users(rel: &str) -> u64 {
     peak as u64
 }
 
-fn exact(values: &mut [f64], pct: f64) -> f64 {
-    values.sort_by(f64::total_cmp);
-    nearest_rank(values, pct).unwrap()
-}
-
-fn assert_close(got: &Value, want: f64, what: &str) {
-    let got = got.as_f64().unwrap_or_else(|| panic!("{what} missing"));
-    assert!(
-        (got - want).abs() <= want * 0.001 + 0.001,
-        "{what}: {got} vs exact {want}"
-    );
-}
-
 fn check_log(rel: &str, layout: &Layout, version: Option<&str>) -> Value {
     let reqs = parse_log(rel, layout);
     let (_, _d, out) = build(&[rel]);
@@ -103,7 +90,7 @@ fn check_log(rel: &str, layout: &Layout, version: Option<&str>) -> Value {
     for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0), ("max", 100.0)] {
         assert_close(
             &t["latency_ms"][key],
-            exact(&mut all, pct),
+            crate::common::nearest(&mut all, pct),
             &format!("{rel} {key}"),
         );
     }
@@ -120,7 +107,7 @@ fn check_log(rel: &str, layout: &Layout, version: Option<&str>) -> Value {
         assert_eq!(ep["requests"].as_u64(), Some(mine.len() as u64), "{name}");
         assert_close(
             &ep["latency_ms"]["p95"],
-            exact(mine, 95.0),
+            crate::common::nearest(mine, 95.0),
             &format!("{rel} {name} p95"),
         );
     }

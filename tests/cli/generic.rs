@@ -1,22 +1,9 @@
 //! The generic per-request CSV: figures against an independent computation
 //! (sorting every latency), bad rows, and gzip input.
 
+use crate::common::assert_close;
 use crate::common::{build, fixture, out_dir, perfreport, read_csv, summary};
-use perfreport::stats::histogram::nearest_rank;
 use predicates::prelude::*;
-
-fn exact(values: &mut [f64], pct: f64) -> f64 {
-    values.sort_by(f64::total_cmp);
-    nearest_rank(values, pct).unwrap()
-}
-
-fn assert_close(got: &serde_json::Value, want: f64, what: &str) {
-    let got = got.as_f64().unwrap_or_else(|| panic!("{what} missing"));
-    assert!(
-        (got - want).abs() <= want * 0.001 + 0.001,
-        "{what}: {got} vs exact {want}"
-    );
-}
 
 #[test]
 fn generic_csv_figures_match_a_sorted_computation() {
@@ -32,7 +19,11 @@ fn generic_csv_figures_match_a_sorted_computation() {
     assert_eq!(run["totals"]["latency_ms"]["precision"], "histogram");
     let mut all: Vec<f64> = rows.iter().map(|r| r.num("latency_ms").unwrap()).collect();
     for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0), ("max", 100.0)] {
-        assert_close(&run["totals"]["latency_ms"][key], exact(&mut all, pct), key);
+        assert_close(
+            &run["totals"]["latency_ms"][key],
+            crate::common::nearest(&mut all, pct),
+            key,
+        );
     }
     for ep in run["endpoints"].as_array().unwrap() {
         let name = ep["name"].as_str().unwrap();
@@ -44,7 +35,7 @@ fn generic_csv_figures_match_a_sorted_computation() {
         assert_eq!(ep["requests"].as_u64(), Some(mine.len() as u64), "{name}");
         assert_close(
             &ep["latency_ms"]["p95"],
-            exact(&mut mine, 95.0),
+            crate::common::nearest(&mut mine, 95.0),
             &format!("{name} p95"),
         );
     }

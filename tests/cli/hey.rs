@@ -1,22 +1,9 @@
 //! hey `-o csv`: figures against a sorted computation over the same file, the
 //! tool's own printed summary (a separate run of the same command), bad rows.
 
+use crate::common::assert_close;
 use crate::common::{build, fixture, out_dir, perfreport, read_csv, root, summary};
-use perfreport::stats::histogram::nearest_rank;
 use predicates::prelude::*;
-
-fn exact(values: &mut [f64], pct: f64) -> f64 {
-    values.sort_by(f64::total_cmp);
-    nearest_rank(values, pct).unwrap()
-}
-
-fn assert_close(got: &serde_json::Value, want: f64, what: &str) {
-    let got = got.as_f64().unwrap_or_else(|| panic!("{what} missing"));
-    assert!(
-        (got - want).abs() <= want * 0.001 + 0.001,
-        "{what}: {got} vs exact {want}"
-    );
-}
 
 /// Checks one hey CSV against an independent reading of it; returns the run.
 fn check(rel: &str) -> serde_json::Value {
@@ -42,7 +29,11 @@ fn check(rel: &str) -> serde_json::Value {
         .map(|r| r.num("response-time").unwrap() * 1000.0)
         .collect();
     for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0), ("max", 100.0)] {
-        assert_close(&t["latency_ms"][key], exact(&mut ms, pct), key);
+        assert_close(
+            &t["latency_ms"][key],
+            crate::common::nearest(&mut ms, pct),
+            key,
+        );
     }
     let start = rows
         .iter()

@@ -3,6 +3,7 @@
 //! and dashboard figures, nested XML sub-samples, header-less and TAB files,
 //! bad rows.
 
+use crate::common::assert_close;
 use crate::common::{build, fixture, out_dir, perfreport, root, summary};
 use perfreport::stats::histogram::nearest_rank;
 use predicates::prelude::*;
@@ -86,14 +87,6 @@ fn exact(reqs: &[&Req], pct: f64) -> f64 {
     let mut v: Vec<f64> = reqs.iter().map(|r| r.elapsed).collect();
     v.sort_by(f64::total_cmp);
     nearest_rank(&v, pct).unwrap()
-}
-
-fn assert_close(got: &Value, want: f64, what: &str) {
-    let got = got.as_f64().unwrap_or_else(|| panic!("{what} missing"));
-    assert!(
-        (got - want).abs() <= want * 0.001 + 0.001,
-        "{what}: {got} vs exact {want}"
-    );
 }
 
 /// Requests, failures, P50/P95/P99/max of the totals and of every endpoint,

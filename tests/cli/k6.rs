@@ -2,6 +2,7 @@
 //! serde_json), NDJSON against a sort of every `http_req_duration` point,
 //! bad lines, and detection from content whatever the file is called.
 
+use crate::common::assert_close;
 use crate::common::{build, fixture, out_dir, perfreport, root, summary};
 use perfreport::stats::histogram::nearest_rank;
 use predicates::prelude::*;
@@ -122,14 +123,6 @@ fn points(rel: &str) -> Vec<(f64, bool, String)> {
             )
         })
         .collect()
-}
-
-fn assert_close(got: &Value, want: f64, what: &str) {
-    let got = got.as_f64().unwrap_or_else(|| panic!("{what} missing"));
-    assert!(
-        (got - want).abs() <= want * 0.001 + 0.001,
-        "{what}: {got} vs exact {want}"
-    );
 }
 
 #[test]

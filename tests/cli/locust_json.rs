@@ -1,16 +1,8 @@
 //! Locust's --json output: counts and percentiles against the file's own
 //! tables, and never read twice beside the same run's CSVs.
 
-use crate::common::{build, fixture, nearest, root, summary};
+use crate::common::{assert_close, build, fixture, nearest, root, summary};
 use serde_json::Value;
-
-fn close(got: &Value, want: f64, what: &str) {
-    let got = got.as_f64().unwrap_or_else(|| panic!("{what} missing"));
-    assert!(
-        (got - want).abs() <= want * 0.001 + 0.001,
-        "{what}: {got} vs {want}"
-    );
-}
 
 #[test]
 fn counts_and_percentiles_come_from_the_files_own_tables() {
@@ -37,12 +29,12 @@ fn counts_and_percentiles_come_from_the_files_own_tables() {
             .unwrap();
         assert_eq!(ep["requests"], e["num_requests"]);
         assert_eq!(ep["failures"], e["num_failures"]);
-        close(
+        assert_close(
             &ep["latency_ms"]["p95"],
             nearest(&mut values.clone(), 95.0),
             "p95",
         );
-        close(
+        assert_close(
             &ep["latency_ms"]["max"],
             e["max_response_time"].as_f64().unwrap(),
             "max",
@@ -55,7 +47,7 @@ fn counts_and_percentiles_come_from_the_files_own_tables() {
         .sum();
     assert_eq!(run["totals"]["requests"].as_u64(), Some(requests));
     for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0)] {
-        close(
+        assert_close(
             &run["totals"]["latency_ms"][key],
             nearest(&mut all.clone(), pct),
             key,

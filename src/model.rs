@@ -210,7 +210,10 @@ impl LatencyStats {
     /// The given percentile, if the input holds it (raw samples hold them all).
     pub fn percentile(&self, p: Percentile) -> Option<f64> {
         match &self.histogram {
-            Some(h) => h.percentile_ms(p.percent()),
+            // A histogram bucket can reach past the exact maximum: never report more.
+            Some(h) => h
+                .percentile_ms(p.percent())
+                .map(|v| self.max_ms.map_or(v, |m| v.min(m))),
             None => self.percentiles.get(&p).copied(),
         }
     }

@@ -217,8 +217,13 @@ fn read_stats(file: &mut CsvFile, builder: &mut RunBuilder) -> Result<(), InputE
             percentiles.entry(Percentile::P50).or_insert(m);
         }
         let stats = EndpointStats {
-            requests: row.u64(requests)?.unwrap_or(0),
-            failures: row.u64(failures)?.unwrap_or(0),
+            // An empty count is not 0: a blank Failure Count must not read as "no failures".
+            requests: row
+                .u64(requests)?
+                .ok_or_else(|| row.error(Some(requests), "the request count is empty"))?,
+            failures: row
+                .u64(failures)?
+                .ok_or_else(|| row.error(Some(failures), "the failure count is empty"))?,
             throughput_rps: row.opt_f64(cols.rps)?,
             failures_per_s: row.opt_f64(cols.fps)?,
             latency: LatencyStats {

@@ -130,6 +130,10 @@ impl Reader for LocustJson {
         if let (Some(&first), Some(&last)) =
             (per_second.keys().next(), per_second.keys().next_back())
         {
+            if last - first > 7 * 24 * 3600 {
+                builder.note("num_reqs_per_sec spans more than a week: a timestamp is wrong, so the file's time series is not drawn");
+                return Ok(());
+            }
             for t in first..=last {
                 let (n, f) = per_second.get(&t).copied().unwrap_or_default();
                 builder.series(SeriesPoint {
@@ -216,7 +220,13 @@ impl Stats {
         let timed = self.hist.count() > 0;
         let percentiles = LISTED_PERCENTILES
             .iter()
-            .filter_map(|p| Some((Percentile::from_percent(*p)?, self.hist.percentile_ms(*p)?)))
+            .filter_map(|p| {
+                let v = self.hist.percentile_ms(*p)?;
+                Some((
+                    Percentile::from_percent(*p)?,
+                    self.max_ms.map_or(v, |m| v.min(m)),
+                ))
+            })
             .collect();
         let rate = |n: u64| duration.filter(|d| *d > 0.0).map(|d| n as f64 / d);
         EndpointStats {

@@ -36,6 +36,9 @@ pub fn percent(fraction: f64) -> String {
         "0 %".to_string()
     } else if p == 100.0 {
         "100 %".to_string()
+    } else if p.abs() < 0.0005 {
+        // Never print a non-zero rate as 0.
+        "< 0.001 %".to_string()
     } else if p.abs() < 0.1 {
         format!("{p:.3} %")
     } else {
@@ -194,13 +197,38 @@ pub fn markdown(text: &str) -> String {
 /// Renders Markdown notes to HTML. Raw HTML in the notes is shown as text,
 /// never passed through, so a notes file cannot inject script into the report.
 pub fn notes_html(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Options, Parser};
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
-    let events = Parser::new_ext(markdown, options).map(|e| match e {
-        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-        other => other,
+    // Only web and mail links survive; images become their alt text, so the
+    // report stays free of network requests and of `javascript:` URLs.
+    let safe = |url: &str| {
+        ["https://", "http://", "mailto:", "#"]
+            .iter()
+            .any(|p| url.starts_with(p))
+    };
+    let mut in_image = false;
+    let mut links: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(markdown, options).filter_map(move |e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Image { .. }) => {
+            in_image = true;
+            None
+        }
+        Event::End(TagEnd::Image) => {
+            in_image = false;
+            None
+        }
+        Event::Text(t) if in_image => Some(Event::Text(t)),
+        _ if in_image => None,
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            let ok = safe(dest_url);
+            links.push(ok);
+            ok.then_some(e)
+        }
+        Event::End(TagEnd::Link) => links.pop().unwrap_or(true).then_some(e),
+        other => Some(other),
     });
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events);
@@ -221,6 +249,7 @@ mod tests {
         assert_eq!(percent(0.0254), "2.54 %");
         assert_eq!(percent(0.0), "0 %");
         assert_eq!(percent(1.0 / 37219.0), "0.003 %");
+        assert_eq!(percent(1.0 / 6_000_000.0), "< 0.001 %");
         assert_eq!(rps(3.8), "3.80 req/s");
         assert_eq!(rps(1118.467), "1,118.5 req/s");
         assert_eq!(count(1234567), "1,234,567");
@@ -239,6 +268,16 @@ mod tests {
         assert_eq!(markdown("@team"), "@&#8203;team");
         assert_eq!(markdown("<script>"), "&lt;script&gt;");
         assert_eq!(markdown("/items/[id]"), "/items/\\[id\\]");
+    }
+
+    #[test]
+    fn notes_keep_only_safe_links_and_no_images() {
+        let html = notes_html(
+            "[ok](https://example.com) [bad](javascript:alert(1)) ![logo](https://x.test/a.png)",
+        );
+        assert!(html.contains("<a href=\"https://example.com\">ok</a>"));
+        assert!(!html.contains("javascript:") && html.contains("bad"));
+        assert!(!html.contains("<img") && html.contains("logo"));
     }
 
     #[test]

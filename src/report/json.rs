@@ -271,7 +271,8 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     chrono::DateTime::from_timestamp(t.floor() as i64, 0).map(|d| d.to_rfc3339())
                 }),
                 duration_s: m.duration_s,
-                users: m.users_recorded.or(m.users_planned),
+                // Measured users only; the plan is users_planned.
+                users: m.users_recorded,
                 users_planned: m.users_planned,
                 totals: figures(&s.stats.totals, false),
                 endpoints: s.stats.endpoints.iter().map(|e| figures(e, true)).collect(),

@@ -31,10 +31,22 @@ struct Suite {
 pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let mut suites = Vec::new();
     for run in &report.view.runs {
-        let cases = run
-            .rules
-            .iter()
-            .map(|r| {
+        // The run's verdict is a case of its own: a failed evidence gate, a
+        // failed gate or a simulated run fails it even when every rule passes.
+        let verdict = Case {
+            classname: format!("perfreport.sla.{}", run.name),
+            name: format!("verdict: {}", run.verdict.label),
+            outcome: match run.verdict.class.as_str() {
+                "pass" => Outcome::Pass,
+                _ => Outcome::Fail(format!("{}: {}", run.verdict.label, run.verdict.reason)),
+            },
+            detail: format!(
+                "score {} ({}): {}",
+                run.verdict.score, run.verdict.grade, run.verdict.reason
+            ),
+        };
+        let cases = std::iter::once(verdict)
+            .chain(run.rules.iter().map(|r| {
                 let measured = if r.measured_at.is_empty() {
                     r.measured.clone()
                 } else {
@@ -67,7 +79,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     },
                     detail,
                 }
-            })
+            }))
             .collect();
         suites.push(Suite {
             name: format!("SLA {}: {}", report.view.sla.name, run.name),

@@ -77,6 +77,7 @@ impl Templates {
             .map_err(|e| anyhow::anyhow!("template error: {}", tera_chain(&e)))?;
         tera.register_filter("md", md_filter);
         tera.register_filter("no_mentions", no_mentions_filter);
+        tera.register_filter("no_html", no_html_filter);
         Ok(Templates { tera })
     }
 
@@ -115,4 +116,15 @@ fn no_mentions_filter(
 ) -> tera::Result<tera::Value> {
     let text = value.as_str().unwrap_or_default();
     Ok(tera::Value::String(text.replace('@', "@&#8203;")))
+}
+
+/// For Markdown the user wrote: raw HTML (`<img onerror=…>`) shown as text.
+fn no_html_filter(
+    value: &tera::Value,
+    _: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value.as_str().unwrap_or_default();
+    Ok(tera::Value::String(
+        text.replace('<', "&lt;").replace('>', "&gt;"),
+    ))
 }

@@ -9,6 +9,7 @@ use crate::sla::target::Kind;
 use crate::sla::{Rule, Sla};
 use crate::stats::Figures;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
@@ -317,7 +318,18 @@ pub struct SourceView {
 
 /// Builds the view of all scored runs.
 pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
-    let runs: Vec<RunView> = scored.iter().map(|s| run_view(s, &s.sla)).collect();
+    let mut runs: Vec<RunView> = scored.iter().map(|s| run_view(s, &s.sla)).collect();
+    // Two names can reduce to one anchor ("peak 1" and "peak-1"): number the repeats,
+    // so no run's page overwrites another's.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &mut runs {
+        let n = seen.entry(r.anchor.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            r.anchor = format!("{}-{}", r.anchor, n);
+        }
+    }
+    let anchors: Vec<String> = runs.iter().map(|r| r.anchor.clone()).collect();
     let simulated = scored.iter().any(|s| s.run.meta.simulated);
     let names: Vec<&str> = scored.iter().map(|s| s.run.meta.name.as_str()).collect();
     let mut grades: Vec<String> = sla
@@ -349,7 +361,7 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
                 .collect(),
         },
         simulated,
-        scenario_set: (scored.len() > 1).then(|| scenario_set(scored)),
+        scenario_set: (scored.len() > 1).then(|| scenario_set(scored, &anchors)),
         simulated_banner: "SIMULATED — NOT VALID FOR SIGN-OFF: these figures were not measured."
             .to_string(),
         runs,
@@ -362,12 +374,13 @@ pub fn run_page(anchor: &str) -> String {
     format!("runs/{anchor}.html")
 }
 
-fn scenario_set(scored: &[Scored]) -> ScenarioSetView {
+fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
     let columns = scored
         .iter()
-        .map(|s| ColumnView {
+        .enumerate()
+        .map(|(i, s)| ColumnView {
             name: s.run.meta.name.clone(),
-            page: run_page(&anchor(&s.run.meta.name)),
+            page: run_page(&anchors[i]),
             users: fmt::opt(
                 s.run.meta.users_recorded.or(s.run.meta.users_planned),
                 |u| format!("{} users", fmt::count(u)),
@@ -381,7 +394,9 @@ fn scenario_set(scored: &[Scored]) -> ScenarioSetView {
     let mut ids: Vec<(String, String)> = Vec::new();
     for s in scored {
         for r in &s.sla.rules {
-            if !ids.iter().any(|(id, _)| id == &r.id) {
+            let what = format!("{} {}", rule_metric(r), r.target.text);
+            // One row per rule as written: the same id with another target is another row.
+            if !ids.iter().any(|(id, w)| id == &r.id && w == &what) {
                 ids.push((
                     r.id.clone(),
                     format!("{} {}", rule_metric(r), r.target.text),
@@ -395,13 +410,9 @@ fn scenario_set(scored: &[Scored]) -> ScenarioSetView {
             cells: scored
                 .iter()
                 .map(|s| {
-                    match s
-                        .sla
-                        .rules
-                        .iter()
-                        .zip(&s.score.rules)
-                        .find(|(r, _)| r.id == id)
-                    {
+                    match s.sla.rules.iter().zip(&s.score.rules).find(|(r, _)| {
+                        r.id == id && format!("{} {}", rule_metric(r), r.target.text) == what
+                    }) {
                         Some((r, res)) => MatrixCell {
                             measured: fmt::opt(res.measured, |v| fmt::value(r.metric.kind(), v)),
                             status: res.status.code().to_uppercase(),
@@ -485,7 +496,8 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         grade: score.grade.clone(),
         reason: verdict_reason(s, sla),
     };
-    let users = meta.users_recorded.or(meta.users_planned);
+    // Measured only: planned users (run.toml) are shown apart, as the plan.
+    let users = meta.users_recorded;
     let mut figures = vec![
         fig(
             "Requests",

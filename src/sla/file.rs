@@ -255,6 +255,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
     let mut expected_failures = Vec::new();
     for e in raw.expected_failure {
         let at = e.endpoint.span().start;
+        if e.error.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(err(
+                Some(at),
+                format!(
+                    "expected_failure for `{}`: error = \"\" would match every failure; give the text the error contains",
+                    e.endpoint.get_ref()
+                ),
+            ));
+        }
         if e.status.is_empty() && e.error.is_none() {
             return Err(err(Some(at), format!(
                 "expected_failure for `{}` needs status = [...] or error = \"...\": excusing every failure of an endpoint would hide real ones",

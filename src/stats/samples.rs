@@ -136,7 +136,13 @@ impl EndpointAcc {
         let rate = |n: u64| duration_s.filter(|d| *d > 0.0).map(|d| n as f64 / d);
         let percentiles = LISTED_PERCENTILES
             .iter()
-            .filter_map(|p| Some((Percentile::from_percent(*p)?, self.hist.percentile_ms(*p)?)))
+            .filter_map(|p| {
+                let v = self
+                    .hist
+                    .percentile_ms(*p)?
+                    .min(self.max_us as f64 / 1000.0);
+                Some((Percentile::from_percent(*p)?, v))
+            })
             .collect();
         EndpointStats {
             method: self.method,
@@ -199,6 +205,15 @@ impl Buckets {
     /// Keys first to last (the span a series covers).
     fn span(&self) -> usize {
         self.slots.len()
+    }
+
+    /// The span once `key` is included, without growing anything.
+    fn span_with(&self, key: i64) -> usize {
+        if self.slots.is_empty() {
+            return 1;
+        }
+        let last = self.base + self.slots.len() as i64 - 1;
+        (last.max(key) - self.base.min(key) + 1) as usize
     }
 
     #[inline]
@@ -438,9 +453,8 @@ impl SampleStats {
             self.first_start_ms = Some(self.first_start_ms.map_or(start, |f| f.min(start)));
             self.last_end_ms = Some(self.last_end_ms.map_or(end, |l| l.max(end)));
             let span = self.buckets.span();
-            let b = self
-                .buckets
-                .get_mut((start as i64).div_euclid(self.width_ms));
+            let key = self.fitting_key(start);
+            let b = self.buckets.get_mut(key);
             b.count += 1;
             if !s.ok {
                 b.failures += 1;
@@ -458,11 +472,23 @@ impl SampleStats {
     /// Notes the number of active users at a moment, for formats that record
     /// it apart from the requests (k6 `vus`, Gatling user start/end records).
     pub fn users_at(&mut self, t_ms: f64, users: u32) {
-        let b = self
-            .buckets
-            .get_mut((t_ms as i64).div_euclid(self.width_ms));
+        let key = self.fitting_key(t_ms);
+        let b = self.buckets.get_mut(key);
         b.users = b.users.max(Some(users));
         self.coarsen_if_needed();
+    }
+
+    /// The bucket key of `t_ms`, widening the buckets first when it lies so far
+    /// from the others (a stray timestamp) that the series would pass the cap:
+    /// memory stays bounded whatever the timestamps.
+    fn fitting_key(&mut self, t_ms: f64) -> i64 {
+        loop {
+            let key = (t_ms as i64).div_euclid(self.width_ms);
+            if self.buckets.span_with(key) <= MAX_SERIES_POINTS {
+                return key;
+            }
+            self.coarsen();
+        }
     }
 
     fn record_failure(&mut self, i: usize, s: &Sample<'_>) {
@@ -746,6 +772,17 @@ mod tests {
                 .sum::<f64>(),
             5000.0
         );
+    }
+
+    #[test]
+    fn a_stray_timestamp_widens_the_buckets_instead_of_allocating_them() {
+        let mut s = SampleStats::new();
+        s.record(&sample(1_795_432_343_000.0, 5.0, "/a", true));
+        s.record(&sample(0.0, 5.0, "/a", true)); // 57 years earlier
+        s.record(&sample(1_795_432_344_000.0, 5.0, "/a", true));
+        let f = s.finish();
+        assert!(f.series.len() <= MAX_SERIES_POINTS);
+        assert_eq!(f.totals.requests, 3);
     }
 
     #[test]

@@ -382,13 +382,19 @@ fn junit_has_a_case_per_sla_rule_and_per_regression_check() {
         .flat_map(|r| r["score"]["rules"].as_array().unwrap())
         .collect();
     let v = verdicts(&s);
+    let runs = s["runs"].as_array().unwrap();
     assert_eq!(j.testsuites, 1);
-    assert_eq!(j.testsuite, s["runs"].as_array().unwrap().len() + 1);
-    assert_eq!(j.testcase, rules.len() + v.len());
+    assert_eq!(j.testsuite, runs.len() + 1);
+    // One verdict case per run, one per SLA rule, one per regression check.
+    assert_eq!(j.testcase, runs.len() + rules.len() + v.len());
     let failed_rules = rules.iter().filter(|r| r["status"] == "fail").count();
+    let failed_runs = runs
+        .iter()
+        .filter(|r| r["score"]["verdict"] != "PASS")
+        .count();
     let regressions = v.iter().filter(|v| *v == "regressed").count();
     assert!(regressions > 0);
-    assert_eq!(j.failure, failed_rules + regressions);
+    assert_eq!(j.failure, failed_runs + failed_rules + regressions);
     assert_eq!(j.declared_failures, j.failure);
     let skipped = rules
         .iter()
@@ -401,8 +407,8 @@ fn junit_has_a_case_per_sla_rule_and_per_regression_check() {
     let j = parse_junit(&out.join("junit.xml"));
     assert_eq!(
         (j.testsuite, j.testcase),
-        (1, 4),
-        "the default SLA has 4 rules"
+        (1, 5),
+        "the run's verdict and the default SLA's 4 rules"
     );
 }
 

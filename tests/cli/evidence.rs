@@ -420,3 +420,19 @@ fn exclude_ramp_up_scores_only_the_steady_state_of_per_request_data() {
         .unwrap()
         .contains("only the steady state from"));
 }
+
+#[test]
+fn junit_fails_a_run_whose_evidence_gate_failed_even_when_every_rule_passed() {
+    let (_, _d, out) = build(&[
+        &fixture("locust/handmade/only-404s"),
+        "--format",
+        "json,junit",
+    ]);
+    let xml = fs::read_to_string(out.join("junit.xml")).unwrap();
+    assert!(xml.contains("verdict: FAIL"), "{xml}");
+    assert!(xml.contains("endpoint-all-failed"));
+    assert!(
+        !xml.contains("failures=\"0\""),
+        "a failing run is not a green test suite"
+    );
+}

@@ -197,3 +197,46 @@ fn an_existing_output_directory_keeps_its_other_files() {
         .collect();
     assert!(leftovers.is_empty(), "temporary directory removed");
 }
+
+#[test]
+fn an_empty_failure_count_is_an_error_not_zero_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(
+        crate::common::root().join(fixture("locust/handmade/eighty/eighty_stats.csv")),
+    )
+    .unwrap();
+    let blanked: Vec<String> = src
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 1 {
+                l.replacen(",150,0,", ",150,,", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(dir.path().join("x_stats.csv"), blanked.join("\n") + "\n").unwrap();
+    perfreport()
+        .args(["build", dir.path().to_str().unwrap(), "-o"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "x_stats.csv: line 2, column 4: the failure count is empty",
+        ));
+}
+
+#[test]
+fn an_empty_error_text_cannot_excuse_every_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let sla = dir.path().join("sla.toml");
+    std::fs::write(&sla, "[[rule]]\nmetric = \"error_rate\"\ntarget = \"< 1%\"\nweight = 1\n[[expected_failure]]\nendpoint = \"*\"\nerror = \"\"\n").unwrap();
+    perfreport()
+        .args(["check-sla", sla.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 6: expected_failure for `*`: error = \"\" would match every failure",
+        ));
+}

@@ -269,7 +269,9 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
 /// The runs to report on: result files, or a perfreport summary.json given as a file.
 fn load_current(config: &Config) -> anyhow::Result<Vec<model::Run>> {
     if let [path] = config.paths.as_slice() {
-        if path.is_file() {
+        // A summary.json given as the input: its figures, not a reading (and
+        // results are read once, below, not here and again there).
+        if path.is_file() && compare::baseline::summary_file(path, false)?.is_some() {
             let (origin, mut runs) = compare::baseline::load(path, &config.read, false)?;
             if origin.kind == compare::baseline::OriginKind::Summary {
                 if config.simulated {

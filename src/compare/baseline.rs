@@ -82,7 +82,7 @@ pub fn load(
 }
 
 /// The summary file `path` is or holds, if it is a perfreport summary.
-fn summary_file(path: &Path, dir_summary: bool) -> Result<Option<PathBuf>, InputError> {
+pub fn summary_file(path: &Path, dir_summary: bool) -> Result<Option<PathBuf>, InputError> {
     if path.is_dir() && !dir_summary {
         return Ok(None);
     }

@@ -369,6 +369,235 @@ pub fn next_line(buf: &[u8], at: usize, eof: bool) -> Option<(&[u8], usize)> {
     }
 }
 
+/// Delimiter positions [`scan_lines`] keeps per line; a wider line is `wide`.
+const MAX_SEPS: usize = 128;
+
+/// A line met by [`scan_lines`].
+pub struct ScanLine<'b> {
+    /// Where the line starts in the buffer.
+    pub start: usize,
+    /// The line without its `\n` (and a `\r` before it).
+    pub bytes: &'b [u8],
+    /// Where its delimiters are, in `bytes`; all of them unless `wide`.
+    pub seps: &'b [u32],
+    /// More than [`MAX_SEPS`] delimiters: split `bytes` yourself.
+    pub wide: bool,
+    /// False when the line holds a `"`, or a `\r` that does not end it.
+    pub plain: bool,
+    /// Where the next line starts.
+    pub next: usize,
+}
+
+impl<'b> ScanLine<'b> {
+    /// Fills `out` with the first fields of a plain line that is not `wide`;
+    /// returns how many fields the line has (more than `out.len()`: only the
+    /// first were kept).
+    #[inline]
+    pub fn fields(&self, out: &mut [&'b [u8]]) -> usize {
+        let n = self.seps.len() + 1;
+        let mut from = 0;
+        for (k, slot) in out.iter_mut().take(n).enumerate() {
+            let to = self.seps.get(k).map_or(self.bytes.len(), |&e| e as usize);
+            *slot = &self.bytes[from..to];
+            from = to + 1;
+        }
+        n
+    }
+
+    /// Whether the line ended with a `\n` (the last line of a file may not).
+    #[inline]
+    pub fn had_newline(&self, buf: &[u8]) -> bool {
+        buf[self.next - 1] == b'\n'
+    }
+}
+
+/// What [`scan_lines`] does after a line.
+pub enum Step {
+    /// Goes on with the next line.
+    Next,
+    /// Goes on from this offset (the caller read a record of several lines).
+    Jump(usize),
+    /// Stops before this line: it needs more bytes.
+    Wait,
+}
+
+/// Calls `on_line` for each line of `buf` that starts before `limit`, with
+/// where its `d` delimiters are; the last line counts without a `\n` only
+/// with `eof`. Returns the offset of the first line not taken.
+///
+/// One pass over 64-byte blocks finds delimiters, line ends, quotes and CRs
+/// at once as bit masks; a line's delimiters are the bits before its line
+/// end, written out in a tight loop.
+pub fn scan_lines<E>(
+    buf: &[u8],
+    limit: usize,
+    eof: bool,
+    d: u8,
+    mut on_line: impl FnMut(&ScanLine<'_>) -> Result<Step, E>,
+) -> Result<usize, E> {
+    let mut seps = [0u32; MAX_SEPS + 64];
+    let mut n = 0usize; // delimiters of the current line (may exceed MAX_SEPS)
+    let mut at = 0;
+    let mut pos = 0;
+    let mut special = false;
+    'blocks: while at < limit {
+        if pos >= buf.len() {
+            if eof && at < buf.len() {
+                let b = &buf[at..];
+                let line = ScanLine {
+                    start: at,
+                    bytes: b.strip_suffix(b"\r").unwrap_or(b),
+                    seps: &seps[..n.min(MAX_SEPS)],
+                    wide: n > MAX_SEPS,
+                    plain: !special,
+                    next: buf.len(),
+                };
+                match on_line(&line)? {
+                    Step::Next => at = buf.len(),
+                    Step::Jump(j) => {
+                        (at, pos, special, n) = (j, j, false, 0);
+                        continue 'blocks;
+                    }
+                    Step::Wait => {}
+                }
+            }
+            break;
+        }
+        let m = masks64(&buf[pos..], d);
+        // A CR is plain only right before a line end (or as the file's last byte).
+        let after = pos + 64;
+        let next_is_nl = match buf.get(after) {
+            Some(c) => u64::from(*c == b'\n') << 63,
+            None if eof && buf.len() > pos => 1u64 << (buf.len() - pos - 1),
+            None => 0,
+        };
+        let mut odd = m.quote | (m.cr & !((m.nl >> 1) | next_is_nl));
+        let mut delims = m.delim;
+        let mut nls = m.nl;
+        loop {
+            let before = if nls == 0 {
+                !0
+            } else {
+                (1u64 << nls.trailing_zeros()) - 1
+            };
+            let mut ds = delims & before;
+            special |= odd & before != 0;
+            if n + 64 <= MAX_SEPS + 64 {
+                // The block may start before the line (its first bits were the line before).
+                let base = pos.wrapping_sub(at);
+                let mut k = n;
+                while ds != 0 {
+                    seps[k] = base.wrapping_add(ds.trailing_zeros() as usize) as u32;
+                    k += 1;
+                    ds &= ds - 1;
+                }
+                n = k;
+            } else {
+                n += ds.count_ones() as usize;
+            }
+            if nls == 0 {
+                break;
+            }
+            let i = pos + nls.trailing_zeros() as usize;
+            let end = if i > at && buf[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            let line = ScanLine {
+                start: at,
+                bytes: &buf[at..end],
+                seps: &seps[..n.min(MAX_SEPS)],
+                wide: n > MAX_SEPS,
+                plain: !special,
+                next: i + 1,
+            };
+            match on_line(&line)? {
+                Step::Next => at = i + 1,
+                Step::Jump(j) => {
+                    (at, pos, special, n) = (j, j, false, 0);
+                    continue 'blocks;
+                }
+                Step::Wait => return Ok(at),
+            }
+            (special, n) = (false, 0);
+            if at >= limit {
+                return Ok(at);
+            }
+            let done = !((before << 1) | 1);
+            delims &= done;
+            odd &= done;
+            nls &= nls - 1;
+        }
+        pos = after;
+    }
+    Ok(at)
+}
+
+/// Where a 64-byte block holds each kind of byte [`scan_lines`] looks for.
+struct Masks {
+    delim: u64,
+    nl: u64,
+    quote: u64,
+    cr: u64,
+}
+
+/// The masks of the first 64 bytes of `b` (fewer at its end).
+#[inline]
+fn masks64(b: &[u8], d: u8) -> Masks {
+    if b.len() < 64 {
+        let mut pad = [0u8; 64];
+        pad[..b.len()].copy_from_slice(b);
+        return masks64_full(&pad, d);
+    }
+    masks64_full(b[..64].try_into().expect("64 bytes"), d)
+}
+
+#[inline(always)]
+fn masks64_full(b: &[u8; 64], d: u8) -> Masks {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of x86_64; each load is unaligned and reads 16
+        // of the array's 64 bytes.
+        unsafe {
+            let (vd, vn) = (_mm_set1_epi8(d as i8), _mm_set1_epi8(b'\n' as i8));
+            let (vq, vr) = (_mm_set1_epi8(b'"' as i8), _mm_set1_epi8(b'\r' as i8));
+            let mut m = Masks {
+                delim: 0,
+                nl: 0,
+                quote: 0,
+                cr: 0,
+            };
+            for k in 0..4 {
+                let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast());
+                let bits = |x| u64::from(_mm_movemask_epi8(x) as u16) << (16 * k);
+                m.delim |= bits(_mm_cmpeq_epi8(v, vd));
+                m.nl |= bits(_mm_cmpeq_epi8(v, vn));
+                m.quote |= bits(_mm_cmpeq_epi8(v, vq));
+                m.cr |= bits(_mm_cmpeq_epi8(v, vr));
+            }
+            m
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut m = Masks {
+            delim: 0,
+            nl: 0,
+            quote: 0,
+            cr: 0,
+        };
+        for (i, &c) in b.iter().enumerate() {
+            m.delim |= u64::from(c == d) << i;
+            m.nl |= u64::from(c == b'\n') << i;
+            m.quote |= u64::from(c == b'"') << i;
+            m.cr |= u64::from(c == b'\r') << i;
+        }
+        m
+    }
+}
+
 /// Splits a line without quotes or CRs into `fields` at `d`; returns the
 /// number of fields (more than `fields.len()`: the line is wider, and only
 /// the first ones were kept), or `None` when the line holds a `"` or a `\r`.

@@ -576,46 +576,33 @@ impl ChunkParser for JtlChunk<'_> {
         eof: bool,
         sink: &mut ChunkSink,
     ) -> Result<usize, Stop> {
-        let d = self.delimiter;
-        let mut at = 0;
-        let mut fields: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
-        while at < limit {
-            let Some((line, next)) = chunked::next_line(buf, at, eof) else {
-                break;
-            };
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let split = chunked::split_fields(line, d, &mut fields);
-            match split {
-                Some(n) => {
-                    if !line.is_empty() {
-                        let wide = n > MAX_FIELDS;
-                        if wide {
-                            let all: Vec<&[u8]> = line.split(|b| *b == d).collect();
-                            self.record(&all, sink)?;
-                        } else {
-                            let line_no = self.newlines + 1;
-                            if !self.fast(&fields[..n], sink) {
-                                let record = csv::ByteRecord::from(fields[..n].to_vec());
-                                self.rows.row(&record, line_no, sink, self.opts)?;
-                            }
-                        }
-                    }
-                    self.newlines += u64::from(buf[next - 1] == b'\n');
-                    at = next;
+        chunked::scan_lines(buf, limit, eof, self.delimiter, |line| {
+            if !line.plain {
+                // Quotes, or a CR inside the line: a CSV record of its own kind.
+                let b = line.bytes;
+                if !(b.contains(&b'"') || b.ends_with(b"\r")) {
+                    return Err(Stop::Unsupported); // a lone CR
                 }
-                None => {
-                    if line.contains(&b'"') || line.ends_with(b"\r") {
-                        match self.quoted(buf, at, eof, sink)? {
-                            Some(n) => at += n,
-                            None => break,
-                        }
-                    } else {
-                        return Err(Stop::Unsupported); // a lone CR
-                    }
+                return Ok(match self.quoted(buf, line.start, eof, sink)? {
+                    Some(n) => chunked::Step::Jump(line.start + n),
+                    None => chunked::Step::Wait,
+                });
+            }
+            if !line.bytes.is_empty() {
+                let mut fields: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
+                let n = line.fields(&mut fields);
+                if n > MAX_FIELDS || line.wide {
+                    let d = self.delimiter;
+                    let all: Vec<&[u8]> = line.bytes.split(|b| *b == d).collect();
+                    self.record(&all, sink)?;
+                } else if !self.fast(&fields[..n], sink) {
+                    let record = csv::ByteRecord::from(fields[..n].to_vec());
+                    self.rows.row(&record, self.newlines + 1, sink, self.opts)?;
                 }
             }
-        }
-        Ok(at)
+            self.newlines += u64::from(line.had_newline(buf));
+            Ok(chunked::Step::Next)
+        })
     }
 
     fn newlines(&self) -> u64 {

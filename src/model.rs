@@ -387,8 +387,8 @@ pub struct SourceFile {
     pub role: String,
     /// False when the file was found but not read.
     pub read: bool,
-    /// SHA-256 of the file's bytes as stored (read files only), hex.
-    pub sha256: Option<String>,
+    /// BLAKE3 of the file's bytes as stored (read files only), hex.
+    pub blake3: Option<String>,
 }
 
 #[cfg(test)]

@@ -25,8 +25,8 @@ pub struct Origin {
     pub kind: OriginKind,
     /// The perfreport that wrote the summary (`perfreport 0.1.0`).
     pub generator: Option<String>,
-    /// SHA-256 of the summary file.
-    pub sha256: Option<String>,
+    /// BLAKE3 of the summary file.
+    pub blake3: Option<String>,
 }
 
 /// What kind of input a side was read from.
@@ -64,7 +64,7 @@ pub fn load(
                 path: summary.display().to_string(),
                 kind: OriginKind::Summary,
                 generator,
-                sha256: Some(sha256_hex(text.as_bytes())),
+                blake3: Some(blake3_hex(text.as_bytes())),
             },
             runs,
         ));
@@ -75,7 +75,7 @@ pub fn load(
             path: path.display().to_string(),
             kind: OriginKind::Results,
             generator: None,
-            sha256: None,
+            blake3: None,
         },
         runs,
     ))
@@ -195,7 +195,7 @@ pub fn parse_summary(text: &str, path: &Path) -> Result<(Option<String>, Vec<Run
     let summary: SummaryIn = serde_json::from_value(value)
         .map_err(|e| InputError::new(path, format!("not a valid {SCHEMA} summary: {e}")))?;
     let file = path.display().to_string();
-    let sha = sha256_hex(text.as_bytes());
+    let sha = blake3_hex(text.as_bytes());
     let runs = summary
         .runs
         .into_iter()
@@ -256,7 +256,7 @@ fn run_from(r: RunIn, file: &str, sha: &str) -> Run {
             path: file.to_string(),
             role: format!("perfreport summary ({SCHEMA})"),
             read: true,
-            sha256: Some(sha.to_string()),
+            blake3: Some(sha.to_string()),
         }],
     }
 }
@@ -307,12 +307,8 @@ fn endpoint_from(f: FiguresIn, file: &str) -> EndpointStats {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+fn blake3_hex(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
 }
 
 #[cfg(test)]

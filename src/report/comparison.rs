@@ -44,8 +44,8 @@ pub struct BaselineView {
     pub kind: String,
     /// The perfreport that wrote it, or empty.
     pub generator: String,
-    /// SHA-256 of the summary, or empty.
-    pub sha256: String,
+    /// BLAKE3 of the summary, or empty.
+    pub blake3: String,
 }
 
 /// One pair of runs.
@@ -187,7 +187,7 @@ pub fn build(c: &Comparison) -> ComparisonView {
             path: c.baseline.path.clone(),
             kind: c.baseline.kind.code().to_string(),
             generator: c.baseline.generator.clone().unwrap_or_default(),
-            sha256: c.baseline.sha256.clone().unwrap_or_default(),
+            blake3: c.baseline.blake3.clone().unwrap_or_default(),
         },
         thresholds: c
             .regression

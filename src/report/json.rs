@@ -191,7 +191,7 @@ struct SourceJson<'a> {
     path: &'a str,
     role: &'a str,
     read: bool,
-    sha256: Option<&'a str>,
+    blake3: Option<&'a str>,
 }
 
 fn figures(f: &Figures, with_name: bool) -> FiguresJson<'_> {
@@ -351,7 +351,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                         path: &src.path,
                         role: &src.role,
                         read: src.read,
-                        sha256: src.sha256.as_deref(),
+                        blake3: src.blake3.as_deref(),
                     })
                     .collect(),
             }
@@ -399,7 +399,7 @@ fn comparison(c: &crate::compare::Comparison) -> serde_json::Value {
             "path": c.baseline.path,
             "kind": c.baseline.kind.code(),
             "generator": c.baseline.generator,
-            "sha256": c.baseline.sha256,
+            "blake3": c.baseline.blake3,
         },
         "thresholds": Metric::ALL
             .iter()

@@ -312,8 +312,8 @@ pub struct SourceView {
     pub role: String,
     /// Was it read.
     pub read: bool,
-    /// SHA-256 of the file, hex; empty when not read.
-    pub sha256: String,
+    /// BLAKE3 of the file, hex; empty when not read.
+    pub blake3: String,
 }
 
 /// Builds the view of all scored runs.
@@ -769,7 +769,7 @@ fn source_view(s: &SourceFile) -> SourceView {
         path: s.path.clone(),
         role: s.role.clone(),
         read: s.read,
-        sha256: s.sha256.clone().unwrap_or_default(),
+        blake3: s.blake3.clone().unwrap_or_default(),
     }
 }
 

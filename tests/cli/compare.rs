@@ -243,20 +243,14 @@ fn a_summary_json_baseline_has_no_samples_so_no_significance_test() {
     assert_eq!(code, 0);
     let base_summary = base_out.join("summary.json");
     let bytes = std::fs::read(&base_summary).unwrap();
-    let sha = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let sha = blake3::hash(&bytes).to_hex().to_string();
     let base = base_summary.to_str().unwrap();
     let (code, _t2, out) = compare(base, &fixture("compare/hey-degraded"), &[]);
     assert_eq!(code, 1);
     let s = summary(&out);
     let b = &s["comparison"]["baseline"];
     assert_eq!(b["kind"], "summary.json");
-    assert_eq!(b["sha256"], sha.as_str());
+    assert_eq!(b["blake3"], sha.as_str());
     assert_eq!(
         b["generator"],
         format!("perfreport {}", env!("CARGO_PKG_VERSION"))

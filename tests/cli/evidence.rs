@@ -328,8 +328,7 @@ fn real_runs_raise_no_false_alarms() {
 }
 
 #[test]
-fn every_figure_names_its_source_file_and_line_and_files_their_sha256() {
-    use sha2::{Digest, Sha256};
+fn every_figure_names_its_source_file_and_line_and_files_their_blake3() {
     let (_, _d, out) = build(&["samples/locust-peak", "--sla", "sla/peak.toml"]);
     let run = &summary(&out)["runs"][0];
     let stats_text = fs::read_to_string(root().join("samples/locust-peak/peak_stats.csv")).unwrap();
@@ -363,11 +362,8 @@ fn every_figure_names_its_source_file_and_line_and_files_their_sha256() {
         .filter(|s| s["read"] == true)
     {
         let bytes = fs::read(root().join(s["path"].as_str().unwrap())).unwrap();
-        let want: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        assert_eq!(s["sha256"], want.as_str());
+        let want = blake3::hash(&bytes).to_hex().to_string();
+        assert_eq!(s["blake3"], want.as_str());
     }
     let html = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(

@@ -252,29 +252,36 @@ fn parse_range<P: ChunkParser>(
         File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
     file.seek(SeekFrom::Start(from)).map_err(cannot)?;
     let mut sink = ChunkSink::new(stats);
-    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK * 2);
+    // buf[..have] holds bytes not parsed yet; the rest is room, zeroed once.
+    let mut buf: Vec<u8> = vec![0; BLOCK * 2];
+    let mut have = 0;
     let mut pos = from; // file offset of buf[0]
     let mut error = None;
     loop {
-        let have = buf.len();
         let want = BLOCK.max(have);
-        buf.resize(have + want, 0);
+        if buf.len() < have + want {
+            buf.resize(have + want, 0);
+        }
         let mut got = 0;
         while got < want {
-            let n = file.read(&mut buf[have + got..]).map_err(cannot)?;
+            let n = file
+                .read(&mut buf[have + got..have + want])
+                .map_err(cannot)?;
             if n == 0 {
                 break;
             }
             got += n;
         }
-        buf.truncate(have + got);
-        let eof = pos + buf.len() as u64 >= size || got == 0;
-        let limit = (to.saturating_sub(pos)).min(buf.len() as u64) as usize;
-        match parser.parse(&buf, limit, eof, &mut sink) {
+        have += got;
+        let data = &buf[..have];
+        let eof = pos + have as u64 >= size || got == 0;
+        let limit = (to.saturating_sub(pos)).min(have as u64) as usize;
+        match parser.parse(data, limit, eof, &mut sink) {
             Ok(used) => {
                 pos += used as u64;
                 crate::progress::add(used as u64);
-                buf.drain(..used);
+                buf.copy_within(used..have, 0);
+                have -= used;
             }
             Err(Stop::Error(e)) => {
                 error = Some(e);
@@ -282,7 +289,7 @@ fn parse_range<P: ChunkParser>(
             }
             Err(Stop::Unsupported) => return Err(InputError::new(path, UNSUPPORTED)),
         }
-        if pos >= to || (eof && buf.is_empty()) {
+        if pos >= to || (eof && have == 0) {
             break;
         }
         if eof && got == 0 {
@@ -389,25 +396,100 @@ pub struct ScanLine<'b> {
 }
 
 impl<'b> ScanLine<'b> {
-    /// Fills `out` with the first fields of a plain line that is not `wide`;
-    /// returns how many fields the line has (more than `out.len()`: only the
-    /// first were kept).
-    #[inline]
-    pub fn fields(&self, out: &mut [&'b [u8]]) -> usize {
-        let n = self.seps.len() + 1;
-        let mut from = 0;
-        for (k, slot) in out.iter_mut().take(n).enumerate() {
-            let to = self.seps.get(k).map_or(self.bytes.len(), |&e| e as usize);
-            *slot = &self.bytes[from..to];
-            from = to + 1;
-        }
-        n
-    }
-
     /// Whether the line ended with a `\n` (the last line of a file may not).
     #[inline]
     pub fn had_newline(&self, buf: &[u8]) -> bool {
         buf[self.next - 1] == b'\n'
+    }
+}
+
+/// Raw names (labels, URLs) already met, with the endpoint index each
+/// stands for. Most files have a handful of names: those are found by
+/// comparing a few words before the bytes, the rest in a hash map.
+#[derive(Default)]
+pub struct Names {
+    few: Vec<(usize, u64, u64, Box<[u8]>, usize)>,
+    many: std::collections::HashMap<Vec<u8>, usize, crate::stats::samples::FxBuild>,
+}
+
+/// Names kept in [`Names::few`].
+const FEW: usize = 16;
+
+impl Names {
+    /// The index of `key`, if met before.
+    #[inline]
+    pub fn get(&self, key: &[u8]) -> Option<usize> {
+        let (head, tail) = words(key);
+        for (len, h, t, bytes, idx) in &self.few {
+            if *len == key.len() && *h == head && *t == tail && **bytes == *key {
+                return Some(*idx);
+            }
+        }
+        if self.few.len() < FEW {
+            return None;
+        }
+        self.many.get(key).copied()
+    }
+
+    /// Remembers `key` as `idx`, unless `cap` names are remembered already.
+    pub fn insert(&mut self, key: &[u8], idx: usize, cap: usize) {
+        if self.few.len() < FEW {
+            let (h, t) = words(key);
+            self.few.push((key.len(), h, t, key.into(), idx));
+        } else if self.many.len() + FEW < cap {
+            self.many.insert(key.to_vec(), idx);
+        }
+    }
+}
+
+/// The first and the last eight bytes of `b` (zero-padded when shorter).
+#[inline]
+fn words(b: &[u8]) -> (u64, u64) {
+    if b.len() >= 8 {
+        let head = u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
+        let tail = u64::from_le_bytes(b[b.len() - 8..].try_into().expect("8 bytes"));
+        (head, tail)
+    } else {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        (u64::from_le_bytes(w), 0)
+    }
+}
+
+/// The fields of one record, by index.
+pub trait Fields<'b> {
+    /// How many fields the record has.
+    fn count(&self) -> usize;
+    /// Field `i` (below [`Fields::count`]).
+    fn field(&self, i: usize) -> &'b [u8];
+}
+
+impl<'b> Fields<'b> for [&'b [u8]] {
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn field(&self, i: usize) -> &'b [u8] {
+        self[i]
+    }
+}
+
+/// A plain line that is not `wide`: fields are cut where they are asked for.
+impl<'b> Fields<'b> for ScanLine<'b> {
+    #[inline]
+    fn count(&self) -> usize {
+        self.seps.len() + 1
+    }
+    #[inline]
+    fn field(&self, i: usize) -> &'b [u8] {
+        let from = if i == 0 {
+            0
+        } else {
+            self.seps[i - 1] as usize + 1
+        };
+        let to = self.seps.get(i).map_or(self.bytes.len(), |&e| e as usize);
+        &self.bytes[from..to]
     }
 }
 
@@ -598,65 +680,6 @@ fn masks64_full(b: &[u8; 64], d: u8) -> Masks {
     }
 }
 
-/// Splits a line without quotes or CRs into `fields` at `d`; returns the
-/// number of fields (more than `fields.len()`: the line is wider, and only
-/// the first ones were kept), or `None` when the line holds a `"` or a `\r`.
-#[inline]
-pub fn split_fields<'a>(line: &'a [u8], d: u8, fields: &mut [&'a [u8]]) -> Option<usize> {
-    let mut n = 0;
-    let mut from = 0;
-    let mut base = 0;
-    let cap = fields.len();
-    while base < line.len() {
-        let end = (base + 16).min(line.len());
-        let (delims, special) = masks16(&line[base..end], d);
-        if special != 0 {
-            return None;
-        }
-        let mut m = delims;
-        while m != 0 {
-            let p = base + m.trailing_zeros() as usize;
-            if n < cap {
-                fields[n] = &line[from..p];
-            }
-            n += 1;
-            from = p + 1;
-            m &= m - 1;
-        }
-        base = end;
-    }
-    if n < cap {
-        fields[n] = &line[from..];
-    }
-    Some(n + 1)
-}
-
-/// Bit i set where `chunk[i]` is `d`, and where it is `"` or `\r` (up to 16 bytes).
-#[inline]
-fn masks16(chunk: &[u8], d: u8) -> (u32, u32) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if chunk.len() == 16 {
-            use std::arch::x86_64::*;
-            // SAFETY: SSE2 is part of x86_64; the load is unaligned and reads exactly 16 bytes.
-            unsafe {
-                let v = _mm_loadu_si128(chunk.as_ptr().cast());
-                let dm = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(d as i8))) as u32;
-                let q = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-                let r = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
-                let sm = _mm_movemask_epi8(_mm_or_si128(q, r)) as u32;
-                return (dm, sm);
-            }
-        }
-    }
-    let (mut dm, mut sm) = (0u32, 0u32);
-    for (i, &b) in chunk.iter().enumerate() {
-        dm |= u32::from(b == d) << i;
-        sm |= u32::from(b == b'"' || b == b'\r') << i;
-    }
-    (dm, sm)
-}
-
 /// A number of whole ASCII digits (1 to 18 of them), else `None`.
 #[inline]
 pub fn digits(b: &[u8]) -> Option<u64> {
@@ -749,23 +772,122 @@ mod tests {
         }
     }
 
-    #[test]
-    fn fields_split_like_a_plain_split() {
-        let mut f: [&[u8]; 4] = [&[]; 4];
-        for line in [
-            "a,b,,c",
-            "",
-            ",",
-            "0123456789abcdef,0123456789abcdef,x",
-            "a,b,c,d,e,f",
-        ] {
-            let want: Vec<&[u8]> = line.as_bytes().split(|b| *b == b',').collect();
-            let n = split_fields(line.as_bytes(), b',', &mut f).unwrap();
-            assert_eq!(n, want.len(), "{line}");
-            assert_eq!(&f[..n.min(4)], &want[..n.min(4)], "{line}");
+    /// What `scan_lines` should report, line by line, the plain way.
+    fn naive(buf: &[u8], eof: bool) -> Vec<(usize, Vec<u8>, Vec<u32>, bool, usize)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < buf.len() {
+            let (body, next) = match buf[at..].iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[at..at + i], at + i + 1),
+                None if eof => (&buf[at..], buf.len()),
+                None => break,
+            };
+            let line = body.strip_suffix(b"\r").unwrap_or(body);
+            let plain = !line.contains(&b'"') && !line.contains(&b'\r');
+            let seps = (0..line.len())
+                .filter(|&i| line[i] == b',')
+                .map(|i| i as u32)
+                .collect();
+            out.push((at, line.to_vec(), seps, plain, next));
+            at = next;
         }
-        assert_eq!(split_fields(b"a,\"b\"", b',', &mut f), None);
-        assert_eq!(split_fields(b"0123456789abcdef,\r", b',', &mut f), None);
+        out
+    }
+
+    #[test]
+    fn scanned_lines_are_the_plain_split() {
+        // Deterministic pseudo-random lines of every length across block edges.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"abc,,,,\r\n\n\"0123456789";
+        for round in 0..400 {
+            let len = (next() % 400) as usize;
+            let buf: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            for eof in [false, true] {
+                let mut got = Vec::new();
+                let end = scan_lines::<()>(&buf, buf.len(), eof, b',', |l| {
+                    got.push((l.start, l.bytes.to_vec(), l.seps.to_vec(), l.plain, l.next));
+                    Ok(Step::Next)
+                })
+                .unwrap();
+                let want = naive(&buf, eof);
+                assert_eq!(
+                    got,
+                    want,
+                    "round {round} eof {eof}: {:?}",
+                    String::from_utf8_lossy(&buf)
+                );
+                assert_eq!(end, want.last().map_or(0, |w| w.4), "round {round}");
+            }
+        }
+    }
+
+    #[test]
+    fn scanning_stops_at_the_limit_and_where_asked() {
+        let buf = b"a,b\nc,d\ne,f\n";
+        let mut starts = Vec::new();
+        let end = scan_lines::<()>(buf, 5, true, b',', |l| {
+            starts.push(l.start);
+            Ok(Step::Next)
+        })
+        .unwrap();
+        assert_eq!(
+            (starts, end),
+            (vec![0, 4], 8),
+            "a line starting before the limit is read whole"
+        );
+        let end = scan_lines::<()>(buf, buf.len(), true, b',', |l| {
+            Ok(if l.start == 4 { Step::Wait } else { Step::Next })
+        })
+        .unwrap();
+        assert_eq!(end, 4);
+        let mut starts = Vec::new();
+        scan_lines::<()>(buf, buf.len(), true, b',', |l| {
+            starts.push(l.start);
+            Ok(if l.start == 0 {
+                Step::Jump(8)
+            } else {
+                Step::Next
+            })
+        })
+        .unwrap();
+        assert_eq!(starts, vec![0, 8]);
+        let wide = format!("{}\n", ",".repeat(200));
+        scan_lines::<()>(wide.as_bytes(), wide.len(), true, b',', |l| {
+            assert!(l.wide && l.seps.len() == MAX_SEPS && l.seps[MAX_SEPS - 1] == 127);
+            Ok(Step::Next)
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn names_find_each_key_and_only_it() {
+        let mut keys: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"a".to_vec(),
+            b"GET /a".to_vec(),
+            b"12345678".to_vec(),
+            b"GET /v1/items/aaaa/b".to_vec(),
+            b"GET /v1/items/bbbb/b".to_vec(), // same first and last eight bytes
+        ];
+        keys.extend((0..100).map(|i| format!("label {i}").into_bytes()));
+        let mut names = Names::default();
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(names.get(k), None, "{i}");
+            names.insert(k, i, 50);
+        }
+        for (i, k) in keys.iter().enumerate() {
+            let want = (i < 50).then_some(i);
+            assert_eq!(names.get(k), want, "{}", String::from_utf8_lossy(k));
+        }
+        assert_eq!(names.get(b"GET /v1/items/cccc/b"), None);
     }
 
     #[test]

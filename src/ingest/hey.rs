@@ -19,7 +19,7 @@
 //! error (timeout, connection refused) are in hey's printed "Error
 //! distribution" but not in the CSV, so the reader says so in a note.
 
-use super::chunked::{self, ChunkParser, ChunkSink, Sink, Stop};
+use super::chunked::{self, ChunkParser, ChunkSink, Fields, Sink, Stop};
 use super::csvfile::{CsvFile, Row};
 use super::{input, ReadOptions, Reader, RunBuilder};
 use crate::error::{InputError, Position};
@@ -174,15 +174,15 @@ struct HeyChunk<'a> {
 
 impl HeyChunk<'_> {
     #[inline]
-    fn fast(&mut self, f: &[&[u8]], sink: &mut ChunkSink) -> bool {
+    fn fast<'b>(&mut self, f: &impl Fields<'b>, sink: &mut ChunkSink) -> bool {
         let c = self.cols;
         let (Some(latency_s), Some(offset_s)) = (
-            chunked::decimal(f[c.latency]),
-            chunked::decimal(f[c.offset]),
+            chunked::decimal(f.field(c.latency)),
+            chunked::decimal(f.field(c.offset)),
         ) else {
             return false;
         };
-        let status = match chunked::digits(f[c.status]) {
+        let status = match chunked::digits(f.field(c.status)) {
             Some(0) => None,
             Some(s) if (100..=999).contains(&s) => Some(s as u16),
             _ => return false,
@@ -221,20 +221,14 @@ impl ChunkParser for HeyChunk<'_> {
         eof: bool,
         sink: &mut ChunkSink,
     ) -> Result<usize, Stop> {
-        let mut at = 0;
-        let mut fields: [&[u8]; 16] = [&[]; 16];
-        while at < limit {
-            let Some((line, next)) = chunked::next_line(buf, at, eof) else {
-                break;
-            };
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let Some(n) = chunked::split_fields(line, b',', &mut fields) else {
+        chunked::scan_lines(buf, limit, eof, b',', |line| {
+            if !line.plain || line.wide {
                 // hey never quotes; a quote or a lone CR is for the general reader.
                 return Err(Stop::Unsupported);
-            };
+            }
+            let n = line.count();
             let line_no = self.newlines + 1;
-            let done =
-                line.is_empty() || (n == self.headers.len() && self.fast(&fields[..n], sink));
+            let done = line.bytes.is_empty() || (n == self.headers.len() && self.fast(line, sink));
             if !done {
                 let result = if n != self.headers.len() {
                     Err(InputError::at(
@@ -249,7 +243,8 @@ impl ChunkParser for HeyChunk<'_> {
                         ),
                     ))
                 } else {
-                    let record = csv::ByteRecord::from(fields[..n].to_vec());
+                    let all: Vec<&[u8]> = (0..n).map(|i| line.field(i)).collect();
+                    let record = csv::ByteRecord::from(all);
                     let row = Row::new(self.path, self.headers, line_no, &record);
                     record_row(&row, &self.cols, sink)
                 };
@@ -257,10 +252,9 @@ impl ChunkParser for HeyChunk<'_> {
                     sink.bad_row(e, self.opts.skip_bad_rows)?;
                 }
             }
-            self.newlines += u64::from(buf[next - 1] == b'\n');
-            at = next;
-        }
-        Ok(at)
+            self.newlines += u64::from(line.had_newline(buf));
+            Ok(chunked::Step::Next)
+        })
     }
 
     fn newlines(&self) -> u64 {

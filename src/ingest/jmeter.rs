@@ -43,14 +43,13 @@
 //! - Users are `allThreads`, else `grpThreads`. `elapsed` is in ms, `timeStamp`
 //!   in epoch ms (a formatted `timestamp_format` date is refused).
 
-use super::chunked::{self, ChunkParser, ChunkSink, Sink, Stop};
+use super::chunked::{self, ChunkParser, ChunkSink, Fields, Sink, Stop};
 use super::{input, ReadOptions, Reader, RunBuilder};
 use crate::error::{InputError, Position};
 use crate::model::{EndpointStats, LatencyStats, Percentile, Precision, Sample};
-use crate::stats::samples::FxBuild;
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
@@ -381,7 +380,7 @@ struct JtlChunk<'a> {
     opts: &'a ReadOptions,
     delimiter: u8,
     newlines: u64,
-    labels: HashMap<Vec<u8>, usize, FxBuild>,
+    labels: chunked::Names,
     csv: csv_core::Reader,
     out: Vec<u8>,
     ends: Vec<usize>,
@@ -403,7 +402,7 @@ impl<'a> JtlChunk<'a> {
             opts,
             delimiter,
             newlines: 0,
-            labels: HashMap::default(),
+            labels: chunked::Names::default(),
             csv: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: vec![0; 1024],
             ends: vec![0; MAX_FIELDS],
@@ -422,22 +421,22 @@ impl<'a> JtlChunk<'a> {
 
     /// Records a plain successful row; false when the row needs the general path.
     #[inline]
-    fn fast(&mut self, f: &[&[u8]], sink: &mut ChunkSink) -> bool {
+    fn fast<'b>(&mut self, f: &(impl Fields<'b> + ?Sized), sink: &mut ChunkSink) -> bool {
         let c = &self.rows.cols;
-        if f.len() != self.rows.names.len() {
+        if f.count() != self.rows.names.len() {
             return false;
         }
         let start_ms = match c.timestamp {
-            Some(i) => match chunked::digits(f[i]) {
+            Some(i) => match chunked::digits(f.field(i)) {
                 Some(v) => Some(v as f64),
                 None => return false,
             },
             None => None,
         };
-        let Some(elapsed) = chunked::digits(f[c.elapsed]) else {
+        let Some(elapsed) = chunked::digits(f.field(c.elapsed)) else {
             return false;
         };
-        let status = match c.code.map(|i| f[i]) {
+        let status = match c.code.map(|i| f.field(i)) {
             Some(code) => match chunked::digits(code) {
                 Some(v) if code.len() <= 5 && v <= u64::from(u16::MAX) => Some(v as u16),
                 _ => return false,
@@ -445,25 +444,25 @@ impl<'a> JtlChunk<'a> {
             None => None,
         };
         let ok = match c.success {
-            Some(i) => f[i] == b"true",
+            Some(i) => f.field(i) == b"true",
             None => status.is_some_and(|s| s < 400),
         };
         if !ok {
             return false;
         }
         if let Some(i) = c.message {
-            if f[i].starts_with(b"Number of samples in transaction") {
+            if f.field(i).starts_with(b"Number of samples in transaction") {
                 return false;
             }
         }
-        let users = match c.all_threads.or(c.grp_threads).map(|i| f[i]) {
+        let users = match c.all_threads.or(c.grp_threads).map(|i| f.field(i)) {
             Some(b"") | None => None,
             Some(t) => match chunked::digits(t) {
                 Some(v) if t.len() <= 9 => Some(v as u32),
                 _ => return false,
             },
         };
-        let bytes = match c.bytes.map(|i| f[i]) {
+        let bytes = match c.bytes.map(|i| f.field(i)) {
             Some(b"") | None => None,
             Some(t) => match chunked::digits(t) {
                 Some(v) => Some(v),
@@ -471,12 +470,12 @@ impl<'a> JtlChunk<'a> {
             },
         };
         let key = match c.label.or(c.url) {
-            Some(i) => f[i],
+            Some(i) => f.field(i),
             None => return false,
         };
         // The name matters only the first time: the endpoint index stands for it.
         let idx = match self.labels.get(key) {
-            Some(i) => *i,
+            Some(i) => i,
             None => {
                 let Ok(raw) = std::str::from_utf8(key) else {
                     return false;
@@ -486,9 +485,7 @@ impl<'a> JtlChunk<'a> {
                 } else {
                     sink.stats.endpoint("", &self.opts.naming.name(raw.trim()))
                 };
-                if self.labels.len() < MAX_INTERNED {
-                    self.labels.insert(key.to_vec(), i);
-                }
+                self.labels.insert(key, i, MAX_INTERNED);
                 i
             }
         };
@@ -559,7 +556,7 @@ impl<'a> JtlChunk<'a> {
         let line = self.newlines + 1;
         let owned: Vec<Vec<u8>> = fields[..nend].iter().map(|f| f.to_vec()).collect();
         let refs: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
-        if !self.fast(&refs, sink) {
+        if !self.fast(refs.as_slice(), sink) {
             let record = csv::ByteRecord::from(refs);
             self.rows.row(&record, line, sink, self.opts)?;
         }
@@ -588,17 +585,14 @@ impl ChunkParser for JtlChunk<'_> {
                     None => chunked::Step::Wait,
                 });
             }
-            if !line.bytes.is_empty() {
-                let mut fields: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
-                let n = line.fields(&mut fields);
-                if n > MAX_FIELDS || line.wide {
-                    let d = self.delimiter;
-                    let all: Vec<&[u8]> = line.bytes.split(|b| *b == d).collect();
-                    self.record(&all, sink)?;
-                } else if !self.fast(&fields[..n], sink) {
-                    let record = csv::ByteRecord::from(fields[..n].to_vec());
-                    self.rows.row(&record, self.newlines + 1, sink, self.opts)?;
-                }
+            if line.wide {
+                let d = self.delimiter;
+                let all: Vec<&[u8]> = line.bytes.split(|b| *b == d).collect();
+                self.record(&all, sink)?;
+            } else if !line.bytes.is_empty() && !self.fast(line, sink) {
+                let all: Vec<&[u8]> = (0..line.count()).map(|i| line.field(i)).collect();
+                let record = csv::ByteRecord::from(all);
+                self.rows.row(&record, self.newlines + 1, sink, self.opts)?;
             }
             self.newlines += u64::from(line.had_newline(buf));
             Ok(chunked::Step::Next)

@@ -258,6 +258,9 @@ pub struct SampleStats {
     folded_overflow: bool,
     count: u64,
     width_ms: i64,
+    /// The last bucket found: (width, first ms, past-the-end ms, key); a row
+    /// usually falls in the same second as the one before.
+    last_bucket: (i64, i64, i64, i64),
     buckets: Buckets,
     failure_index: HashMap<String, usize, FxBuild>,
     /// Failure groups with their lookup key (method, name, status, error).
@@ -318,6 +321,7 @@ impl SampleStats {
             folded_overflow: false,
             count: 0,
             width_ms: 1000,
+            last_bucket: (0, 0, 0, 0),
             buckets: Buckets::default(),
             failure_index: HashMap::default(),
             failures: Vec::new(),
@@ -481,10 +485,18 @@ impl SampleStats {
     /// The bucket key of `t_ms`, widening the buckets first when it lies so far
     /// from the others (a stray timestamp) that the series would pass the cap:
     /// memory stays bounded whatever the timestamps.
+    #[inline]
     fn fitting_key(&mut self, t_ms: f64) -> i64 {
+        let t = t_ms as i64;
+        let (width, from, to, key) = self.last_bucket;
+        if width == self.width_ms && from <= t && t < to {
+            return key;
+        }
         loop {
-            let key = (t_ms as i64).div_euclid(self.width_ms);
+            let key = t.div_euclid(self.width_ms);
             if self.buckets.span_with(key) <= MAX_SERIES_POINTS {
+                let from = key * self.width_ms;
+                self.last_bucket = (self.width_ms, from, from + self.width_ms, key);
                 return key;
             }
             self.coarsen();

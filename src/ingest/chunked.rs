@@ -408,8 +408,18 @@ impl<'b> ScanLine<'b> {
 /// comparing a few words before the bytes, the rest in a hash map.
 #[derive(Default)]
 pub struct Names {
-    few: Vec<(usize, u64, u64, Box<[u8]>, usize)>,
+    few: Vec<Known>,
     many: std::collections::HashMap<Vec<u8>, usize, crate::stats::samples::FxBuild>,
+}
+
+/// A name in [`Names::few`]: its length and first and last words, to rule
+/// most others out before comparing bytes.
+struct Known {
+    len: usize,
+    head: u64,
+    tail: u64,
+    bytes: Box<[u8]>,
+    idx: usize,
 }
 
 /// Names kept in [`Names::few`].
@@ -420,9 +430,9 @@ impl Names {
     #[inline]
     pub fn get(&self, key: &[u8]) -> Option<usize> {
         let (head, tail) = words(key);
-        for (len, h, t, bytes, idx) in &self.few {
-            if *len == key.len() && *h == head && *t == tail && **bytes == *key {
-                return Some(*idx);
+        for k in &self.few {
+            if k.len == key.len() && k.head == head && k.tail == tail && *k.bytes == *key {
+                return Some(k.idx);
             }
         }
         if self.few.len() < FEW {
@@ -434,8 +444,14 @@ impl Names {
     /// Remembers `key` as `idx`, unless `cap` names are remembered already.
     pub fn insert(&mut self, key: &[u8], idx: usize, cap: usize) {
         if self.few.len() < FEW {
-            let (h, t) = words(key);
-            self.few.push((key.len(), h, t, key.into(), idx));
+            let (head, tail) = words(key);
+            self.few.push(Known {
+                len: key.len(),
+                head,
+                tail,
+                bytes: key.into(),
+                idx,
+            });
         } else if self.many.len() + FEW < cap {
             self.many.insert(key.to_vec(), idx);
         }
@@ -772,8 +788,10 @@ mod tests {
         }
     }
 
+    type Scanned = (usize, Vec<u8>, Vec<u32>, bool, usize);
+
     /// What `scan_lines` should report, line by line, the plain way.
-    fn naive(buf: &[u8], eof: bool) -> Vec<(usize, Vec<u8>, Vec<u32>, bool, usize)> {
+    fn naive(buf: &[u8], eof: bool) -> Vec<Scanned> {
         let mut out = Vec::new();
         let mut at = 0;
         while at < buf.len() {

@@ -51,6 +51,8 @@ pub struct RunBuilder {
     max_endpoints: Option<usize>,
     /// Only requests starting in this window (Unix ms) are scored.
     window_ms: Option<(f64, f64)>,
+    /// The BLAKE3 digest of the file being read, when its reader computed it.
+    checksum: Option<String>,
 }
 
 /// What one file gave the run: records taken and malformed rows skipped
@@ -272,6 +274,16 @@ impl RunBuilder {
     /// Counts rows a resource reader took (for `inspect`; its samples feed no other call).
     pub fn resource_rows(&mut self, n: u64) {
         self.resource_rows += n;
+    }
+
+    /// The digest of the file being read, computed while reading it.
+    pub fn checksum(&mut self, hex: String) {
+        self.checksum = Some(hex);
+    }
+
+    /// Takes what [`RunBuilder::checksum`] was given for this file.
+    pub fn take_checksum(&mut self) -> Option<String> {
+        self.checksum.take()
     }
 
     /// Marks the start of a new file, for [`RunBuilder::file_tally`].

@@ -16,6 +16,7 @@
 //! Line numbers: a parser numbers lines from 1 at the start of its range;
 //! errors are moved to file lines when the chunks are merged.
 
+use super::checksum::{self, Leaves};
 use super::{ReadOptions, RunBuilder};
 use crate::error::InputError;
 use crate::model::Sample;
@@ -137,6 +138,10 @@ pub struct Chunk<P> {
     pub end: u64,
     /// The error that stopped it, if any (chunk-relative line).
     pub error: Option<InputError>,
+    /// The file's BLAKE3 digest (on the first chunk, when the threads computed it).
+    pub checksum: Option<String>,
+    /// The BLAKE3 leaves of the piece of the file this thread hashed.
+    leaves: Vec<blake3::hazmat::ChainingValue>,
 }
 
 /// Parses `path` from byte `start` to its end on `opts.thread_count()`
@@ -162,9 +167,32 @@ pub fn parse_file<P: ChunkParser>(
     }
     bounds.push(size.max(start));
     let fresh = || builder.new_samples();
-    let Some(chunks) = parse_pass(path, size, &bounds, &make, &fresh)? else {
+    // Each thread also hashes a piece of the file: from the BLAKE3 leaf
+    // boundary after its range's start (the first from the file's start).
+    let pieces: Option<Vec<(u64, u64)>> = (size > checksum::LEAF).then(|| {
+        let n = bounds.len() - 1;
+        (0..n)
+            .map(|k| {
+                let from = if k == 0 {
+                    0
+                } else {
+                    checksum::boundary(bounds[k], size)
+                };
+                let to = if k + 1 == n {
+                    size
+                } else {
+                    checksum::boundary(bounds[k + 1], size)
+                };
+                (from, to)
+            })
+            .collect()
+    });
+    let Some((mut chunks, leaves)) = parse_pass(path, size, &bounds, &make, &fresh, pieces)? else {
         return Ok(None);
     };
+    if let Some(first) = chunks.first_mut() {
+        first.checksum = checksum::root(&leaves, size);
+    }
     // Past the endpoint cap, a chunk folds the names it meets after its own
     // first ones, which may be among the first ones of the whole file: then
     // every chunk is read again knowing the names the whole file keeps.
@@ -172,27 +200,42 @@ pub fn parse_file<P: ChunkParser>(
     match SampleStats::kept_in_file(&stats) {
         None => Ok(Some(chunks)),
         Some(kept) => {
+            let digest = chunks.first_mut().and_then(|c| c.checksum.take());
             drop(chunks);
             let fixed = || builder.new_samples().keeping_only(&kept);
-            parse_pass(path, size, &bounds, &make, &fixed)
+            Ok(
+                parse_pass(path, size, &bounds, &make, &fixed, None)?.map(|(mut chunks, _)| {
+                    if let Some(first) = chunks.first_mut() {
+                        first.checksum = digest;
+                    }
+                    chunks
+                }),
+            )
         }
     }
 }
 
-/// One parallel pass over the ranges between `bounds`.
+/// The chunks of one pass, and the BLAKE3 leaves of the file in order.
+type Pass<P> = (Vec<Chunk<P>>, Vec<blake3::hazmat::ChainingValue>);
+
+/// One parallel pass over the ranges between `bounds`, the threads hashing
+/// `pieces` of the file too (one per range) when given.
 fn parse_pass<P: ChunkParser>(
     path: &Path,
     size: u64,
     bounds: &[u64],
     make: &(impl Fn() -> P + Sync),
     stats: &(impl Fn() -> SampleStats + Sync),
-) -> Result<Option<Vec<Chunk<P>>>, InputError> {
+    pieces: Option<Vec<(u64, u64)>>,
+) -> Result<Option<Pass<P>>, InputError> {
     let results: Vec<Result<Chunk<P>, InputError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
             .windows(2)
-            .map(|w| {
+            .enumerate()
+            .map(|(k, w)| {
                 let (from, to) = (w[0], w[1]);
-                scope.spawn(move || parse_range(path, from, to, size, make(), stats()))
+                let piece = pieces.as_ref().map(|p| p[k]);
+                scope.spawn(move || parse_range(path, from, to, size, make(), stats(), piece))
             })
             .collect::<Vec<_>>();
         handles
@@ -204,9 +247,13 @@ fn parse_pass<P: ChunkParser>(
             .collect()
     });
     let mut chunks = Vec::with_capacity(results.len());
+    let mut leaves = Vec::new();
     for r in results {
         match r {
-            Ok(c) => chunks.push(c),
+            Ok(mut c) => {
+                leaves.append(&mut c.leaves);
+                chunks.push(c);
+            }
             Err(e) if e.message == UNSUPPORTED => return Ok(None),
             Err(e) => return Err(e),
         }
@@ -223,7 +270,7 @@ fn parse_pass<P: ChunkParser>(
             let from = prev.end;
             chunks.truncate(k);
             if from < size {
-                let again = parse_range(path, from, size, size, make(), stats());
+                let again = parse_range(path, from, size, size, make(), stats(), None);
                 match again {
                     Ok(c) => chunks.push(c),
                     Err(e) if e.message == UNSUPPORTED => return Ok(None),
@@ -233,7 +280,7 @@ fn parse_pass<P: ChunkParser>(
             break;
         }
     }
-    Ok(Some(chunks))
+    Ok(Some((chunks, leaves)))
 }
 
 /// The message of the internal error that stands for [`Stop::Unsupported`].
@@ -246,10 +293,22 @@ fn parse_range<P: ChunkParser>(
     size: u64,
     mut parser: P,
     stats: SampleStats,
+    piece: Option<(u64, u64)>,
 ) -> Result<Chunk<P>, InputError> {
     let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
     let mut file =
         File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
+    let mut leaves = piece.map(|(a, b)| Leaves::new(a, b));
+    if let Some(l) = leaves.as_mut() {
+        // The first piece starts before the data (at the header).
+        let head_len = from.saturating_sub(l.wants());
+        if head_len > 0 {
+            let mut head = vec![0; head_len as usize];
+            file.seek(SeekFrom::Start(l.wants())).map_err(cannot)?;
+            file.read_exact(&mut head).map_err(cannot)?;
+            l.feed(l.wants(), &head);
+        }
+    }
     file.seek(SeekFrom::Start(from)).map_err(cannot)?;
     let mut sink = ChunkSink::new(stats);
     // buf[..have] holds bytes not parsed yet; the rest is room, zeroed once.
@@ -271,6 +330,9 @@ fn parse_range<P: ChunkParser>(
                 break;
             }
             got += n;
+        }
+        if let Some(l) = leaves.as_mut() {
+            l.feed(pos + have as u64, &buf[have..have + got]);
         }
         have += got;
         let data = &buf[..have];
@@ -297,12 +359,28 @@ fn parse_range<P: ChunkParser>(
             return Err(InputError::new(path, UNSUPPORTED));
         }
     }
+    // The piece to hash may reach past the range (to the next leaf boundary).
+    let mut done = Vec::new();
+    if let Some(mut l) = leaves {
+        let mut at = pos + have as u64; // the file's read position
+        while error.is_none() && !l.complete() {
+            let n = file.read(&mut buf).map_err(cannot)?;
+            if n == 0 {
+                break;
+            }
+            l.feed(at, &buf[..n]);
+            at += n as u64;
+        }
+        done = l.done;
+    }
     Ok(Chunk {
         parser,
         sink,
         start: from,
         end: pos,
         error,
+        checksum: None,
+        leaves: done,
     })
 }
 
@@ -348,6 +426,9 @@ pub fn merge<P: ChunkParser>(
     let mut line = first_line;
     let mut parsers = Vec::with_capacity(chunks.len());
     for c in chunks {
+        if let Some(hex) = c.checksum {
+            builder.checksum(hex);
+        }
         builder.merge_samples(c.sink.stats);
         let examples = c
             .sink

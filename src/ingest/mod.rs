@@ -9,6 +9,7 @@ pub mod ab;
 pub mod artillery;
 pub mod autocannon;
 pub mod builder;
+pub mod checksum;
 pub mod chunked;
 pub mod csvfile;
 pub mod detect;
@@ -232,29 +233,6 @@ pub fn whole_file(path: &Path) -> String {
     format!("{name} (the whole file)")
 }
 
-/// BLAKE3 of a file's bytes, hex (what `b3sum` prints), so a report names
-/// exactly what it read. BLAKE3 rather than SHA-256: both are cryptographic,
-/// but SHA-256 runs at ~1.7 GB/s on one core here, which alone is more than
-/// the whole build's time budget for a 1.2 GB log; BLAKE3 runs at ~5 GB/s.
-fn blake3(path: &Path) -> Result<String, InputError> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
-    let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.update(&buf[..n]);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(InputError::new(path, format!("cannot read: {e}"))),
-        }
-    }
-    Ok(hasher.finalize().to_hex().to_string())
-}
-
 fn list(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
@@ -403,15 +381,14 @@ fn read_group_tallied(
     }
     for (path, reader) in &files {
         builder.start_file();
-        // The checksum is one more sequential pass over the file: it runs
-        // beside the reader's threads rather than after them.
         let _bar = crate::progress::Bar::for_file(path);
-        let sha = std::thread::scope(|scope| {
-            let sha = scope.spawn(|| blake3(path));
-            reader.read(path, &mut builder, opts)?;
-            sha.join()
-                .unwrap_or_else(|_| Err(InputError::new(path, "checksum thread panicked")))
-        })?;
+        reader.read(path, &mut builder, opts)?;
+        // The threads that read a large plain file hash it as they go;
+        // anything else is hashed here, in one more pass.
+        let sha = match builder.take_checksum() {
+            Some(sha) => sha,
+            None => checksum::file(path)?,
+        };
         tallies.push((path.clone(), *reader, builder.file_tally()));
         builder.source(SourceFile {
             path: path.display().to_string(),
@@ -425,7 +402,7 @@ fn read_group_tallied(
             path: group.dir.join("run.toml").display().to_string(),
             role: "run metadata".to_string(),
             read: true,
-            blake3: Some(blake3(&group.dir.join("run.toml"))?),
+            blake3: Some(checksum::file(&group.dir.join("run.toml"))?),
         });
     }
     for path in group_skipped {
@@ -469,28 +446,5 @@ fn disambiguate_names(runs: &mut [Run]) {
                 r.meta.name = format!("{dir}/{}", r.meta.name);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn checksums_are_blake3_of_the_whole_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let empty = dir.path().join("empty");
-        std::fs::write(&empty, b"").unwrap();
-        // The published BLAKE3 digest of no input (what `b3sum` prints).
-        assert_eq!(
-            super::blake3(&empty).unwrap(),
-            "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
-        );
-        // Several read buffers' worth: the streamed digest is the one-shot one.
-        let big = dir.path().join("big");
-        let bytes: Vec<u8> = (0..3_500_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        std::fs::write(&big, &bytes).unwrap();
-        assert_eq!(
-            super::blake3(&big).unwrap(),
-            blake3::hash(&bytes).to_hex().to_string()
-        );
     }
 }

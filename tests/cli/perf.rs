@@ -264,3 +264,31 @@ fn endpoints_past_the_cap_fold_into_other_with_a_warning() {
     let s: serde_json::Value = serde_json::from_str(&wide.summary).unwrap();
     assert_eq!(s["runs"][0]["endpoints"].as_array().unwrap().len(), 2000);
 }
+
+#[test]
+fn files_over_a_blake3_leaf_are_hashed_by_the_reading_threads_to_the_b3sum_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = JTL_HEADER.to_string();
+    for i in 0..45_000 {
+        // Some quoted labels with newlines, so ranges may start inside a record.
+        let label = match i % 997 {
+            0 => "\"multi\nline\"".to_string(),
+            _ => format!("L{}", i % 4),
+        };
+        text.push_str(&jtl_row(i, &label));
+    }
+    assert!(
+        text.len() > 3 << 20,
+        "{} bytes: several 1 MiB leaves",
+        text.len()
+    );
+    let p = write(dir.path(), "big.jtl", &text);
+    let want = blake3::hash(text.as_bytes()).to_hex().to_string();
+    let general = run(&p, &["--threads", "1"], true);
+    assert_eq!(general.code, 1, "{}", general.stderr);
+    let summary: serde_json::Value = serde_json::from_str(&general.summary).unwrap();
+    assert_eq!(summary["runs"][0]["sources"][0]["blake3"], want.as_str());
+    for threads in ["1", "2", "3", "5"] {
+        same(&general, &run(&p, &["--threads", threads], false), threads);
+    }
+}

@@ -85,7 +85,10 @@ pub fn inspect(paths: &[PathBuf], opts: &ReadOptions) -> Inspection {
                 }
             };
             match group {
-                Some(g) => read(g, &opts, Some(path), &mut out),
+                Some(mut g) => {
+                    g.drop_compressed_twins(Some(path));
+                    read(g, &opts, Some(path), &mut out)
+                }
                 None => out.files.push(not_recognised(path)),
             }
         } else {

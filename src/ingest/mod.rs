@@ -96,6 +96,42 @@ struct Group {
     key: String,
     files: Vec<(PathBuf, &'static dyn Reader)>,
     skipped: Vec<PathBuf>,
+    /// Files not read because they hold what another file of the run holds, with why.
+    duplicates: Vec<(PathBuf, String)>,
+}
+
+impl Group {
+    /// Of a file and its gzip beside it (`results.jtl`, `results.jtl.gz`),
+    /// reads one: `prefer` when it is one of them, else the plain file.
+    /// Reading both would count every request twice.
+    fn drop_compressed_twins(&mut self, prefer: Option<&Path>) {
+        let mut k = 0;
+        while k < self.files.len() {
+            let name = input::logical_name(&self.files[k].0);
+            let twin = (0..self.files.len())
+                .find(|&j| j != k && input::logical_name(&self.files[j].0) == name);
+            let Some(j) = twin else {
+                k += 1;
+                continue;
+            };
+            let is_gz = |i: usize| self.files[i].0.extension().is_some_and(|e| e == "gz");
+            let named = |i: usize| prefer.is_some_and(|p| same_file(&self.files[i].0, p));
+            let drop = if named(k) {
+                j
+            } else if named(j) || is_gz(k) {
+                k
+            } else {
+                j
+            };
+            let keep = if drop == k { j } else { k };
+            let why = format!(
+                "not read: the same log as {} (one compressed), which was; reading both would count every request twice",
+                self.files[keep].0.display()
+            );
+            let (path, _) = self.files.remove(drop);
+            self.duplicates.push((path, why));
+        }
+    }
 }
 
 /// Loads every run found under `paths`, in path order.
@@ -156,6 +192,9 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             }
             found.extend(groups);
         }
+        for g in &mut found {
+            g.drop_compressed_twins(None);
+        }
         if found.is_empty() {
             return Err(InputError::new(
                 path,
@@ -190,10 +229,11 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             // Read with its run when that run is given too; see `load`.
             return Ok(Vec::new());
         }
-        let group = groups
+        let mut group = groups
             .into_iter()
             .find(|g| g.key == key)
             .ok_or_else(|| InputError::new(path, "cannot group this file into a run"))?;
+        group.drop_compressed_twins(Some(path));
         Ok(vec![group])
     } else {
         Err(InputError::new(path, "no such file or directory"))
@@ -403,6 +443,14 @@ fn read_group_tallied(
             role: "run metadata".to_string(),
             read: true,
             blake3: Some(checksum::file(&group.dir.join("run.toml"))?),
+        });
+    }
+    for (path, why) in &group.duplicates {
+        builder.source(SourceFile {
+            path: path.display().to_string(),
+            role: why.clone(),
+            read: false,
+            blake3: None,
         });
     }
     for path in group_skipped {

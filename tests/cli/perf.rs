@@ -292,3 +292,48 @@ fn files_over_a_blake3_leaf_are_hashed_by_the_reading_threads_to_the_b3sum_diges
         same(&general, &run(&p, &["--threads", threads], false), threads);
     }
 }
+
+#[test]
+fn a_log_and_its_gzip_side_by_side_are_read_once() {
+    use flate2::{write::GzEncoder, Compression};
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = JTL_HEADER.to_string();
+    for i in 0..500 {
+        text.push_str(&jtl_row(i, &format!("L{}", i % 3)));
+    }
+    let plain = write(dir.path(), "results.jtl", &text);
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    std::fs::write(dir.path().join("results.jtl.gz"), gz.finish().unwrap()).unwrap();
+    let gz_path = dir.path().join("results.jtl.gz");
+    for (given, read, not_read) in [
+        (dir.path(), &plain, &gz_path),
+        (plain.as_path(), &plain, &gz_path),
+        (gz_path.as_path(), &gz_path, &plain),
+    ] {
+        let built = run(given, &[], false);
+        let s: serde_json::Value = serde_json::from_str(&built.summary).unwrap();
+        let run0 = &s["runs"][0];
+        assert_eq!(
+            run0["totals"]["requests"], 500,
+            "{given:?}: {}",
+            built.stderr
+        );
+        let sources = run0["sources"].as_array().unwrap();
+        let find = |p: &Path| {
+            sources
+                .iter()
+                .find(|x| x["path"] == p.display().to_string())
+                .unwrap_or_else(|| panic!("{p:?} not listed: {sources:?}"))
+        };
+        assert_eq!(find(read)["read"], true, "{given:?}");
+        assert_eq!(find(not_read)["read"], false, "{given:?}");
+        assert!(
+            find(not_read)["role"]
+                .as_str()
+                .unwrap()
+                .contains("count every request twice"),
+            "{given:?}"
+        );
+    }
+}

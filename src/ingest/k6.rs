@@ -563,8 +563,22 @@ impl ChunkParser for K6Chunk<'_> {
         eof: bool,
         sink: &mut ChunkSink,
     ) -> Result<usize, Stop> {
+        let fast = !self.lines.opts.no_fast_path;
         let mut at = 0;
         while at < limit {
+            // Most lines are points of metrics perfreport does not use: their
+            // end is found in the same pass that checks them ([`plain_line`]
+            // would skip them too).
+            if let Some(head) = unused_head(&buf[at..]).filter(|_| fast) {
+                if let Some(end) = unused_line_end(buf, at + head) {
+                    if buf[at..end].trim_ascii_end().ends_with(b"}") {
+                        self.lines.any = true;
+                        self.newlines += 1;
+                        at = end + 1;
+                        continue;
+                    }
+                }
+            }
             let Some((line, next)) = chunked::next_line(buf, at, eof) else {
                 break;
             };
@@ -580,18 +594,104 @@ impl ChunkParser for K6Chunk<'_> {
     }
 }
 
-/// True when `raw` is plainly a point or declaration of a metric perfreport
-/// does not use (`http_req_blocked`, `data_sent`, …): one `"metric":"…"` key
-/// naming another metric, in a line that starts with `{` and ends with `}`.
-/// Such lines are skipped without parsing their JSON.
-fn unused_metric(raw: &[u8]) -> bool {
+/// `{"metric":"` and the name of a metric perfreport does not use (without
+/// escapes or line ends) at the start of `b`: their length.
+fn unused_head(b: &[u8]) -> Option<usize> {
+    const HEAD: &[u8] = b"{\"metric\":\"";
+    let rest = b.strip_prefix(HEAD)?;
+    let q = special_at(rest)?;
+    match &rest[..q] {
+        _ if rest[q] != b'"' => None,
+        b"http_req_duration" | b"http_req_failed" | b"vus" => None,
+        _ => Some(HEAD.len() + q),
+    }
+}
+
+/// The first `"`, `\` or `\n` in `b`.
+#[inline]
+fn special_at(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    while i + 16 <= b.len() {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of x86_64; the unaligned load reads b[i..i + 16].
+        let m = unsafe {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast());
+            let is = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(is(b'"'), is(b'\\')), is(b'\n')))
+        };
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    b[i..]
+        .iter()
+        .position(|&c| matches!(c, b'"' | b'\\' | b'\n'))
+        .map(|k| i + k)
+}
+
+/// The `\n` that ends the line going on at `buf[from]`, when no `"metric"`
+/// starts between `from` and it; `None` when one does, or `buf` ends first.
+fn unused_line_end(buf: &[u8], from: usize) -> Option<usize> {
+    const KEY: &[u8; 8] = b"\"metric\"";
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    while i + 16 + 7 <= buf.len() {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of x86_64; the three unaligned loads read
+        // buf[i..i + 23], inside `buf` by the loop condition.
+        let (newline, mut key) = unsafe {
+            let at = |k: usize| _mm_loadu_si128(buf.as_ptr().add(i + k).cast());
+            let is = |v, c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+            let v = at(0);
+            // `"` at +0, `r` at +4 and `"` at +7: where `"metric"` may start.
+            let key = _mm_and_si128(_mm_and_si128(is(v, b'"'), is(at(4), b'r')), is(at(7), b'"'));
+            (
+                _mm_movemask_epi8(is(v, b'\n')) as u32,
+                _mm_movemask_epi8(key) as u32,
+            )
+        };
+        if newline != 0 {
+            key &= (1 << newline.trailing_zeros()) - 1;
+        }
+        while key != 0 {
+            let k = i + key.trailing_zeros() as usize;
+            if &buf[k..k + 8] == KEY {
+                return None;
+            }
+            key &= key - 1;
+        }
+        if newline != 0 {
+            return Some(i + newline.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    let end = i + memchr::memchr(b'\n', &buf[i..])?;
+    METRIC_KEY.find(&buf[i..end]).is_none().then_some(end)
+}
+
+/// The `"metric"` key: a line that holds it twice is not plainly anything.
+static METRIC_KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"metric\""));
+
+/// True when `t` (a trimmed line) is plainly a point or declaration of a
+/// metric perfreport does not use (`http_req_blocked`, `data_sent`, …): one
+/// `"metric":"…"` key naming another metric, in a line that starts with `{`
+/// and ends with `}`. Such lines are skipped without parsing their JSON.
+fn unused_metric(t: &[u8]) -> bool {
     const KEY: &[u8] = b"\"metric\":\"";
-    let t = raw.trim_ascii();
     if !(t.starts_with(b"{") && t.ends_with(b"}")) {
         return false;
     }
-    let Some(f) = memchr::memmem::find(t, KEY) else {
-        return false;
+    // k6 writes points as `{"metric":"…",…}`: the key is found without a search.
+    let f = if t[1..].starts_with(KEY) {
+        1
+    } else {
+        match METRIC_KEY.find(t) {
+            Some(f) if t[f..].starts_with(KEY) => f,
+            _ => return false,
+        }
     };
     let rest = &t[f + KEY.len()..];
     let Some(end) = memchr::memchr(b'"', rest) else {
@@ -601,8 +701,386 @@ fn unused_metric(raw: &[u8]) -> bool {
         &rest[..end],
         b"http_req_duration" | b"http_req_failed" | b"vus"
     ) && !rest[..end].contains(&b'\\')
-        && memchr::memmem::find(&t[..f], b"\"metric\"").is_none()
-        && memchr::memmem::find(&rest[end..], b"\"metric\"").is_none()
+        && METRIC_KEY.find(&t[..f]).is_none()
+        && METRIC_KEY.find(&rest[end..]).is_none()
+}
+
+/// The tags perfreport reads from a point.
+#[derive(Default)]
+struct PointTags<'a> {
+    name: Option<&'a str>,
+    url: Option<&'a str>,
+    method: Option<&'a str>,
+    status: Option<&'a str>,
+    expected_response: Option<&'a str>,
+    error: Option<&'a str>,
+    error_code: Option<&'a str>,
+}
+
+impl<'a> PointTags<'a> {
+    fn of(tags: &'a Tags<'_>) -> Self {
+        PointTags {
+            name: s(&tags.name),
+            url: s(&tags.url),
+            method: s(&tags.method),
+            status: s(&tags.status),
+            expected_response: s(&tags.expected_response),
+            error: s(&tags.error),
+            error_code: s(&tags.error_code),
+        }
+    }
+}
+
+/// A `Point` line of a used metric, read without a JSON parser.
+struct PlainPoint<'a> {
+    metric: &'a str,
+    time: &'a str,
+    value: f64,
+    tags: PointTags<'a>,
+}
+
+/// What [`plain_line`] made of a line.
+enum Plain<'a> {
+    /// A metric perfreport does not use ([`unused_metric`]).
+    Unused,
+    /// A point of a used metric, in k6's own layout.
+    Point(PlainPoint<'a>),
+    /// Anything else: for the JSON parser.
+    Other,
+}
+
+/// Reads `t` (a trimmed line) when it has exactly the layout k6 writes:
+/// `{"metric":"…","type":"Point","data":{"time":"…","value":…,"tags":{"k":"v",…}}}`
+/// with no whitespace, escapes or control characters, valid UTF-8, string
+/// tag values, a plain decimal value (`chunked::decimal`), each tag
+/// perfreport reads at most once. The fields are then those serde_json
+/// gives; any other point of a used metric is [`Plain::Other`], for the JSON
+/// parser.
+fn plain_line(t: &[u8]) -> Plain<'_> {
+    const HEAD: &[u8] = b"{\"metric\":\"";
+    let Some(rest) = t.strip_prefix(HEAD) else {
+        return if unused_metric(t) {
+            Plain::Unused
+        } else {
+            Plain::Other
+        };
+    };
+    let Some(q) = rest.iter().position(|&b| b == b'"') else {
+        return Plain::Other;
+    };
+    let metric = match &rest[..q] {
+        b"http_req_duration" => "http_req_duration",
+        b"http_req_failed" => "http_req_failed",
+        b"vus" => "vus",
+        // What `unused_metric` checks, with the key already found.
+        name => {
+            let unused = !name.contains(&b'\\')
+                && t.ends_with(b"}")
+                && METRIC_KEY.find(&rest[q..]).is_none();
+            return if unused { Plain::Unused } else { Plain::Other };
+        }
+    };
+    match plain_point(&rest[q..]) {
+        Some((time, value, tags)) => Plain::Point(PlainPoint {
+            metric,
+            time,
+            value,
+            tags,
+        }),
+        None => Plain::Other,
+    }
+}
+
+/// Where the `"` of a line are, found 16 bytes at a time.
+struct Quotes {
+    at: [u32; Quotes::MAX],
+    n: usize,
+}
+
+impl Quotes {
+    /// More quotes than this: the JSON parser reads the line.
+    const MAX: usize = 96;
+
+    /// The quotes of `p`; `None` when `p` holds a `\` (an escape) or a
+    /// control character (which JSON strings cannot hold), or too many quotes.
+    fn find(p: &[u8]) -> Option<Quotes> {
+        let mut at = [0; Quotes::MAX];
+        let mut n = 0;
+        let mut base = 0;
+        while base < p.len() {
+            let block: [u8; 16] = match p.get(base..base + 16) {
+                Some(b) => b.try_into().expect("16 bytes"),
+                None => {
+                    // The last bytes, padded with spaces (neither quote, escape nor control).
+                    let mut b = [b' '; 16];
+                    b[..p.len() - base].copy_from_slice(&p[base..]);
+                    b
+                }
+            };
+            let (mut quotes, odd) = masks16(&block);
+            if odd != 0 {
+                return None;
+            }
+            while quotes != 0 {
+                *at.get_mut(n)? = (base + quotes.trailing_zeros() as usize) as u32;
+                n += 1;
+                quotes &= quotes - 1;
+            }
+            base += 16;
+        }
+        Some(Quotes { at, n })
+    }
+}
+
+/// Bit i set where `block[i]` is `"`, and where it is `\` or a control character.
+#[inline]
+fn masks16(block: &[u8; 16]) -> (u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of x86_64; the load is unaligned and reads exactly 16 bytes.
+        unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().cast());
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let escape = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            // b <= 0x1f (unsigned) exactly when min(b, 0x1f) == b.
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+            let odd = _mm_movemask_epi8(_mm_or_si128(escape, control)) as u32;
+            (_mm_movemask_epi8(quote) as u32, odd)
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let (mut quote, mut odd) = (0u32, 0u32);
+        for (i, &b) in block.iter().enumerate() {
+            quote |= u32::from(b == b'"') << i;
+            odd |= u32::from(b == b'\\' || b < 0x20) << i;
+        }
+        (quote, odd)
+    }
+}
+
+/// A position in a line being read by [`plain_point`].
+struct Cursor<'a, 'q> {
+    text: &'a str,
+    at: usize,
+    /// The quotes not passed yet (and some passed by `eat`).
+    quotes: &'q [u32],
+}
+
+impl<'a> Cursor<'a, '_> {
+    /// Steps over `lit`, which must come next.
+    #[inline(always)]
+    fn eat(&mut self, lit: &[u8]) -> Option<()> {
+        self.text.as_bytes()[self.at..].starts_with(lit).then(|| {
+            self.at += lit.len();
+        })
+    }
+
+    /// The next byte, stepped over.
+    #[inline(always)]
+    fn next(&mut self) -> Option<u8> {
+        let b = *self.text.as_bytes().get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    /// The text up to the next `"` (not stepped over).
+    #[inline(always)]
+    fn string(&mut self) -> Option<&'a str> {
+        while let Some((&q, rest)) = self.quotes.split_first() {
+            self.quotes = rest;
+            let q = q as usize;
+            if q >= self.at {
+                let s = self.text.get(self.at..q)?;
+                self.at = q;
+                return Some(s);
+            }
+        }
+        None
+    }
+
+    /// The text up to the next `,` (not stepped over).
+    #[inline(always)]
+    fn until_comma(&mut self) -> Option<&'a str> {
+        let n = self.text.as_bytes()[self.at..]
+            .iter()
+            .position(|&b| b == b',')?;
+        let s = self.text.get(self.at..self.at + n)?;
+        self.at += n;
+        Some(s)
+    }
+}
+
+/// After the metric name: `","type":"Point","data":{…}}`.
+fn plain_point(p: &[u8]) -> Option<(&str, f64, PointTags<'_>)> {
+    // Escapes and control characters go to the JSON parser, so every string
+    // below is its bytes as they are (UTF-8, as the JSON parser reads it).
+    let quotes = Quotes::find(p)?;
+    let mut c = Cursor {
+        text: std::str::from_utf8(p).ok()?,
+        at: 0,
+        quotes: &quotes.at[..quotes.n],
+    };
+    c.eat(b"\",\"type\":\"Point\",\"data\":{\"time\":\"")?;
+    let time = c.string()?;
+    c.eat(b"\",\"value\":")?;
+    let num = c.until_comma()?.as_bytes();
+    // JSON has no leading zeros (`01`): the parser refuses them.
+    if num.len() > 1 && num[0] == b'0' && num[1] != b'.' {
+        return None;
+    }
+    let value = chunked::decimal(num)?;
+    c.eat(b",\"tags\":{")?;
+    let mut tags = PointTags::default();
+    if c.eat(b"}").is_none() {
+        loop {
+            c.eat(b"\"")?;
+            let key = c.string()?;
+            c.eat(b"\":\"")?;
+            let val = c.string()?;
+            c.at += 1;
+            let slot = match key {
+                "name" => Some(&mut tags.name),
+                "url" => Some(&mut tags.url),
+                "method" => Some(&mut tags.method),
+                "status" => Some(&mut tags.status),
+                "expected_response" => Some(&mut tags.expected_response),
+                "error" => Some(&mut tags.error),
+                "error_code" => Some(&mut tags.error_code),
+                _ => None,
+            };
+            // A tag read twice is an error for the JSON parser.
+            if slot.is_some_and(|slot| slot.replace(val).is_some()) {
+                return None;
+            }
+            match c.next()? {
+                b',' => {}
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    }
+    (&p[c.at..] == b"}}").then_some((time, value, tags))
+}
+
+/// Endpoint names of the last few `name` (or `url`) tags seen: most runs
+/// have a few, and generalising a URL costs more than finding it here.
+#[derive(Default)]
+struct Names {
+    /// (generalised as a URL, the tag, its endpoint name), newest first.
+    recent: Vec<(bool, String, String)>,
+}
+
+impl Names {
+    /// How many names are remembered.
+    const KEEP: usize = 64;
+
+    /// The endpoint name of a request's `name` and `url` tags.
+    fn get(&mut self, name: Option<&str>, url: Option<&str>, opts: &ReadOptions) -> &str {
+        let (raw, as_url) = match (name, url) {
+            (Some(n), _) if !n.is_empty() => (n, n.contains("://")),
+            (_, Some(u)) if !u.is_empty() => (u, true),
+            _ => return "(unnamed)",
+        };
+        let i = match self
+            .recent
+            .iter()
+            .position(|(u, k, _)| *u == as_url && k == raw)
+        {
+            Some(i) => i,
+            None => {
+                let endpoint = if as_url {
+                    opts.naming.name(raw)
+                } else {
+                    raw.to_string()
+                };
+                self.recent.truncate(Self::KEEP - 1);
+                self.recent.insert(0, (as_url, raw.to_string(), endpoint));
+                0
+            }
+        };
+        &self.recent[i].2
+    }
+}
+
+/// Unix µs of `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with 1 to 9
+/// fraction digits, as chrono computes it; `None` for any other form (the
+/// caller asks chrono then), including leap seconds.
+fn plain_time_us(b: &[u8]) -> Option<i64> {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let d2 = |i: usize| -> Option<i64> {
+        let (x, y) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+        (x < 10 && y < 10).then_some(i64::from(x * 10 + y))
+    };
+    let year = d2(0)? * 100 + d2(2)?;
+    let (month, day, hour, min, sec) = (d2(5)?, d2(8)?, d2(11)?, d2(14)?, d2(17)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day < 1 || day > days_in_month || hour > 23 || min > 59 || sec > 59 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos: i64 = 0;
+    if b[i] == b'.' {
+        i += 1;
+        let from = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            nanos = nanos * 10 + i64::from(b[i] - b'0');
+            i += 1;
+        }
+        let n = i - from;
+        if n == 0 || n > 9 {
+            return None;
+        }
+        nanos *= 10_i64.pow((9 - n) as u32);
+    }
+    let offset_s = match b[i..] {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (h1, h2, m1, m2) = (
+                h1.wrapping_sub(b'0'),
+                h2.wrapping_sub(b'0'),
+                m1.wrapping_sub(b'0'),
+                m2.wrapping_sub(b'0'),
+            );
+            if h1 > 9 || h2 > 9 || m1 > 9 || m2 > 9 {
+                return None;
+            }
+            let (h, m) = (i64::from(h1 * 10 + h2), i64::from(m1 * 10 + m2));
+            if h > 23 || m > 59 {
+                return None;
+            }
+            if sign == b'-' {
+                -(h * 3600 + m * 60)
+            } else {
+                h * 3600 + m * 60
+            }
+        }
+        _ => return None,
+    };
+    // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let secs = days * 86_400 + hour * 3600 + min * 60 + sec - offset_s;
+    Some(secs * 1_000_000 + nanos / 1000)
 }
 
 /// Reads k6 JSON lines one at a time (sequentially or in a chunk).
@@ -613,6 +1091,7 @@ struct K6Lines<'a> {
     any: bool,
     /// Only deciding `pending` from the lines after a chunk: nothing else is recorded.
     lookahead: bool,
+    names: Names,
 }
 
 impl<'a> K6Lines<'a> {
@@ -623,6 +1102,7 @@ impl<'a> K6Lines<'a> {
             pending: None,
             any: false,
             lookahead: false,
+            names: Names::default(),
         }
     }
 
@@ -639,15 +1119,32 @@ impl<'a> K6Lines<'a> {
         }
     }
 
+    fn at(&self, line_no: u64, msg: String) -> InputError {
+        InputError::at(
+            self.path,
+            Position {
+                line: line_no,
+                column: None,
+            },
+            msg,
+        )
+    }
+
     /// One line (`line_no` counts from 1).
     fn line(&mut self, raw: &[u8], line_no: u64, sink: &mut impl Sink) -> Result<(), InputError> {
-        let (path, opts) = (self.path, self.opts);
-        if raw.trim_ascii().is_empty() {
+        let t = raw.trim_ascii();
+        if t.is_empty() {
             return Ok(());
         }
         self.any = true;
-        if !opts.no_fast_path && unused_metric(raw) {
-            return Ok(());
+        if !self.opts.no_fast_path {
+            match plain_line(t) {
+                Plain::Unused => return Ok(()),
+                Plain::Point(p) => {
+                    return self.point(p.metric, Some(p.value), p.time, &p.tags, line_no, sink)
+                }
+                Plain::Other => {}
+            }
         }
         let text = String::from_utf8_lossy(raw);
         let line = text.trim();
@@ -656,42 +1153,69 @@ impl<'a> K6Lines<'a> {
         }
         let parsed: Line<'_> = match serde_json::from_str(line) {
             Ok(l) => l,
-            Err(e) => return self.bad(sink, json_error(path, &e, line_no - 1)),
+            Err(e) => return self.bad(sink, json_error(self.path, &e, line_no - 1)),
         };
         if parsed.kind.0 != "Point" {
             return Ok(());
         }
-        let at = |msg: &str| {
-            InputError::at(
-                path,
-                Position {
-                    line: line_no,
-                    column: None,
-                },
-                msg.to_string(),
-            )
-        };
         let metric = s(&parsed.metric).unwrap_or_default();
         if !matches!(metric, "http_req_duration" | "http_req_failed" | "vus") {
             return Ok(());
         }
         let Some(data) = parsed.data else {
-            return self.bad(sink, at(&format!("a `{metric}` point without `data`")));
-        };
-        let Some(value) = data.value.filter(|v| v.is_finite()) else {
             return self.bad(
                 sink,
-                at(&format!("a `{metric}` point without a numeric `value`")),
-            );
-        };
-        let time = s(&data.time).unwrap_or_default();
-        let Some(t_ms) = time_ms(time) else {
-            return self.bad(
-                sink,
-                at(&format!("`{time}` in `time` is not an RFC 3339 time")),
+                self.at(line_no, format!("a `{metric}` point without `data`")),
             );
         };
         let tags = data.tags.unwrap_or_default();
+        let time = s(&data.time).unwrap_or_default();
+        self.point(
+            metric,
+            data.value,
+            time,
+            &PointTags::of(&tags),
+            line_no,
+            sink,
+        )
+    }
+
+    /// A point of `http_req_duration`, `http_req_failed` or `vus`.
+    fn point(
+        &mut self,
+        metric: &str,
+        value: Option<f64>,
+        time: &str,
+        tags: &PointTags<'_>,
+        line_no: u64,
+        sink: &mut impl Sink,
+    ) -> Result<(), InputError> {
+        let opts = self.opts;
+        let Some(value) = value.filter(|v| v.is_finite()) else {
+            return self.bad(
+                sink,
+                self.at(
+                    line_no,
+                    format!("a `{metric}` point without a numeric `value`"),
+                ),
+            );
+        };
+        let t_ms = if opts.no_fast_path {
+            time_ms(time)
+        } else {
+            plain_time_us(time.as_bytes())
+                .map(|us| us as f64 / 1000.0)
+                .or_else(|| time_ms(time))
+        };
+        let Some(t_ms) = t_ms else {
+            return self.bad(
+                sink,
+                self.at(
+                    line_no,
+                    format!("`{time}` in `time` is not an RFC 3339 time"),
+                ),
+            );
+        };
         match metric {
             "vus" => {
                 if !self.lookahead {
@@ -714,16 +1238,21 @@ impl<'a> K6Lines<'a> {
                 if self.lookahead {
                     return Ok(());
                 }
-                let name = match (s(&tags.name), s(&tags.url)) {
-                    (Some(n), _) if !n.is_empty() => endpoint_name(n, opts),
-                    (_, Some(u)) if !u.is_empty() => opts.naming.name(u),
-                    _ => "(unnamed)".to_string(),
+                let name: Cow<'_, str> = if opts.no_fast_path {
+                    match (tags.name, tags.url) {
+                        (Some(n), _) if !n.is_empty() => Cow::Owned(endpoint_name(n, opts)),
+                        (_, Some(u)) if !u.is_empty() => Cow::Owned(opts.naming.name(u)),
+                        _ => Cow::Borrowed("(unnamed)"),
+                    }
+                } else {
+                    Cow::Borrowed(self.names.get(tags.name, tags.url, opts))
                 };
-                let method = s(&tags.method).unwrap_or_default();
-                let status = s(&tags.status)
+                let method = tags.method.unwrap_or_default();
+                let status = tags
+                    .status
                     .and_then(|s| s.parse::<u16>().ok())
                     .filter(|s| *s > 0);
-                let error = match (s(&tags.error), s(&tags.error_code)) {
+                let error = match (tags.error, tags.error_code) {
                     (Some(e), _) if !e.is_empty() => Some(Cow::Borrowed(e)),
                     (_, Some(c)) if !c.is_empty() && status.is_none() => {
                         Some(Cow::Owned(format!("k6 error_code {c}")))
@@ -733,7 +1262,7 @@ impl<'a> K6Lines<'a> {
                 };
                 // k6 stamps a request's points when it ends.
                 let start_ms = t_ms - value;
-                match s(&tags.expected_response) {
+                match tags.expected_response {
                     Some(expected) => {
                         let ok = expected == "true";
                         sink.record(&Sample {
@@ -754,7 +1283,7 @@ impl<'a> K6Lines<'a> {
                             start_ms,
                             latency_ms: value,
                             method: method.to_string(),
-                            name,
+                            name: name.into_owned(),
                             status,
                             error: error.map(Cow::into_owned),
                         });
@@ -953,5 +1482,350 @@ mod tests {
         assert_eq!(run.totals.requests, 4);
         assert_eq!(run.totals.failures, 3);
         assert!(run.failures.iter().any(|f| f.error == "no response"));
+    }
+
+    /// What serde_json makes of a line, as the general path reads it: the
+    /// metric, time, value and tags of a point, or `None` for another line.
+    type Fields = (String, String, Option<f64>, Vec<Option<String>>);
+
+    fn by_serde(line: &str) -> Result<Option<Fields>, serde_json::Error> {
+        let l: Line<'_> = serde_json::from_str(line)?;
+        if l.kind.0 != "Point" {
+            return Ok(None);
+        }
+        let metric = s(&l.metric).unwrap_or_default().to_string();
+        let Some(data) = l.data else {
+            return Ok(Some((metric, String::new(), None, vec![])));
+        };
+        let tags = data.tags.unwrap_or_default();
+        let t = PointTags::of(&tags);
+        Ok(Some((
+            metric,
+            s(&data.time).unwrap_or_default().to_string(),
+            data.value,
+            tag_list(&t),
+        )))
+    }
+
+    fn tag_list(t: &PointTags<'_>) -> Vec<Option<String>> {
+        [
+            t.name,
+            t.url,
+            t.method,
+            t.status,
+            t.expected_response,
+            t.error,
+            t.error_code,
+        ]
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect()
+    }
+
+    /// Checks `plain_line` against serde_json on `line`; returns what `plain_line` said.
+    fn agrees(line: &str) -> &'static str {
+        let serde = by_serde(line);
+        match plain_line(line.as_bytes()) {
+            Plain::Point(p) => {
+                let (metric, time, value, tags) = serde
+                    .unwrap_or_else(|e| panic!("read plainly, but JSON error {e}: {line}"))
+                    .unwrap_or_else(|| panic!("read plainly, but not a point: {line}"));
+                assert_eq!(p.metric, metric, "{line}");
+                assert_eq!(p.time, time, "{line}");
+                assert_eq!(Some(p.value.to_bits()), value.map(f64::to_bits), "{line}");
+                assert_eq!(tag_list(&p.tags), tags, "{line}");
+                "point"
+            }
+            Plain::Unused => {
+                if let Ok(Some((metric, ..))) = serde {
+                    assert!(
+                        !matches!(
+                            metric.as_str(),
+                            "http_req_duration" | "http_req_failed" | "vus"
+                        ),
+                        "skipped a used point: {line}"
+                    );
+                }
+                "unused"
+            }
+            Plain::Other => "other",
+        }
+    }
+
+    #[test]
+    fn plain_lines_read_like_serde_and_anything_unusual_goes_to_it() {
+        let tags = r#""tags":{"expected_response":"true","group":"","method":"GET","name":"http://localhost:8080/health","proto":"HTTP/1.1","scenario":"default","status":"200","url":"http://localhost:8080/health"}"#;
+        let point = |metric: &str, value: &str, tags: &str| {
+            format!(
+                r#"{{"metric":"{metric}","type":"Point","data":{{"time":"2024-03-27T16:31:33.889147-03:00","value":{value},{tags}}}}}"#
+            )
+        };
+        let d = "http_req_duration";
+        let cases: Vec<(String, &str)> = vec![
+            // k6's own layout, as in the real files.
+            (point(d, "18.498", tags), "point"),
+            (point("http_req_failed", "0", tags), "point"),
+            (point("vus", "10", r#""tags":{}"#), "point"),
+            (
+                point(
+                    d,
+                    "586.3106",
+                    r#""tags":{"error_code":"1500","expected_response":"false","group":"","method":"POST","name":"http://localhost:8080/event/reserve","proto":"HTTP/1.1","scenario":"default","status":"500","url":"http://localhost:8080/event/reserve"}"#,
+                ),
+                "point",
+            ),
+            (point(d, "0.5", r#""tags":{"name":"a,b}{c:d","x":""}"#), "point"),
+            (point(d, "7", r#""tags":{"metric":"data_sent"}"#), "point"),
+            (point(d, "1", r#""tags":{"name":"/café/ünï"}"#), "point"),
+            (point(d, "1", r#""tags":{"name":"€ 💡"}"#), "point"),
+            (point(d, "123456789012345", r#""tags":{}"#), "point"),
+            (point(d, "0.000001", r#""tags":{}"#), "point"),
+            // Escapes, control characters, other values and layouts: serde_json reads them.
+            (point(d, "1", r#""tags":{"name":"say \"hi\""}"#), "other"),
+            (point(d, "1", r#""tags":{"name":"caf\u00e9"}"#), "other"),
+            (point(d, "1", r#""tags":{"name":"a\/b"}"#), "other"),
+            (point(d, "1", "\"tags\":{\"name\":\"tab\there\"}"), "other"),
+            (point(d, "1", r#""tags":{"name":"a","name":"b"}"#), "other"),
+            (point(d, "1", r#""tags":{"status":200}"#), "other"),
+            (point(d, "1", r#""tags":{"x":1,"name":"n"}"#), "other"),
+            (point(d, "1", r#""tags":null"#), "other"),
+            (point(d, "1e3", r#""tags":{}"#), "other"),
+            (point(d, "-1", r#""tags":{}"#), "other"),
+            (point(d, "01", r#""tags":{}"#), "other"),
+            (point(d, "1.", r#""tags":{}"#), "other"),
+            (point(d, "null", r#""tags":{}"#), "other"),
+            (point(d, "1234567890123456", r#""tags":{}"#), "other"),
+            (point(d, "1", r#""tags":{},"metadata":{"trace_id":"x"}"#), "other"),
+            (
+                r#"{"metric":"http_req_duration","type":"Point","data":{"time":"2024-01-01T00:00:00Z","value":1}}"#.to_string(),
+                "other",
+            ),
+            (
+                r#"{"type":"Point","metric":"http_req_duration","data":{"time":"2024-01-01T00:00:00Z","value":1,"tags":{}}}"#.to_string(),
+                "other",
+            ),
+            (
+                r#"{"metric":"http_req_duration","data":{"time":"2024-01-01T00:00:00Z","value":1,"tags":{}},"type":"Point"}"#.to_string(),
+                "other",
+            ),
+            (
+                r#"{"metric":"http_req_duration","type":"Point","data":{"value":1,"time":"2024-01-01T00:00:00Z","tags":{}}}"#.to_string(),
+                "other",
+            ),
+            (
+                r#"{"metric": "http_req_duration", "type": "Point", "data": {"time": "2024-01-01T00:00:00Z", "value": 1, "tags": {}}}"#.to_string(),
+                "other",
+            ),
+            (
+                r#"{"metric":"http_req_duration","type":"Point","data":{"time":"2024-01-01T00:00:00Z","value":1,"tags":{}},"extra":1}"#.to_string(),
+                "other",
+            ),
+            (
+                r#"{"metric":"http_req_\u0064uration","type":"Point","data":{"time":"2024-01-01T00:00:00Z","value":1,"tags":{}}}"#.to_string(),
+                "other",
+            ),
+            (point(d, "1", r#""tags":{}}"#), "other"),
+            // Metrics perfreport does not use, and declarations.
+            (point("http_req_blocked", "1.396", tags), "unused"),
+            (point("data_sent", "86", r#""tags":{"group":"","scenario":"default"}"#), "unused"),
+            (
+                r#"{"type":"Metric","data":{"name":"http_reqs","type":"counter","contains":"default","thresholds":[],"submetrics":null},"metric":"http_reqs"}"#.to_string(),
+                "unused",
+            ),
+            (
+                r#"{"type":"Metric","data":{"name":"http_req_duration","type":"trend","contains":"time","thresholds":[],"submetrics":null},"metric":"http_req_duration"}"#.to_string(),
+                "other",
+            ),
+            (
+                r#"{"metric":"data_sent","type":"Point","data":{"time":"2024-01-01T00:00:00Z","value":1,"tags":{}},"metric":"http_req_duration"}"#.to_string(),
+                "other",
+            ),
+            (
+                r#"{"metric":"data\"sent","type":"Point","data":{"time":"2024-01-01T00:00:00Z","value":1,"tags":{}}}"#.to_string(),
+                "other",
+            ),
+        ];
+        for (line, want) in &cases {
+            assert_eq!(agrees(line), *want, "{line}");
+        }
+        // Every line of the real files: only the declarations of the metrics
+        // perfreport reads go to serde_json.
+        for f in [
+            "ndjson/golangapi-2024_results.ndjson",
+            "ndjson/ticketreserve-2024_out.ndjson",
+        ] {
+            let text = std::fs::read_to_string(Path::new(FIXTURES).join(f)).unwrap();
+            for line in text.lines() {
+                let declaration = line.starts_with(r#"{"type":"Metric""#)
+                    && ["http_req_duration", "http_req_failed", "vus"]
+                        .iter()
+                        .any(|m| line.ends_with(&format!(r#""metric":"{m}"}}"#)));
+                assert_eq!(agrees(line) == "other", declaration, "{f}: {line}");
+            }
+        }
+    }
+
+    #[test]
+    fn unused_lines_end_where_they_end_and_only_when_plain_line_skips_them() {
+        let lines = [
+            r#"{"metric":"http_req_blocked","type":"Point","data":{"time":"2024-03-27T16:31:33.889147-03:00","value":1.396,"tags":{"expected_response":"true","group":"","method":"GET","name":"http://localhost:8080/health","proto":"HTTP/1.1","scenario":"default","status":"200","url":"http://localhost:8080/health"}}}"#,
+            r#"{"metric":"data_sent","type":"Point","data":{"time":"2024-03-27T16:31:34.890434-03:00","value":86,"tags":{"group":"","scenario":"default"}}}"#,
+            r#"{"metric":"x"}"#,
+            r#"{"metric":"x"} "#,
+            "{\"metric\":\"x\"}\r",
+            r#"{"metric":"x","a":"metric","b":"metri"}"#,
+            r#"{"metric":"x","tags":{"k":"v"},"metric":"http_req_duration"}"#,
+            r#"{"metric":"data_sent","tags":{"0123456789abcdef0123":"metric"},"metric":"y"}"#,
+            r#"{"metric":"x","pad":"0123456789","metric":"y"}"#,
+            r#"{"metric":"x","pad":"01234567890","metric":"y"}"#,
+            r#"{"metric":"x","pad":"012345678901","metric":"y"}"#,
+            r#"{"metric":"x","y":"a" }"#,
+            r#"{"metric":"x","y":"a"} x"#,
+            r#"{"metric":"x\"y","a":1}"#,
+            r#"{"metric":"vus","type":"Point","data":{"time":"2024-03-27T16:31:34.868917-03:00","value":10,"tags":{}}}"#,
+            r#" {"metric":"x"}"#,
+        ];
+        for (i, line) in lines.iter().enumerate() {
+            let next = lines[(i + 1) % lines.len()];
+            let plain = matches!(plain_line(line.trim_ascii().as_bytes()), Plain::Unused);
+            // The line alone, with the next one after it, and at every offset of a 16-byte block.
+            for pad in 0..17 {
+                for tail in ["", next, r#"{"metric":"data_sent","metric":""}"#] {
+                    let buf = format!("{}{line}\n{tail}", "\n".repeat(pad));
+                    let b = &buf.as_bytes()[pad..];
+                    let fused = unused_head(b)
+                        .and_then(|h| unused_line_end(b, h))
+                        .filter(|&end| b[..end].trim_ascii_end().ends_with(b"}"));
+                    if let Some(end) = fused {
+                        assert_eq!(end, line.len(), "{line}");
+                    }
+                    let want = plain && !line.starts_with(' ');
+                    assert_eq!(fused.is_some(), want, "{line} (then {tail:?})");
+                }
+            }
+        }
+        // A line with no end yet is left for the next read.
+        assert_eq!(unused_line_end(br#"{"metric":"x","a":1}"#, 12), None);
+    }
+
+    #[test]
+    fn quotes_are_found_and_escapes_and_control_characters_refused() {
+        let mut seed: u64 = 7;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as u8
+        };
+        for len in 0..200 {
+            for _ in 0..20 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| match next() % 8 {
+                        0 => b'"',
+                        1 if next() % 16 == 0 => b'\\',
+                        2 if next() % 16 == 0 => next() % 0x20,
+                        3 => 0x80 | next(),
+                        _ => b'a' + next() % 26,
+                    })
+                    .collect();
+                let want: Vec<u32> = (0..len as u32)
+                    .filter(|&i| bytes[i as usize] == b'"')
+                    .collect();
+                let odd = bytes.iter().any(|&b| b == b'\\' || b < 0x20);
+                match Quotes::find(&bytes) {
+                    Some(q) => {
+                        assert!(!odd, "{bytes:?}");
+                        assert_eq!(&q.at[..q.n], &want[..], "{bytes:?}");
+                    }
+                    None => assert!(odd || want.len() > Quotes::MAX, "{bytes:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_times_are_chrono_times() {
+        let chrono_us = |t: &str| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .ok()
+                .map(|t| t.timestamp_micros())
+        };
+        let mut times = vec![
+            "2024-03-27T16:31:33.889147-03:00".to_string(),
+            "2024-08-05T15:24:39.4499431+07:00".into(),
+            "2026-11-23T09:00:00-03:00".into(),
+            "2024-01-01T00:00:00Z".into(),
+            "2024-01-01T00:00:00.5Z".into(),
+            "2024-01-01T00:00:00.123456789Z".into(),
+            "2024-01-01T00:00:00.1234567891Z".into(),
+            "2024-02-29T23:59:59.999999+00:00".into(),
+            "2023-02-29T00:00:00Z".into(),
+            "1900-02-29T00:00:00Z".into(),
+            "2000-02-29T00:00:00Z".into(),
+            "1969-12-31T23:59:59.999999Z".into(),
+            "0000-01-01T00:00:00Z".into(),
+            "9999-12-31T23:59:59.999999999+23:59".into(),
+            "2024-01-01T00:00:00-00:00".into(),
+            "2024-01-01T00:00:00+24:00".into(),
+            "2024-01-01T00:00:00+05:60".into(),
+            "2024-06-30T23:59:60Z".into(),
+            "2024-01-01T24:00:00Z".into(),
+            "2024-01-01T00:60:00Z".into(),
+            "2024-13-01T00:00:00Z".into(),
+            "2024-00-01T00:00:00Z".into(),
+            "2024-04-31T00:00:00Z".into(),
+            "2024-01-00T00:00:00Z".into(),
+            "2024-01-01t00:00:00z".into(),
+            "2024-01-01 00:00:00Z".into(),
+            "2024-01-01T00:00:00.Z".into(),
+            "2024-01-01T00:00:00".into(),
+            "2024-01-01T00:00:00+0100".into(),
+            "2024-01-01T00:00:00Z ".into(),
+            "+2024-01-01T00:00:00Z".into(),
+            "2024-1-01T00:00:00Z".into(),
+            String::new(),
+        ];
+        let mut seed: u64 = 11;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        for _ in 0..20_000 {
+            let frac = match next(11) {
+                0 => String::new(),
+                n => format!(".{:0width$}", next(10u64.pow(n as u32)), width = n as usize),
+            };
+            let offset = match next(3) {
+                0 => "Z".to_string(),
+                _ => format!(
+                    "{}{:02}:{:02}",
+                    if next(2) == 0 { '+' } else { '-' },
+                    next(25),
+                    next(61)
+                ),
+            };
+            times.push(format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}{offset}",
+                next(10_000),
+                next(14),
+                next(33),
+                next(25),
+                next(61),
+                next(61)
+            ));
+        }
+        let mut fast = 0;
+        for t in &times {
+            if let Some(us) = plain_time_us(t.as_bytes()) {
+                assert_eq!(Some(us), chrono_us(t), "{t}");
+                fast += 1;
+            }
+        }
+        assert!(fast > 10_000, "{fast}");
+        for t in &times[..6] {
+            assert!(plain_time_us(t.as_bytes()).is_some(), "{t}");
+        }
     }
 }

@@ -146,7 +146,13 @@ fn the_hey_and_k6_fast_paths_agree_with_their_general_readers() {
         let p = root().join(fixture(f));
         let general = run(&p, &["--threads", "1"], true);
         assert_ne!(general.code, 2, "{f}: {}", general.stderr);
-        same(&general, &run(&p, &["--threads", "4"], false), f);
+        for threads in ["1", "4"] {
+            same(
+                &general,
+                &run(&p, &["--threads", threads], false),
+                &format!("{f} with {threads} threads"),
+            );
+        }
     }
 }
 
@@ -336,4 +342,118 @@ fn a_log_and_its_gzip_side_by_side_are_read_once() {
             "{given:?}"
         );
     }
+}
+
+/// One k6 `--out json` point line, in k6's own layout unless `other_order`.
+fn k6_point(metric: &str, time: &str, value: &str, tags: &str, other_order: bool) -> String {
+    if other_order {
+        format!(
+            r#"{{"type":"Point","data":{{"tags":{{{tags}}},"value":{value},"time":"{time}"}},"metric":"{metric}"}}"#
+        )
+    } else {
+        format!(
+            r#"{{"metric":"{metric}","type":"Point","data":{{"time":"{time}","value":{value},"tags":{{{tags}}}}}}}"#
+        )
+    }
+}
+
+/// k6 lines of every shape the reader meets: its own layout, other key
+/// orders, escapes, UTF-8, no `expected_response` (the outcome waits for the
+/// `http_req_failed` point, across chunk ends too), CRLF, blank lines.
+fn k6_lines(bad_line_at: Option<usize>) -> String {
+    let mut text = String::new();
+    text.push_str(r#"{"type":"Metric","data":{"name":"http_req_duration","type":"trend","contains":"time","thresholds":[],"submetrics":null},"metric":"http_req_duration"}"#);
+    text.push('\n');
+    for i in 0..3000usize {
+        let time = format!(
+            "2024-08-05T15:{:02}:{:02}.{}+07:00",
+            (i / 60) % 60,
+            i % 60,
+            1 + (i * 7919) % 9_999_999
+        );
+        let name = match i % 7 {
+            0 => "http://h/users/123",
+            1 => r#"say \"hi\""#,
+            2 => "/café/ü",
+            3 => "login",
+            4 => r#"caf\u00e9"#,
+            _ => "http://h/items/5?x=1",
+        };
+        let failed = i % 37 == 0;
+        let status = if failed { "500" } else { "200" };
+        let expected = match i % 5 {
+            0 => String::new(),
+            _ => format!(r#""expected_response":"{}","#, !failed),
+        };
+        let tags = format!(
+            r#"{expected}"group":"","method":"GET","name":"{name}","proto":"HTTP/1.1","scenario":"default","status":"{status}","url":"http://h/x/{i}""#
+        );
+        let value = format!("{}.{}", 5 + (i * 31) % 900, i % 1000);
+        let other = i % 11 == 0;
+        let mut lines = vec![
+            k6_point("http_reqs", &time, "1", &tags, false),
+            k6_point("http_req_duration", &time, &value, &tags, other),
+            k6_point("http_req_blocked", &time, "0.5", &tags, i % 13 == 0),
+            k6_point(
+                "http_req_failed",
+                &time,
+                if failed { "1" } else { "0" },
+                &tags,
+                other,
+            ),
+            k6_point(
+                "data_sent",
+                &time,
+                "86",
+                r#""group":"","scenario":"default""#,
+                false,
+            ),
+        ];
+        if i % 10 == 0 {
+            lines.push(k6_point("vus", &time, &(i / 10).to_string(), "", false));
+        }
+        if bad_line_at == Some(i) {
+            lines[1] = k6_point("http_req_duration", &time, "\"abc\"", &tags, false);
+        }
+        for line in lines {
+            text.push_str(&line);
+            text.push_str(if i % 17 == 0 { "\r\n" } else { "\n" });
+        }
+        if i % 101 == 0 {
+            text.push('\n');
+        }
+    }
+    text
+}
+
+#[test]
+fn k6_lines_of_every_shape_read_alike_on_the_fast_path_and_the_general_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "k6.json", &k6_lines(None));
+    let general = run(&p, &["--threads", "1"], true);
+    assert_ne!(general.code, 2, "{}", general.stderr);
+    let s: serde_json::Value = serde_json::from_str(&general.summary).unwrap();
+    assert_eq!(s["runs"][0]["totals"]["requests"], 3000);
+    assert_eq!(s["runs"][0]["totals"]["failures"], 3000 / 37 + 1);
+    for threads in ["1", "3", "7"] {
+        same(
+            &general,
+            &run(&p, &["--threads", threads], false),
+            &format!("{threads} threads"),
+        );
+    }
+
+    // A bad value deep in the file: the same line in the error, or skipped alike.
+    let p = write(dir.path(), "bad.json", &k6_lines(Some(2222)));
+    let general = run(&p, &["--threads", "1"], true);
+    assert_eq!(general.code, 2);
+    assert!(general.stderr.contains("line 11358"), "{}", general.stderr);
+    same(&general, &run(&p, &["--threads", "3"], false), "error");
+    let general = run(&p, &["--threads", "1", "--skip-bad-rows"], true);
+    assert_ne!(general.code, 2, "{}", general.stderr);
+    same(
+        &general,
+        &run(&p, &["--threads", "3", "--skip-bad-rows"], false),
+        "skipped",
+    );
 }

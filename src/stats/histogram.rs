@@ -6,18 +6,20 @@
 //! HdrHistogram and most load-testing tools). From a histogram, v is the upper
 //! end of its bucket, so it is within 0.1 % of the exact nearest-rank value.
 
-use hdrhistogram::Histogram;
+use hdrhistogram::{Counter, Histogram};
 
 /// Significant decimal digits kept by endpoint and run histograms.
 pub const SIGNIFICANT_DIGITS: u8 = 3;
 /// Significant digits of the per-time-bucket histograms (charts only).
 pub const SERIES_SIGNIFICANT_DIGITS: u8 = 2;
 
-/// A histogram of response times in microseconds.
+/// A histogram of response times in microseconds. The time-bucket
+/// histograms count in `u32` (half the memory; counts saturate, and no
+/// bucket holds four billion requests).
 #[derive(Clone, PartialEq)]
-pub struct LatencyHistogram(Histogram<u64>);
+pub struct LatencyHistogram<C: Counter = u64>(Histogram<C>);
 
-impl std::fmt::Debug for LatencyHistogram {
+impl<C: Counter> std::fmt::Debug for LatencyHistogram<C> {
     // The counts array is thousands of entries: show a summary instead.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LatencyHistogram")
@@ -30,12 +32,19 @@ impl std::fmt::Debug for LatencyHistogram {
     }
 }
 
-impl LatencyHistogram {
+impl LatencyHistogram<u64> {
     /// An empty histogram with [`SIGNIFICANT_DIGITS`].
     pub fn new() -> Self {
         Self::with_digits(SIGNIFICANT_DIGITS)
     }
 
+    /// Records `n` response times of `ms` milliseconds (a tool's count table).
+    pub fn record_ms_n(&mut self, ms: f64, n: u64) {
+        let _ = self.0.record_n(to_us(ms), n);
+    }
+}
+
+impl<C: Counter> LatencyHistogram<C> {
     /// An empty histogram keeping `digits` significant digits.
     pub fn with_digits(digits: u8) -> Self {
         // Auto-resizing: memory follows the largest value actually recorded.
@@ -47,11 +56,6 @@ impl LatencyHistogram {
         self.record_us(to_us(ms));
     }
 
-    /// Records `n` response times of `ms` milliseconds (a tool's count table).
-    pub fn record_ms_n(&mut self, ms: f64, n: u64) {
-        let _ = self.0.record_n(to_us(ms), n);
-    }
-
     /// Records one response time in whole microseconds.
     pub fn record_us(&mut self, us: u64) {
         // Auto-resize makes `record` infallible for u64 values.
@@ -59,7 +63,7 @@ impl LatencyHistogram {
     }
 
     /// Adds every value of `other`.
-    pub fn merge(&mut self, other: &LatencyHistogram) {
+    pub fn merge(&mut self, other: &LatencyHistogram<C>) {
         let _ = self.0.add(&other.0);
     }
 
@@ -87,7 +91,7 @@ impl LatencyHistogram {
         self.0
             .iter_recorded()
             .filter(|v| v.value_iterated_to() <= us)
-            .map(|v| v.count_at_value())
+            .map(|v| v.count_at_value().as_u64())
             .sum()
     }
 
@@ -95,7 +99,12 @@ impl LatencyHistogram {
     pub fn buckets_ms(&self) -> Vec<(f64, u64)> {
         self.0
             .iter_recorded()
-            .map(|v| (v.value_iterated_to() as f64 / 1000.0, v.count_at_value()))
+            .map(|v| {
+                (
+                    v.value_iterated_to() as f64 / 1000.0,
+                    v.count_at_value().as_u64(),
+                )
+            })
             .collect()
     }
 }

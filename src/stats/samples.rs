@@ -171,7 +171,7 @@ impl EndpointAcc {
 struct Bucket {
     count: u64,
     failures: u64,
-    hist: LatencyHistogram,
+    hist: LatencyHistogram<u32>,
     users: Option<u32>,
 }
 

@@ -363,7 +363,9 @@ fn parse_range<P: ChunkParser>(
     let mut done = Vec::new();
     if let Some(mut l) = leaves {
         let mut at = pos + have as u64; // the file's read position
-        while error.is_none() && !l.complete() {
+                                        // Even after an error: a range that began inside a quoted record
+                                        // errs, is parsed again from the right place, and its piece still counts.
+        while !l.complete() {
             let n = file.read(&mut buf).map_err(cannot)?;
             if n == 0 {
                 break;
@@ -446,8 +448,8 @@ pub fn merge<P: ChunkParser>(
     Ok(parsers)
 }
 
-/// The lines of `buf` before `limit` (a line starts before it), each without
-/// its `\n`, with the offset after it; the last line counts only with `eof`.
+/// The line of `buf` starting at `at`, without its `\n`, and the offset
+/// after it; a last line without `\n` counts only with `eof`.
 pub fn next_line(buf: &[u8], at: usize, eof: bool) -> Option<(&[u8], usize)> {
     let rest = &buf[at..];
     match memchr::memchr(b'\n', rest) {

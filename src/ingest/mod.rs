@@ -100,6 +100,31 @@ struct Group {
     duplicates: Vec<(PathBuf, String)>,
 }
 
+/// Whether `a` and `b`, one plain and one gzip of the same name, hold the
+/// same bytes as far as gzip says without decompressing: its trailer keeps
+/// the uncompressed length (mod 2^32). Two different logs of one name are
+/// both read, as any two logs of a run are.
+fn same_log(a: &Path, b: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let gz = |p: &Path| input::is_gzip(p).unwrap_or(false);
+    let (plain, zipped) = match (gz(a), gz(b)) {
+        (false, true) => (a, b),
+        (true, false) => (b, a),
+        _ => return false,
+    };
+    let Ok(len) = std::fs::metadata(plain).map(|m| m.len()) else {
+        return false;
+    };
+    let trailer = || -> std::io::Result<u32> {
+        let mut f = std::fs::File::open(zipped)?;
+        f.seek(SeekFrom::End(-4))?;
+        let mut b = [0u8; 4];
+        f.read_exact(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    };
+    trailer().is_ok_and(|isize| u64::from(isize) == len % (1 << 32))
+}
+
 impl Group {
     /// Of a file and its gzip beside it (`results.jtl`, `results.jtl.gz`),
     /// reads one: `prefer` when it is one of them, else the plain file.
@@ -108,8 +133,11 @@ impl Group {
         let mut k = 0;
         while k < self.files.len() {
             let name = input::logical_name(&self.files[k].0);
-            let twin = (0..self.files.len())
-                .find(|&j| j != k && input::logical_name(&self.files[j].0) == name);
+            let twin = (0..self.files.len()).find(|&j| {
+                j != k
+                    && input::logical_name(&self.files[j].0) == name
+                    && same_log(&self.files[k].0, &self.files[j].0)
+            });
             let Some(j) = twin else {
                 k += 1;
                 continue;
@@ -144,7 +172,11 @@ pub fn load(
     let mut groups: Vec<Group> = Vec::new();
     for path in paths {
         for g in groups_of(path)? {
-            if !groups.iter().any(|h| h.dir == g.dir && h.key == g.key) {
+            // One run, however its directory was spelled (`./x.jtl`, `/abs/x.jtl.gz`).
+            if !groups
+                .iter()
+                .any(|h| h.key == g.key && same_file(&h.dir, &g.dir))
+            {
                 groups.push(g);
             }
         }

@@ -496,7 +496,7 @@ impl SampleStats {
             let key = t.div_euclid(self.width_ms);
             if self.buckets.span_with(key) <= MAX_SERIES_POINTS {
                 let from = key * self.width_ms;
-                self.last_bucket = (self.width_ms, from, from + self.width_ms, key);
+                self.last_bucket = (self.width_ms, from, from.saturating_add(self.width_ms), key);
                 return key;
             }
             self.coarsen();

@@ -344,6 +344,41 @@ fn a_log_and_its_gzip_side_by_side_are_read_once() {
     }
 }
 
+#[test]
+fn two_different_logs_of_one_name_are_both_read_and_a_twin_named_twice_is_one_run() {
+    use flate2::{write::GzEncoder, Compression};
+    let dir = tempfile::tempdir().unwrap();
+    let rows = |n: u64| {
+        let mut t = JTL_HEADER.to_string();
+        for i in 0..n {
+            t.push_str(&jtl_row(i, "L"));
+        }
+        t
+    };
+    let plain = write(dir.path(), "results.jtl", &rows(300));
+    let gz_path = dir.path().join("results.jtl.gz");
+    let gzip = |text: &str| {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
+    };
+    let requests = |b: &Built| {
+        let s: serde_json::Value = serde_json::from_str(&b.summary).unwrap();
+        let runs = s["runs"].as_array().unwrap().clone();
+        runs.iter()
+            .map(|r| r["totals"]["requests"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    // Not the same bytes (the gzip trailer's length differs): two logs of the run.
+    gzip(&rows(40));
+    assert_eq!(requests(&run(dir.path(), &[], false)), vec![340]);
+    // The same bytes, named twice with two spellings of the directory: one run, read once.
+    gzip(&rows(300));
+    let relative = dir.path().join(".").join("results.jtl.gz");
+    let both = run(&plain, &[relative.to_str().unwrap()], false);
+    assert_eq!(requests(&both), vec![300], "{}", both.stderr);
+}
+
 /// One k6 `--out json` point line, in k6's own layout unless `other_order`.
 fn k6_point(metric: &str, time: &str, value: &str, tags: &str, other_order: bool) -> String {
     if other_order {

@@ -434,6 +434,34 @@ fn read_group_tallied(
         files = rest;
         group_skipped.extend(json.into_iter().map(|(p, _)| p));
     }
+    // Gatling's report holds its figures up to three times (js/stats.json,
+    // stats.js, global_stats.json): the fullest is read, the others are not.
+    let mut duplicates = group.duplicates;
+    let gatling = [
+        "gatling-stats-json",
+        "gatling-stats-js",
+        "gatling-global-stats",
+    ];
+    if let Some(best) = gatling
+        .iter()
+        .find(|id| files.iter().any(|(_, r)| r.id() == **id))
+    {
+        let kept = files
+            .iter()
+            .find(|(_, r)| r.id() == *best)
+            .map(|(p, _)| p.display().to_string())
+            .unwrap_or_default();
+        let (same, rest): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|(_, r)| gatling.contains(&r.id()) && r.id() != *best);
+        files = rest;
+        for (p, _) in same {
+            duplicates.push((
+                p,
+                format!("the same run's Gatling report figures, not read: {kept} holds them all and was read"),
+            ));
+        }
+    }
     // Stats first: the Locust 0.x distribution file adds percentiles to its endpoints.
     files.sort_by_key(|(p, r)| (r.order(), p.clone()));
     let stats_files: Vec<&PathBuf> = files
@@ -477,7 +505,7 @@ fn read_group_tallied(
             blake3: Some(checksum::file(&group.dir.join("run.toml"))?),
         });
     }
-    for (path, why) in &group.duplicates {
+    for (path, why) in &duplicates {
         builder.source(SourceFile {
             path: path.display().to_string(),
             role: why.clone(),

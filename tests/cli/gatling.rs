@@ -527,3 +527,32 @@ fn a_run_folder_with_log_and_report_is_one_run_read_from_the_log() {
         "one warning listing the failed endpoints, not one per endpoint"
     );
 }
+
+#[test]
+fn a_report_folder_reads_stats_json_and_lists_its_copies_as_not_read() {
+    let (code, _d, out) = build(&[&fixture("gatling/ohrm-3.6.1/js")]);
+    assert_ne!(code, 2);
+    let s = summary(&out);
+    let sources = s["runs"][0]["sources"].as_array().unwrap();
+    let by_name = |n: &str| {
+        sources
+            .iter()
+            .find(|x| x["path"].as_str().unwrap().ends_with(n))
+            .unwrap_or_else(|| panic!("{n} not listed: {sources:?}"))
+    };
+    assert_eq!(by_name("/stats.json")["read"], true);
+    for copy in ["/stats.js", "/global_stats.json"] {
+        assert_eq!(by_name(copy)["read"], false, "{copy}");
+        assert!(by_name(copy)["blake3"].is_null());
+        assert!(by_name(copy)["role"]
+            .as_str()
+            .unwrap()
+            .contains("stats.json holds them all"));
+    }
+    let (_, _d2, alone) = build(&[&fixture("gatling/ohrm-3.6.1/js/stats.json")]);
+    assert_eq!(
+        s["runs"][0]["totals"]["requests"],
+        summary(&alone)["runs"][0]["totals"]["requests"],
+        "the copies add nothing"
+    );
+}

@@ -291,7 +291,7 @@ fn parse_range<P: ChunkParser>(
     from: u64,
     to: u64,
     size: u64,
-    mut parser: P,
+    parser: P,
     stats: SampleStats,
     piece: Option<(u64, u64)>,
 ) -> Result<Chunk<P>, InputError> {
@@ -310,11 +310,55 @@ fn parse_range<P: ChunkParser>(
         }
     }
     file.seek(SeekFrom::Start(from)).map_err(cannot)?;
+    let (mut chunk, mut buf, read_to) = parse_from(
+        path,
+        &mut file,
+        from,
+        to,
+        Some(size),
+        parser,
+        stats,
+        leaves.as_mut(),
+    )?;
+    // The piece to hash may reach past the range (to the next leaf boundary).
+    // Even after an error: a range that began inside a quoted record errs,
+    // is parsed again from the right place, and its piece still counts.
+    if let Some(mut l) = leaves {
+        let mut at = read_to;
+        while !l.complete() {
+            let n = file.read(&mut buf).map_err(cannot)?;
+            if n == 0 {
+                break;
+            }
+            l.feed(at, &buf[..n]);
+            at += n as u64;
+        }
+        chunk.leaves = l.done;
+    }
+    Ok(chunk)
+}
+
+/// Parses what `src` yields from offset `from` on, the records that start
+/// before `to`, to the end of `src` when `size` (of the whole input) is not
+/// known; feeds `leaves` with every byte read. Returns the chunk, the read
+/// buffer (for reuse) and the offset `src` has been read to.
+#[allow(clippy::too_many_arguments)]
+fn parse_from<P: ChunkParser>(
+    path: &Path,
+    src: &mut impl Read,
+    from: u64,
+    to: u64,
+    size: Option<u64>,
+    mut parser: P,
+    stats: SampleStats,
+    mut leaves: Option<&mut Leaves>,
+) -> Result<(Chunk<P>, Vec<u8>, u64), InputError> {
+    let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
     let mut sink = ChunkSink::new(stats);
     // buf[..have] holds bytes not parsed yet; the rest is room, zeroed once.
     let mut buf: Vec<u8> = vec![0; BLOCK * 2];
     let mut have = 0;
-    let mut pos = from; // file offset of buf[0]
+    let mut pos = from; // offset of buf[0]
     let mut error = None;
     loop {
         let want = BLOCK.max(have);
@@ -323,7 +367,7 @@ fn parse_range<P: ChunkParser>(
         }
         let mut got = 0;
         while got < want {
-            let n = file
+            let n = src
                 .read(&mut buf[have + got..have + want])
                 .map_err(cannot)?;
             if n == 0 {
@@ -331,17 +375,19 @@ fn parse_range<P: ChunkParser>(
             }
             got += n;
         }
-        if let Some(l) = leaves.as_mut() {
+        if let Some(l) = leaves.as_deref_mut() {
             l.feed(pos + have as u64, &buf[have..have + got]);
         }
         have += got;
         let data = &buf[..have];
-        let eof = pos + have as u64 >= size || got == 0;
+        let eof = got < want || size.is_some_and(|size| pos + have as u64 >= size);
         let limit = (to.saturating_sub(pos)).min(have as u64) as usize;
         match parser.parse(data, limit, eof, &mut sink) {
             Ok(used) => {
                 pos += used as u64;
-                crate::progress::add(used as u64);
+                if size.is_some() {
+                    crate::progress::add(used as u64);
+                }
                 buf.copy_within(used..have, 0);
                 have -= used;
             }
@@ -355,35 +401,116 @@ fn parse_range<P: ChunkParser>(
             break;
         }
         if eof && got == 0 {
-            // The parser left bytes it cannot take even at the end of the file.
+            // The parser left bytes it cannot take even at the end of the input.
             return Err(InputError::new(path, UNSUPPORTED));
         }
     }
-    // The piece to hash may reach past the range (to the next leaf boundary).
-    let mut done = Vec::new();
-    if let Some(mut l) = leaves {
-        let mut at = pos + have as u64; // the file's read position
-                                        // Even after an error: a range that began inside a quoted record
-                                        // errs, is parsed again from the right place, and its piece still counts.
-        while !l.complete() {
-            let n = file.read(&mut buf).map_err(cannot)?;
-            if n == 0 {
-                break;
-            }
-            l.feed(at, &buf[..n]);
-            at += n as u64;
-        }
-        done = l.done;
-    }
-    Ok(Chunk {
+    let read_to = pos + have as u64;
+    let chunk = Chunk {
         parser,
         sink,
         start: from,
         end: pos,
         error,
         checksum: None,
-        leaves: done,
+        leaves: Vec::new(),
+    };
+    Ok((chunk, buf, read_to))
+}
+
+/// Parses a gzip file with `make()`'s parser on this thread, from byte
+/// `start` of the decompressed data, while another thread decompresses
+/// (decompression is sequential, so this is the most a gzip file gets);
+/// `None` when the parser met something only the general reader handles.
+pub fn parse_gzip<P: ChunkParser>(
+    path: &Path,
+    start: u64,
+    builder: &RunBuilder,
+    make: impl FnOnce() -> P,
+) -> Result<Option<Vec<Chunk<P>>>, InputError> {
+    let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut src = match super::input::open(path) {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = tx.send(Err(std::io::Error::other(e.message)));
+                    return;
+                }
+            };
+            loop {
+                let mut block = vec![0; BLOCK];
+                let mut got = 0;
+                let result = loop {
+                    match src.read(&mut block[got..]) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => {
+                            got += n;
+                            if got == block.len() {
+                                break Ok(());
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(e),
+                    }
+                };
+                block.truncate(got);
+                let last = got == 0 || result.is_err();
+                let msg = result.map(|()| block);
+                // The receiver hangs up when it stops early: nothing more to do.
+                if tx.send(msg).is_err() || last {
+                    return;
+                }
+            }
+        });
+        let mut src = Blocks {
+            rx,
+            block: Vec::new(),
+            at: 0,
+        };
+        std::io::copy(&mut (&mut src).take(start), &mut std::io::sink()).map_err(cannot)?;
+        let parsed = parse_from(
+            path,
+            &mut src,
+            start,
+            u64::MAX,
+            None,
+            make(),
+            builder.new_samples(),
+            None,
+        );
+        drop(src); // hangs up, so the decompressing thread ends
+        match parsed {
+            Ok((chunk, _, _)) => Ok(Some(vec![chunk])),
+            Err(e) if e.message == UNSUPPORTED => Ok(None),
+            Err(e) => Err(e),
+        }
     })
+}
+
+/// Reads the blocks another thread sends.
+struct Blocks {
+    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    block: Vec<u8>,
+    at: usize,
+}
+
+impl Read for Blocks {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.block.len() {
+            match self.rx.recv() {
+                Ok(Ok(b)) if b.is_empty() => return Ok(0),
+                Ok(Ok(b)) => (self.block, self.at) = (b, 0),
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.block.len() - self.at);
+        out[..n].copy_from_slice(&self.block[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// The offset of the first line that starts at or after `at`.

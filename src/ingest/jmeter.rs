@@ -301,10 +301,15 @@ fn read_csv(
         width_from: if header { "header" } else { "first row" },
         transaction_rows: 0,
     };
-    if let Some(start) = fast_path_start(path, &head, header, opts)? {
-        let chunks = chunked::parse_file(path, start, opts, builder, || {
-            JtlChunk::new(&rows, delimiter, opts)
-        })?;
+    if let Some(start) = fast_path_start(&head, header, opts) {
+        let make = || JtlChunk::new(&rows, delimiter, opts);
+        let gzip =
+            input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+        let chunks = if gzip {
+            chunked::parse_gzip(path, start, builder, make)?
+        } else {
+            chunked::parse_file(path, start, opts, builder, make)?
+        };
         if let Some(chunks) = chunks {
             let first_line = if header { 2 } else { 1 };
             for p in chunked::merge(chunks, first_line, builder)? {
@@ -342,28 +347,21 @@ fn transaction_note(rows: u64, builder: &mut RunBuilder) {
     }
 }
 
-/// Where the data rows start when the fast path can read this file: a plain
-/// file (not gzip), no byte-order mark, a header line without quotes.
-fn fast_path_start(
-    path: &Path,
-    head: &[u8],
-    header: bool,
-    opts: &ReadOptions,
-) -> Result<Option<u64>, InputError> {
-    if opts.no_fast_path
-        || input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?
-        || head.starts_with(b"\xef\xbb\xbf")
-    {
-        return Ok(None);
+/// Where the data rows start (in the decompressed data of a gzip file) when
+/// the fast path can read this file: no byte-order mark, a header line
+/// without quotes.
+fn fast_path_start(head: &[u8], header: bool, opts: &ReadOptions) -> Option<u64> {
+    if opts.no_fast_path || head.starts_with(b"\xef\xbb\xbf") {
+        return None;
     }
     if !header {
-        return Ok(Some(0));
+        return Some(0);
     }
     match memchr::memchr(b'\n', head) {
         Some(i) if !head[..i].contains(&b'"') && !head[..i].trim_ascii_end().contains(&b'\r') => {
-            Ok(Some(i as u64 + 1))
+            Some(i as u64 + 1)
         }
-        _ => Ok(None),
+        _ => None,
     }
 }
 

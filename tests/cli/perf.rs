@@ -492,3 +492,49 @@ fn k6_lines_of_every_shape_read_alike_on_the_fast_path_and_the_general_reader() 
         "skipped",
     );
 }
+
+#[test]
+fn a_gzip_jtl_on_the_fast_path_reads_as_the_general_reader_does() {
+    use flate2::{write::GzEncoder, Compression};
+    let dir = tempfile::tempdir().unwrap();
+    let gz = |name: &str, text: &str| {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(text.as_bytes()).unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, e.finish().unwrap()).unwrap();
+        p
+    };
+    // Enough rows for several decompressed blocks, quoted multi-line labels,
+    // CRLF line ends, and a bad row deep in the file.
+    let mut quoted = JTL_HEADER.to_string();
+    let mut bad = JTL_HEADER.to_string();
+    for i in 0..20_000 {
+        let label = if i % 977 == 0 {
+            "\"multi\nline\"".to_string()
+        } else {
+            format!("L{}", i % 4)
+        };
+        let mut row = jtl_row(i, &label);
+        row.pop();
+        quoted.push_str(&row);
+        quoted.push_str("\r\n");
+        if i == 15_000 {
+            bad.push_str("1700000000000,abc,L1,200,OK,t,text,true,,1,1,1,1,u,1,0,0\n");
+        } else {
+            bad.push_str(&jtl_row(i, "L"));
+        }
+    }
+    let lone_cr = format!("{JTL_HEADER}{}", jtl_row(1, "L").replace(",OK,", ",O\rK,"));
+    for (name, text, extra) in [
+        ("quoted.jtl.gz", quoted.as_str(), &[][..]),
+        ("bad.jtl.gz", bad.as_str(), &[][..]),
+        ("skip.jtl.gz", bad.as_str(), &["--skip-bad-rows"][..]),
+        ("cr.jtl.gz", lone_cr.as_str(), &[][..]),
+    ] {
+        let p = gz(name, text);
+        let general = run(&p, extra, true);
+        same(&general, &run(&p, extra, false), name);
+    }
+    let bad = run(&gz("bad2.jtl.gz", &bad), &[], false);
+    assert!(bad.stderr.contains("line 15002"), "{}", bad.stderr);
+}

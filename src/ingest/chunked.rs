@@ -430,6 +430,8 @@ pub fn parse_gzip<P: ChunkParser>(
 ) -> Result<Option<Vec<Chunk<P>>>, InputError> {
     let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+    // Blocks read come back to be filled again, so none is allocated twice.
+    let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut src = match super::input::open(path) {
@@ -440,7 +442,8 @@ pub fn parse_gzip<P: ChunkParser>(
                 }
             };
             loop {
-                let mut block = vec![0; BLOCK];
+                let mut block = back_rx.try_recv().unwrap_or_default();
+                block.resize(BLOCK, 0);
                 let mut got = 0;
                 let result = loop {
                     match src.read(&mut block[got..]) {
@@ -466,6 +469,7 @@ pub fn parse_gzip<P: ChunkParser>(
         });
         let mut src = Blocks {
             rx,
+            back: back_tx,
             block: Vec::new(),
             at: 0,
         };
@@ -492,6 +496,7 @@ pub fn parse_gzip<P: ChunkParser>(
 /// Reads the blocks another thread sends.
 struct Blocks {
     rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    back: std::sync::mpsc::SyncSender<Vec<u8>>,
     block: Vec<u8>,
     at: usize,
 }
@@ -501,7 +506,12 @@ impl Read for Blocks {
         while self.at == self.block.len() {
             match self.rx.recv() {
                 Ok(Ok(b)) if b.is_empty() => return Ok(0),
-                Ok(Ok(b)) => (self.block, self.at) = (b, 0),
+                Ok(Ok(b)) => {
+                    let used = std::mem::replace(&mut self.block, b);
+                    self.at = 0;
+                    // Full: the sender makes a new one instead.
+                    let _ = self.back.try_send(used);
+                }
                 Ok(Err(e)) => return Err(e),
                 Err(_) => return Ok(0),
             }

@@ -1,7 +1,7 @@
 //! The latency distribution of a raw-sample run: a histogram of response
 //! times on a log-scaled x axis, with the run's P50, P95 and P99 marked.
 
-use super::{chart_error, svg, Chart, BLUE, FONT, GREEN, INK, SIZE, VERMILLION};
+use super::{chart_error, svg, Chart, BLUE, FONT, GREEN, SIZE, VERMILLION};
 use crate::model::{Percentile, Run};
 use crate::report::format;
 use crate::stats::histogram::LatencyHistogram;
@@ -100,14 +100,7 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Option<Chart>> 
                 .label(format!("{label} {}", format::ms(*v)))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(INK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(chart_error(NAME))?;
+        super::draw_legend(&mut chart)?;
         Ok(())
     })?;
     Ok(Some(Chart {

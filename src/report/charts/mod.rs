@@ -19,7 +19,9 @@ use super::Scored;
 use crate::model::Percentile;
 use crate::sla::target::Metric;
 use crate::sla::{Scope, Sla};
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -254,15 +256,116 @@ pub(crate) fn draw_target(
 }
 
 /// Draws the legend box in the top-right corner.
-pub(crate) fn draw_legend<'a, 'b: 'a>(chart: &mut XyChart<'a, 'b>) -> anyhow::Result<()> {
+pub(crate) fn draw_legend<'a, 'b: 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+) -> anyhow::Result<()> {
+    draw_legend_at(chart, SeriesLabelPosition::UpperRight)
+}
+
+/// Draws the legend box at `position`.
+pub(crate) fn draw_legend_at<'a, 'b: 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    position: SeriesLabelPosition,
+) -> anyhow::Result<()> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(INK)
         .label_font((FONT, 14))
         .draw()
         .map_err(chart_error("legend"))
+}
+
+/// The plotting context of a horizontal bar chart: f64 across, one row per bar.
+pub(crate) type BarChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordusize>>>;
+
+/// Longest bar label (endpoint name) shown in full on the axis.
+const MAX_LABEL: usize = 38;
+
+/// `label`, cut to [`MAX_LABEL`] characters with an ellipsis.
+pub(crate) fn short(label: &str) -> String {
+    if label.chars().count() <= MAX_LABEL {
+        label.to_string()
+    } else {
+        let head: String = label.chars().take(MAX_LABEL - 1).collect();
+        format!("{head}…")
+    }
+}
+
+/// A titled horizontal bar chart over `x`, one row per label, the first
+/// label at the top, with the x axis titled and formatted by `x_label`.
+pub(crate) fn bar_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    name: &'static str,
+    title: &str,
+    x: std::ops::Range<f64>,
+    labels: &[String],
+    (x_desc, x_label): (&str, &dyn Fn(&f64) -> String),
+) -> anyhow::Result<BarChart<'a, 'b>> {
+    let n = labels.len();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 22))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(290)
+        .build_cartesian_2d(x, (0..n.saturating_sub(1).max(1)).into_segmented())
+        .map_err(chart_error(name))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n.max(1))
+        .y_label_formatter(&|v| match v {
+            // The first label at the top, in input order.
+            SegmentValue::CenterOf(i) => n
+                .checked_sub(i + 1)
+                .and_then(|j| labels.get(j))
+                .cloned()
+                .unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_label_formatter(x_label)
+        .x_desc(x_desc)
+        .axis_desc_style((FONT, 15))
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(chart_error(name))?;
+    Ok(chart)
+}
+
+/// The bar of row `i` (counted from the bottom) from 0 to `v`.
+pub(crate) fn bar(i: usize, v: f64, color: RGBColor) -> Rectangle<(f64, SegmentValue<usize>)> {
+    let mut r = Rectangle::new(
+        [
+            (0.0, SegmentValue::Exact(i)),
+            (v, SegmentValue::Exact(i + 1)),
+        ],
+        color.filled(),
+    );
+    r.set_margin(5, 5, 0, 0);
+    r
+}
+
+/// Draws a dashed vertical line at `x` through all `rows` of a bar chart.
+pub(crate) fn draw_bar_target(
+    chart: &mut BarChart<'_, '_>,
+    x: f64,
+    rows: usize,
+    label: String,
+) -> anyhow::Result<()> {
+    let style = INK.stroke_width(2);
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Exact(rows))],
+            8,
+            6,
+            style,
+        ))
+        .map_err(chart_error("target line"))?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+    Ok(())
 }
 
 /// Seconds since the first history row, for x axes.

@@ -2,7 +2,10 @@
 //! horizontal bar per endpoint (the total first), coloured by verdict, with
 //! the SLA's relative P95 threshold as a dashed line.
 
-use super::{chart_error, svg, Chart, BLUE, FONT, GREEN, INK, SIZE, SKY, VERMILLION};
+use super::{
+    bar, bar_chart, chart_error, draw_bar_target, draw_legend_at, short, svg, Chart, BLUE, GREEN,
+    INK, SIZE, SKY, VERMILLION,
+};
 use crate::compare::verdict::Verdict;
 use crate::compare::{Metric, RunComparison};
 use crate::sla::regression::{Growth, Regression};
@@ -10,8 +13,6 @@ use plotters::prelude::*;
 
 /// Most bars drawn; the rest (least traffic) are named in the caption.
 const MAX_BARS: usize = 40;
-/// Longest endpoint name shown in full on the axis.
-const MAX_LABEL: usize = 38;
 
 /// Draws the chart for one pair of runs; `None` when no row has both P95s.
 pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Result<Option<Chart>> {
@@ -63,34 +64,14 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
     let height = (110 + 30 * n as u32).max(220);
     let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
     let svg = svg(NAME, (SIZE.0, height), false, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("P95 change against the baseline", (FONT, 22))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(290)
-            .build_cartesian_2d(
-                -reach..reach,
-                (0..n.saturating_sub(1).max(1)).into_segmented(),
-            )
-            .map_err(chart_error(NAME))?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n.max(1))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => n
-                    .checked_sub(i + 1)
-                    .and_then(|j| labels.get(j))
-                    .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
-            .x_label_formatter(&|v| format!("{v:+.0} %"))
-            .x_desc("P95, current vs baseline (%)")
-            .axis_desc_style((FONT, 15))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(chart_error(NAME))?;
+        let mut chart = bar_chart(
+            root,
+            NAME,
+            "P95 change against the baseline",
+            -reach..reach,
+            &labels,
+            ("P95, current vs baseline (%)", &|v| format!("{v:+.0} %")),
+        )?;
         for (verdict, color, label) in [
             (Some(Verdict::Regressed), VERMILLION, "regressed"),
             (Some(Verdict::Improved), GREEN, "improved"),
@@ -129,26 +110,14 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
             )))
             .map_err(chart_error(NAME))?;
         if let Some(t) = threshold {
-            let style = INK.stroke_width(2);
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(t, SegmentValue::Exact(0)), (t, SegmentValue::Exact(n))],
-                    8,
-                    6,
-                    style,
-                ))
-                .map_err(chart_error(NAME))?
-                .label(format!("regression threshold (+{t:.0} %)"))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+            draw_bar_target(
+                &mut chart,
+                t,
+                n,
+                format!("regression threshold (+{t:.0} %)"),
+            )?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(INK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(chart_error(NAME))?;
+        draw_legend_at(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     })?;
     let mut caption = "Relative change of each endpoint's P95 (total first), coloured by verdict; a bar beyond the threshold is a regression only when the change is also distinguishable from noise.".to_string();
@@ -158,25 +127,4 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
         ));
     }
     Ok(Some(Chart { svg, caption }))
-}
-
-fn bar(i: usize, v: f64, color: RGBColor) -> Rectangle<(f64, SegmentValue<usize>)> {
-    let mut r = Rectangle::new(
-        [
-            (0.0, SegmentValue::Exact(i)),
-            (v, SegmentValue::Exact(i + 1)),
-        ],
-        color.filled(),
-    );
-    r.set_margin(5, 5, 0, 0);
-    r
-}
-
-fn short(label: &str) -> String {
-    if label.chars().count() <= MAX_LABEL {
-        label.to_string()
-    } else {
-        let head: String = label.chars().take(MAX_LABEL - 1).collect();
-        format!("{head}…")
-    }
 }

@@ -70,19 +70,9 @@ impl Reader for Gnuplot {
         builder.note(
             "ab -g gives request starts in whole seconds: the duration and requests/s are good to about a second",
         );
-        loop {
-            let row = match file.next_row() {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(e) => {
-                    builder.bad_row(e, opts.skip_bad_rows)?;
-                    continue;
-                }
-            };
-            if let Err(e) = record(&row, seconds, ttime, builder) {
-                builder.bad_row(e, opts.skip_bad_rows)?;
-            }
-        }
+        file.each_row(builder, opts.skip_bad_rows, |row, builder| {
+            record(row, seconds, ttime, builder)
+        })?;
         Ok(())
     }
 }

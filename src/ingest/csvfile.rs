@@ -2,6 +2,7 @@
 //! (counting the header) and the column. Cells are read as bytes and decoded
 //! lossily, so a name that is not valid UTF-8 is shown, not rejected.
 
+use super::RunBuilder;
 use crate::error::{InputError, Position};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -70,6 +71,27 @@ impl CsvFile {
                 format!("the header has no `{}` column", names[0]),
             )
         })
+    }
+
+    /// Calls `each` with every data row. A row that cannot be read, or that
+    /// `each` refuses, is a bad row: skipped with `skip` (`--skip-bad-rows`)
+    /// and counted, else it ends the reading with its error.
+    pub fn each_row(
+        &mut self,
+        builder: &mut RunBuilder,
+        skip: bool,
+        mut each: impl FnMut(&Row<'_>, &mut RunBuilder) -> Result<(), InputError>,
+    ) -> Result<(), InputError> {
+        loop {
+            let result = match self.next_row() {
+                Ok(Some(row)) => each(&row, builder),
+                Ok(None) => return Ok(()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                builder.bad_row(e, skip)?;
+            }
+        }
     }
 
     /// The next data row, or `None` at the end of the file.

@@ -61,19 +61,9 @@ impl Reader for Generic {
             users: file.column(&["users"]),
             bytes: file.column(&["bytes"]),
         };
-        loop {
-            let row = match file.next_row() {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(e) => {
-                    builder.bad_row(e, opts.skip_bad_rows)?;
-                    continue;
-                }
-            };
-            if let Err(e) = record(&row, &cols, builder) {
-                builder.bad_row(e, opts.skip_bad_rows)?;
-            }
-        }
+        file.each_row(builder, opts.skip_bad_rows, |row, builder| {
+            record(row, &cols, builder)
+        })?;
         Ok(())
     }
 }

@@ -85,19 +85,9 @@ impl Reader for Hey {
                 return Ok(());
             }
         }
-        loop {
-            let row = match file.next_row() {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(e) => {
-                    builder.bad_row(e, opts.skip_bad_rows)?;
-                    continue;
-                }
-            };
-            if let Err(e) = record(&row, &cols, builder) {
-                builder.bad_row(e, opts.skip_bad_rows)?;
-            }
-        }
+        file.each_row(builder, opts.skip_bad_rows, |row, builder| {
+            record(row, &cols, builder)
+        })?;
         Ok(())
     }
 }

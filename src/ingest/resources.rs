@@ -115,42 +115,31 @@ impl Reader for LongCsv {
         let group = file.column(GROUP);
         let unit = file.column(&["unit"]);
         let mut c = Collector::new(path);
-        loop {
-            let row = match file.next_row() {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(e) => {
-                    b.bad_row(e, opts.skip_bad_rows)?;
-                    continue;
-                }
-            };
-            let r = (|| {
-                let (t, clock) = row_time(&row, time, &mut c)?;
-                let name = row.text(metric);
-                if name.is_empty() {
-                    return Err(row.error(Some(metric), "the metric name is empty"));
-                }
-                let Some((v, u)) = cell(&row, value)? else {
-                    return Ok(());
-                };
-                let unit_text = unit.map(|i| row.text(i)).unwrap_or_default();
-                let u = match (u, unit_cell(&unit_text)) {
-                    (Some(u), _) => Some(u),
-                    (None, Some((u, scale))) => Some((u, scale)),
-                    (None, None) if !unit_text.is_empty() => {
-                        return Err(row.error(unit, format!("unknown unit `{unit_text}`")))
-                    }
-                    (None, None) => None,
-                };
-                let g = group.map(|i| row.text(i)).unwrap_or_default();
-                c.push(&g, &name, t, clock, v, u)
-                    .map_err(|m| row.error(Some(value), m))
-            })();
-            match r {
-                Ok(()) => c.rows += 1,
-                Err(e) => b.bad_row(e, opts.skip_bad_rows)?,
+        file.each_row(b, opts.skip_bad_rows, |row, _| {
+            let (t, clock) = row_time(row, time, &mut c)?;
+            let name = row.text(metric);
+            if name.is_empty() {
+                return Err(row.error(Some(metric), "the metric name is empty"));
             }
-        }
+            let Some((v, u)) = cell(row, value)? else {
+                c.rows += 1; // an empty value: a row read, nothing to plot
+                return Ok(());
+            };
+            let unit_text = unit.map(|i| row.text(i)).unwrap_or_default();
+            let u = match (u, unit_cell(&unit_text)) {
+                (Some(u), _) => Some(u),
+                (None, Some((u, scale))) => Some((u, scale)),
+                (None, None) if !unit_text.is_empty() => {
+                    return Err(row.error(unit, format!("unknown unit `{unit_text}`")))
+                }
+                (None, None) => None,
+            };
+            let g = group.map(|i| row.text(i)).unwrap_or_default();
+            c.push(&g, &name, t, clock, v, u)
+                .map_err(|m| row.error(Some(value), m))?;
+            c.rows += 1;
+            Ok(())
+        })?;
         c.finish(b, "monitoring script")
     }
 
@@ -188,35 +177,22 @@ impl Reader for WideCsv {
             .map(|(i, h)| (i, h.trim().to_string()))
             .collect();
         let mut c = Collector::new(path);
-        loop {
-            let row = match file.next_row() {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(e) => {
-                    b.bad_row(e, opts.skip_bad_rows)?;
-                    continue;
+        file.each_row(b, opts.skip_bad_rows, |row, _| {
+            let (t, clock) = row_time(row, time, &mut c)?;
+            let g = group.map(|i| row.text(i)).unwrap_or_default();
+            let mut values = Vec::with_capacity(metrics.len());
+            for (i, name) in &metrics {
+                if let Some((v, u)) = cell(row, *i)? {
+                    values.push((*i, name, v, u));
                 }
-            };
-            let r = (|| {
-                let (t, clock) = row_time(&row, time, &mut c)?;
-                let g = group.map(|i| row.text(i)).unwrap_or_default();
-                let mut values = Vec::with_capacity(metrics.len());
-                for (i, name) in &metrics {
-                    if let Some((v, u)) = cell(&row, *i)? {
-                        values.push((*i, name, v, u));
-                    }
-                }
-                for (i, name, v, u) in values {
-                    c.push(&g, name, t, clock, v, u)
-                        .map_err(|m| row.error(Some(i), m))?;
-                }
-                Ok(())
-            })();
-            match r {
-                Ok(()) => c.rows += 1,
-                Err(e) => b.bad_row(e, opts.skip_bad_rows)?,
             }
-        }
+            for (i, name, v, u) in values {
+                c.push(&g, name, t, clock, v, u)
+                    .map_err(|m| row.error(Some(i), m))?;
+            }
+            c.rows += 1;
+            Ok(())
+        })?;
         c.finish(b, "monitoring script")
     }
 
@@ -259,58 +235,45 @@ impl Reader for DockerStats {
         let mut c = Collector::new(path);
         let mut stopped = 0u64;
         let mut derived_mem = false;
-        loop {
-            let row = match file.next_row() {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(e) => {
-                    b.bad_row(e, opts.skip_bad_rows)?;
-                    continue;
-                }
-            };
+        file.each_row(b, opts.skip_bad_rows, |row, _| {
             // docker prints `--` for every figure of a container that has stopped.
             if row.text(cpu) == "--" {
                 stopped += 1;
-                continue;
+                return Ok(());
             }
-            let r = (|| {
-                let (t, clock) = row_time(&row, time, &mut c)?;
-                let g = row.text(name);
-                let cpu_v = percent_cell(&row, cpu)?;
-                let (used, limit) = usage_cell(&row, usage)?;
-                let mem_v = match mem_perc {
-                    Some(i) => percent_cell(&row, i)?,
-                    None => match (used, limit) {
-                        (Some(u), Some(l)) if l > 0.0 => {
-                            derived_mem = true;
-                            Some(u / l * 100.0)
-                        }
-                        _ => None,
-                    },
-                };
-                let pids_v = match pids {
-                    Some(i) => row.f64(i)?,
-                    None => None,
-                };
-                let pc = Some((ResourceUnit::Percent, 1.0));
-                for (metric, v, u) in [
-                    ("cpu", cpu_v, pc),
-                    ("mem", mem_v, pc),
-                    ("mem_used", used, Some((ResourceUnit::Bytes, 1.0))),
-                    ("processes", pids_v, Some((ResourceUnit::Count, 1.0))),
-                ] {
-                    if let Some(v) = v {
-                        c.push(&g, metric, t, clock, v, u)
-                            .map_err(|m| row.error(None, m))?;
+            let (t, clock) = row_time(row, time, &mut c)?;
+            let g = row.text(name);
+            let cpu_v = percent_cell(row, cpu)?;
+            let (used, limit) = usage_cell(row, usage)?;
+            let mem_v = match mem_perc {
+                Some(i) => percent_cell(row, i)?,
+                None => match (used, limit) {
+                    (Some(u), Some(l)) if l > 0.0 => {
+                        derived_mem = true;
+                        Some(u / l * 100.0)
                     }
+                    _ => None,
+                },
+            };
+            let pids_v = match pids {
+                Some(i) => row.f64(i)?,
+                None => None,
+            };
+            let pc = Some((ResourceUnit::Percent, 1.0));
+            for (metric, v, u) in [
+                ("cpu", cpu_v, pc),
+                ("mem", mem_v, pc),
+                ("mem_used", used, Some((ResourceUnit::Bytes, 1.0))),
+                ("processes", pids_v, Some((ResourceUnit::Count, 1.0))),
+            ] {
+                if let Some(v) = v {
+                    c.push(&g, metric, t, clock, v, u)
+                        .map_err(|m| row.error(None, m))?;
                 }
-                Ok(())
-            })();
-            match r {
-                Ok(()) => c.rows += 1,
-                Err(e) => b.bad_row(e, opts.skip_bad_rows)?,
             }
-        }
+            c.rows += 1;
+            Ok(())
+        })?;
         if stopped > 0 {
             b.note(format!(
                 "{}: {stopped} row{} of `--` (docker prints them once a container has stopped) skipped.",

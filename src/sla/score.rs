@@ -48,6 +48,22 @@ pub struct RuleResult {
     pub small_samples: Vec<SmallSampleFinding>,
 }
 
+impl RuleResult {
+    /// `rule` could not be judged, and `note` says why: no value, no points.
+    fn inconclusive(rule: &Rule, note: String) -> Self {
+        RuleResult {
+            id: rule.id.clone(),
+            measured: None,
+            measured_at: None,
+            credit: 0.0,
+            points: 0.0,
+            status: Status::Inconclusive,
+            note: Some(note),
+            small_samples: Vec::new(),
+        }
+    }
+}
+
 /// A percentile computed from too few requests to mean much.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmallSampleFinding {
@@ -167,16 +183,7 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
             .filter(|e| p.matches(&e.method, &e.name))
             .collect(),
     };
-    let inconclusive = |note: String| RuleResult {
-        id: rule.id.clone(),
-        measured: None,
-        measured_at: None,
-        credit: 0.0,
-        points: 0.0,
-        status: Status::Inconclusive,
-        note: Some(note),
-        small_samples: Vec::new(),
-    };
+    let inconclusive = |note: String| RuleResult::inconclusive(rule, note);
     if scoped.is_empty() {
         return inconclusive(format!("no endpoint matches `{}`", rule.scope));
     }
@@ -297,16 +304,7 @@ fn evaluate_resource(
     agg: ResourceAgg,
     unit: Option<crate::model::ResourceUnit>,
 ) -> RuleResult {
-    let inconclusive = |note: String| RuleResult {
-        id: rule.id.clone(),
-        measured: None,
-        measured_at: None,
-        credit: 0.0,
-        points: 0.0,
-        status: Status::Inconclusive,
-        note: Some(note),
-        small_samples: Vec::new(),
-    };
+    let inconclusive = |note: String| RuleResult::inconclusive(rule, note);
     let exact: Vec<&crate::stats::ResourceFigures> = stats
         .resources
         .iter()

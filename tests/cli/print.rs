@@ -86,7 +86,9 @@ fn pages(pdf: &Path, layout: bool) -> Vec<String> {
 /// `s` without whitespace and hyphens: a name wrapped over two lines in print
 /// still matches (pdftotext joins `SIGN-` and `OFF` at a line end into `SIGNOFF`).
 fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
 }
 
 /// The text of every `<th>` of the HTML, tags removed and entities decoded.
@@ -95,8 +97,12 @@ fn headers(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(i) = rest.find("<th") {
         rest = &rest[i..];
-        let Some(open_end) = rest.find('>') else { break };
-        let Some(close) = rest.find("</th>") else { break };
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        let Some(close) = rest.find("</th>") else {
+            break;
+        };
         let inner = &rest[open_end + 1..close];
         let mut text = String::new();
         let mut in_tag = false;
@@ -205,10 +211,7 @@ fn print_report(browser: &Path, name: &str, out: &Path, pdf_dir: &Path) -> Vec<P
                         let all = squeeze(&pages.concat());
                         let laid_out = squeeze(&self::pages(&pdf, true).concat());
                         Printed {
-                            name: format!(
-                                "{name}/{}",
-                                html.file_name().unwrap().to_string_lossy()
-                            ),
+                            name: format!("{name}/{}", html.file_name().unwrap().to_string_lossy()),
                             pages,
                             all,
                             laid_out,
@@ -303,12 +306,24 @@ fn printed_reports_keep_every_column_endpoint_and_digest_and_label_simulated_pag
         ("ladder15", ladder_args, false),
         (
             "simulated-ladder",
-            vec!["samples", &generated, "--simulated", "--sla", "sla/ladder.toml"],
+            vec![
+                "samples",
+                &generated,
+                "--simulated",
+                "--sla",
+                "sla/ladder.toml",
+            ],
             true,
         ),
         (
             "comparison",
-            vec![&compare_current, "--baseline", &compare_baseline, "--sla", &lenient],
+            vec![
+                &compare_current,
+                "--baseline",
+                &compare_baseline,
+                "--sla",
+                &lenient,
+            ],
             false,
         ),
         ("simulated", vec![&simulated], true),
@@ -327,7 +342,11 @@ fn printed_reports_keep_every_column_endpoint_and_digest_and_label_simulated_pag
                     p.name,
                     i + 1,
                     p.pages.len(),
-                    if is_simulated { "missing" } else { "on a measured run" }
+                    if is_simulated {
+                        "missing"
+                    } else {
+                        "on a measured run"
+                    }
                 );
             }
         }
@@ -350,7 +369,13 @@ fn th_texts_are_read_without_tags_or_entities() {
     assert_eq!(squeeze(" GET /v1/\ndeployments "), "GET/v1/deployments");
     // A wrapped name with other cells' text between its pieces is found;
     // a name cut short is not.
-    assert!(in_pieces("GET/v1/deployments?status=4017.03req/s[status]", "GET/v1/deployments?status=[status]"));
-    assert!(!in_pieces("GET/v1/deployments?status=[statu…", "GET/v1/deployments?status=[status]"));
+    assert!(in_pieces(
+        "GET/v1/deployments?status=4017.03req/s[status]",
+        "GET/v1/deployments?status=[status]"
+    ));
+    assert!(!in_pieces(
+        "GET/v1/deployments?status=[statu…",
+        "GET/v1/deployments?status=[status]"
+    ));
     assert!(!in_pieces("abcdef", "abcdefg"));
 }

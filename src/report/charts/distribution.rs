@@ -158,7 +158,10 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Option<Chart>> 
     };
     let mut key: Key = vec![(Swatch::Fill(BLUE.mix(0.45).to_rgba().into()), bar_label)];
     for (label, v, color) in &marks {
-        key.push((Swatch::Dashed(*color, 2), format!("{label} {}", format::ms(*v))));
+        key.push((
+            Swatch::Dashed(*color, 2),
+            format!("{label} {}", format::ms(*v)),
+        ));
     }
     let svg = svg(NAME, TITLE, SIZE, simulated, &key, |root, hover| {
         let mut chart = ChartBuilder::on(root)
@@ -179,7 +182,10 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Option<Chart>> 
             .map_err(chart_error(NAME))?;
         chart
             .draw_series(bins.iter().filter(|b| b.count > 0).map(|b| {
-                Rectangle::new([(b.lo, 0.0), (b.hi, b.count as f64)], BLUE.mix(0.45).filled())
+                Rectangle::new(
+                    [(b.lo, 0.0), (b.hi, b.count as f64)],
+                    BLUE.mix(0.45).filled(),
+                )
             }))
             .map_err(chart_error(NAME))?;
         for (_, v, color) in &marks {
@@ -225,7 +231,10 @@ mod tests {
         // Below 10 ms each whole millisecond that a 10-a-decade edge
         // separates gets its own bin: 1, 2, 3, then 4–5, 6, 7, 8–9.
         let labels: Vec<&str> = bins.iter().take(7).map(|b| b.label.as_str()).collect();
-        assert_eq!(labels, ["1 ms", "2 ms", "3 ms", "4–5 ms", "6 ms", "7 ms", "8–9 ms"]);
+        assert_eq!(
+            labels,
+            ["1 ms", "2 ms", "3 ms", "4–5 ms", "6 ms", "7 ms", "8–9 ms"]
+        );
         // Bars join: each ends where the next begins.
         assert!(bins.windows(2).all(|w| w[0].hi == w[1].lo));
     }

@@ -81,11 +81,18 @@ pub(super) fn draw(
     let mut key: Key = Vec::new();
     let p95s = rows.iter().filter_map(|r| r.2);
     if p95s.clone().any(|v| !over(v)) {
-        let label = if target_ms.is_some() { "P95 within target" } else { "P95" };
+        let label = if target_ms.is_some() {
+            "P95 within target"
+        } else {
+            "P95"
+        };
         key.push((Swatch::Fill(BLUE.to_rgba()), label.to_string()));
     }
     if p95s.clone().any(over) {
-        key.push((Swatch::Fill(VERMILLION.to_rgba()), "P95 at or over target".to_string()));
+        key.push((
+            Swatch::Fill(VERMILLION.to_rgba()),
+            "P95 at or over target".to_string(),
+        ));
     }
     if rows.iter().any(|r| r.1.is_some()) {
         key.push((Swatch::Line(GREEN, 4), "P50".to_string()));
@@ -94,54 +101,69 @@ pub(super) fn draw(
         key.push((Swatch::Line(INK, 4), "P99".to_string()));
     }
     if let Some(t) = target_ms {
-        key.push((Swatch::Dashed(INK, 2), format!("SLA P95 target ({})", format::ms(t))));
+        key.push((
+            Swatch::Dashed(INK, 2),
+            format!("SLA P95 target ({})", format::ms(t)),
+        ));
     }
-    let svg = svg(NAME, &title, (SIZE.0, height), simulated, &key, |root, marks| {
-        let mut chart = bar_chart(
-            root,
-            NAME,
-            &title,
-            0.0..super::headroom(x_max),
-            &labels,
-            ("Response time (ms)", &super::tick_label(x_max)),
-        )?;
-        // Row i of the chart counts from the bottom; the first name is at the top.
-        let row_of = |i: usize| n - 1 - i;
-        chart
-            .draw_series(rows.iter().enumerate().filter_map(|(i, r)| {
-                let v = r.2?;
-                Some(bar(row_of(i), n, v, if over(v) { VERMILLION } else { BLUE }))
-            }))
-            .map_err(chart_error(NAME))?;
-        // P50 and P99 as short vertical ticks across the middle of the row,
-        // in pixels of the plot (which starts at the SVG's top left).
-        for (i, r) in rows.iter().enumerate() {
-            for (v, color) in [(r.1, GREEN), (r.3, INK)] {
-                let Some(v) = v else { continue };
-                let (lo, hi) = bar_box(&chart, row_of(i), n, v);
-                let mid = (lo.1 + hi.1) / 2;
-                let half = ((lo.1 - hi.1).abs() / 2 - 3).max(4);
-                root.draw(&PathElement::new(
-                    vec![(hi.0, mid - half), (hi.0, mid + half)],
-                    color.stroke_width(4),
-                ))
+    let svg = svg(
+        NAME,
+        &title,
+        (SIZE.0, height),
+        simulated,
+        &key,
+        |root, marks| {
+            let mut chart = bar_chart(
+                root,
+                NAME,
+                &title,
+                0.0..super::headroom(x_max),
+                &labels,
+                ("Response time (ms)", &super::tick_label(x_max)),
+            )?;
+            // Row i of the chart counts from the bottom; the first name is at the top.
+            let row_of = |i: usize| n - 1 - i;
+            chart
+                .draw_series(rows.iter().enumerate().filter_map(|(i, r)| {
+                    let v = r.2?;
+                    Some(bar(
+                        row_of(i),
+                        n,
+                        v,
+                        if over(v) { VERMILLION } else { BLUE },
+                    ))
+                }))
                 .map_err(chart_error(NAME))?;
+            // P50 and P99 as short vertical ticks across the middle of the row,
+            // in pixels of the plot (which starts at the SVG's top left).
+            for (i, r) in rows.iter().enumerate() {
+                for (v, color) in [(r.1, GREEN), (r.3, INK)] {
+                    let Some(v) = v else { continue };
+                    let (lo, hi) = bar_box(&chart, row_of(i), n, v);
+                    let mid = (lo.1 + hi.1) / 2;
+                    let half = ((lo.1 - hi.1).abs() / 2 - 3).max(4);
+                    root.draw(&PathElement::new(
+                        vec![(hi.0, mid - half), (hi.0, mid + half)],
+                        color.stroke_width(4),
+                    ))
+                    .map_err(chart_error(NAME))?;
+                }
             }
-        }
-        if let Some(t) = target_ms {
-            draw_bar_target(&mut chart, t, n)?;
-        }
-        for (i, r) in rows.iter().enumerate() {
-            let figures: Vec<String> = [("P50", r.1), ("P95", r.2), ("P99", r.3)]
-                .into_iter()
-                .filter_map(|(l, v)| v.map(|v| format!("{l} {}", format::ms(v))))
-                .collect();
-            let reach = r.3.or(r.2).or(r.1).unwrap_or(0.0).max(x_max * 0.02);
-            let (a, b) = bar_box(&chart, row_of(i), n, reach);
-            marks.add(a, b, format!("{}: {}", r.0, figures.join(", ")));
-        }
-        Ok(())
-    })?;
+            if let Some(t) = target_ms {
+                draw_bar_target(&mut chart, t, n)?;
+            }
+            for (i, r) in rows.iter().enumerate() {
+                let figures: Vec<String> = [("P50", r.1), ("P95", r.2), ("P99", r.3)]
+                    .into_iter()
+                    .filter_map(|(l, v)| v.map(|v| format!("{l} {}", format::ms(v))))
+                    .collect();
+                let reach = r.3.or(r.2).or(r.1).unwrap_or(0.0).max(x_max * 0.02);
+                let (a, b) = bar_box(&chart, row_of(i), n, reach);
+                marks.add(a, b, format!("{}: {}", r.0, figures.join(", ")));
+            }
+            Ok(())
+        },
+    )?;
     let mut caption = "Each endpoint's P95 (bar), P50 and P99 (ticks) against the SLA's P95 target (the per-endpoint rule if the SLA has one).".to_string();
     if left_out > 0 {
         caption.push_str(&format!(

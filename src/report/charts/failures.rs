@@ -1,8 +1,7 @@
 //! Failed requests by endpoint and by error, unexpected and expected apart.
 
 use super::{
-    bar_box, bar_chart, chart_error, natural_cmp, short, svg, Chart, Key, Swatch, SIZE,
-    VERMILLION,
+    bar_box, bar_chart, chart_error, natural_cmp, short, svg, Chart, Key, Swatch, SIZE, VERMILLION,
 };
 use crate::report::format;
 use crate::stats::{ClassifiedFailure, Figures};
@@ -28,7 +27,11 @@ fn draw_rows(
     if rows.is_empty() {
         return Ok(None);
     }
-    rows.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| natural_cmp(&a.0, &b.0)));
+    rows.sort_by(|a, b| {
+        (b.1 + b.2)
+            .cmp(&(a.1 + a.2))
+            .then_with(|| natural_cmp(&a.0, &b.0))
+    });
     let mut left_out = 0;
     if rows.len() > MAX_BARS {
         let rest = rows.split_off(MAX_BARS - 1);
@@ -50,36 +53,46 @@ fn draw_rows(
         ));
     }
     let height = (110 + 30 * n as u32).max(200);
-    let svg = svg(name, title, (SIZE.0, height), simulated, &key, |root, marks| {
-        let chart = bar_chart(
-            root,
-            name,
-            title,
-            0.0..super::headroom(x_max),
-            &labels,
-            ("Failed requests", &super::count_tick),
-        )?;
-        for (i, r) in rows.iter().enumerate() {
-            let row = n - 1 - i;
-            let (u, e) = (r.1 as f64, r.2 as f64);
-            for (from, to, color) in [(0.0, u, VERMILLION), (u, u + e, EXPECTED)] {
-                if to > from {
-                    let (a, b) = bar_box(&chart, row, n, from);
-                    let (_, z) = bar_box(&chart, row, n, to);
-                    // Same margins as `bar`: 5 px off the row's edges.
-                    root.draw(&Rectangle::new([(a.0, a.1 - 5), (z.0, b.1 + 5)], color.filled()))
+    let svg = svg(
+        name,
+        title,
+        (SIZE.0, height),
+        simulated,
+        &key,
+        |root, marks| {
+            let chart = bar_chart(
+                root,
+                name,
+                title,
+                0.0..super::headroom(x_max),
+                &labels,
+                ("Failed requests", &super::count_tick),
+            )?;
+            for (i, r) in rows.iter().enumerate() {
+                let row = n - 1 - i;
+                let (u, e) = (r.1 as f64, r.2 as f64);
+                for (from, to, color) in [(0.0, u, VERMILLION), (u, u + e, EXPECTED)] {
+                    if to > from {
+                        let (a, b) = bar_box(&chart, row, n, from);
+                        let (_, z) = bar_box(&chart, row, n, to);
+                        // Same margins as `bar`: 5 px off the row's edges.
+                        root.draw(&Rectangle::new(
+                            [(a.0, a.1 - 5), (z.0, b.1 + 5)],
+                            color.filled(),
+                        ))
                         .map_err(chart_error(name))?;
+                    }
                 }
+                let (a, b) = bar_box(&chart, row, n, (u + e).max(x_max * 0.02));
+                let mut text = format!("{}: {} unexpected", r.0, format::count(r.1));
+                if r.2 > 0 {
+                    text.push_str(&format!(", {} expected", format::count(r.2)));
+                }
+                marks.add(a, b, text);
             }
-            let (a, b) = bar_box(&chart, row, n, (u + e).max(x_max * 0.02));
-            let mut text = format!("{}: {} unexpected", r.0, format::count(r.1));
-            if r.2 > 0 {
-                text.push_str(&format!(", {} expected", format::count(r.2)));
-            }
-            marks.add(a, b, text);
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     let mut caption = format!("Failed requests by {what}: unexpected ones count against the error rate; expected ones are declared by the SLA file and excluded from it.");
     if left_out > 0 {
         caption.push_str(&format!(
@@ -98,12 +111,21 @@ pub(super) fn by_endpoint(endpoints: &[Figures], simulated: bool) -> anyhow::Res
             (e.label.clone(), e.failures - expected, expected)
         })
         .collect();
-    draw_rows("failures by endpoint", "Failures by endpoint", "endpoint", rows, simulated)
+    draw_rows(
+        "failures by endpoint",
+        "Failures by endpoint",
+        "endpoint",
+        rows,
+        simulated,
+    )
 }
 
 /// Failures per error message (summed over endpoints); `None` when the run
 /// lists no failure.
-pub(super) fn by_error(failures: &[ClassifiedFailure], simulated: bool) -> anyhow::Result<Option<Chart>> {
+pub(super) fn by_error(
+    failures: &[ClassifiedFailure],
+    simulated: bool,
+) -> anyhow::Result<Option<Chart>> {
     let mut rows: Vec<Row> = Vec::new();
     for f in failures {
         let label = match f.group.status {
@@ -123,5 +145,11 @@ pub(super) fn by_error(failures: &[ClassifiedFailure], simulated: bool) -> anyho
             None => rows.push((label, u, e)),
         }
     }
-    draw_rows("failures by error", "Failures by error", "error", rows, simulated)
+    draw_rows(
+        "failures by error",
+        "Failures by error",
+        "error",
+        rows,
+        simulated,
+    )
 }

@@ -4,9 +4,9 @@ use super::{
     draw_line, draw_target, elapsed, headroom, segments, svg, time_marks, xy_chart, Chart, Key,
     Swatch, BLUE, GREEN, INK, SIZE, VERMILLION,
 };
-use plotters::prelude::*;
 use crate::model::{Run, SeriesPoint};
 use crate::report::format;
+use plotters::prelude::*;
 
 /// The percentiles of a history row, or `None` for a row that holds none:
 /// before the first request, or a window with no request in it (Locust
@@ -67,7 +67,10 @@ pub(super) fn draw(run: &Run, target_ms: Option<f64>, simulated: bool) -> anyhow
                 .filter_map(|l| (l.1)(p).map(|v| format!("{} {}", l.0, format::ms(v))))
                 .collect();
             let t = x(p.t_s);
-            (t, format!("{} s: {}", format::trim_number(t), figures.join(", ")))
+            (
+                t,
+                format!("{} s: {}", format::trim_number(t), figures.join(", ")),
+            )
         })
         .collect();
     let svg = svg(NAME, TITLE, SIZE, simulated, &key, |root, marks| {

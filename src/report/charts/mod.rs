@@ -166,7 +166,11 @@ fn key_entry_width(label: &str) -> i32 {
     34 + (label.chars().count() as f64 * KEY_FONT as f64 * 0.56) as i32 + 26
 }
 
-fn draw_key(area: &DrawingArea<SVGBackend<'_>, Shift>, key: &Key, width: u32) -> anyhow::Result<()> {
+fn draw_key(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    key: &Key,
+    width: u32,
+) -> anyhow::Result<()> {
     let text = TextStyle::from((FONT, KEY_FONT).into_font())
         .color(&INK)
         .pos(Pos::new(HPos::Left, VPos::Center));
@@ -209,7 +213,8 @@ impl Marks {
     pub(crate) fn add(&mut self, a: (i32, i32), b: (i32, i32), text: String) {
         let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
         let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
-        self.0.push(([x0, y0, (x1 - x0).max(2), (y1 - y0).max(2)], text));
+        self.0
+            .push(([x0, y0, (x1 - x0).max(2), (y1 - y0).max(2)], text));
     }
 
     /// Adds a hover box of `r` pixels around the point `p`.
@@ -273,13 +278,18 @@ pub(crate) fn svg(
 /// boxes of `marks` on top of everything drawn.
 fn accessible(svg: String, title: &str, marks: &Marks) -> String {
     let title = xml_escape(title);
-    let Some(open_end) = svg.find("<svg").and_then(|i| svg[i..].find('>').map(|j| i + j)) else {
+    let Some(open_end) = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j))
+    else {
         return svg;
     };
     let close = svg.rfind("</svg>").unwrap_or(svg.len());
     let mut out = String::with_capacity(svg.len() + 64 * marks.0.len() + 128);
     out.push_str(&svg[..open_end]);
-    out.push_str(&format!(" role=\"img\" aria-label=\"{title}\"><title>{title}</title>"));
+    out.push_str(&format!(
+        " role=\"img\" aria-label=\"{title}\"><title>{title}</title>"
+    ));
     out.push_str(&svg[open_end + 1..close]);
     if !marks.0.is_empty() {
         out.push_str("<g fill=\"#000\" fill-opacity=\"0\">\n");
@@ -410,9 +420,12 @@ pub(crate) fn draw_line(
     let dot = (style.stroke_width + 2) as i32;
     let color = style.color;
     chart
-        .draw_series(segments.iter().filter(|s| s.len() == 1).map(|s| {
-            Circle::new(s[0], dot, ShapeStyle::from(color).filled())
-        }))
+        .draw_series(
+            segments
+                .iter()
+                .filter(|s| s.len() == 1)
+                .map(|s| Circle::new(s[0], dot, ShapeStyle::from(color).filled())),
+        )
         .map_err(chart_error("line"))?;
     chart
         .draw_series(
@@ -437,7 +450,9 @@ pub(crate) fn time_marks(chart: &XyChart<'_, '_>, marks: &mut Marks, rows: &[(f6
     for (i, (x, text)) in picked.iter().enumerate() {
         let px = chart.backend_coord(&(*x, y_lo));
         let half = |other: Option<&&(f64, String)>| {
-            other.map_or(4, |o| ((chart.backend_coord(&(o.0, y_lo)).0 - px.0).abs() / 2).max(1))
+            other.map_or(4, |o| {
+                ((chart.backend_coord(&(o.0, y_lo)).0 - px.0).abs() / 2).max(1)
+            })
         };
         let left = half(i.checked_sub(1).and_then(|j| picked.get(j)));
         let right = half(picked.get(i + 1));
@@ -447,9 +462,18 @@ pub(crate) fn time_marks(chart: &XyChart<'_, '_>, marks: &mut Marks, rows: &[(f6
 }
 
 /// Draws a dashed horizontal target line across the x range.
-pub(crate) fn draw_target(chart: &mut XyChart<'_, '_>, x: (f64, f64), y: f64) -> anyhow::Result<()> {
+pub(crate) fn draw_target(
+    chart: &mut XyChart<'_, '_>,
+    x: (f64, f64),
+    y: f64,
+) -> anyhow::Result<()> {
     chart
-        .draw_series(DashedLineSeries::new(vec![(x.0, y), (x.1, y)], 8, 6, INK.stroke_width(2)))
+        .draw_series(DashedLineSeries::new(
+            vec![(x.0, y), (x.1, y)],
+            8,
+            6,
+            INK.stroke_width(2),
+        ))
         .map_err(chart_error("target line"))?;
     Ok(())
 }
@@ -511,11 +535,17 @@ pub(crate) fn bar_chart<'a, 'b>(
     let style = TextStyle::from((FONT, 15).into_font())
         .color(&INK)
         .pos(Pos::new(HPos::Right, VPos::Center));
-    let left = chart.backend_coord(&(chart.x_range().start, SegmentValue::Exact(0))).0;
+    let left = chart
+        .backend_coord(&(chart.x_range().start, SegmentValue::Exact(0)))
+        .0;
     for (i, label) in labels.iter().enumerate() {
         let (a, b) = bar_box(&chart, n - 1 - i, n, 0.0);
-        root.draw(&Text::new(label.clone(), (left - 8, (a.1 + b.1) / 2), style.clone()))
-            .map_err(chart_error(name))?;
+        root.draw(&Text::new(
+            label.clone(),
+            (left - 8, (a.1 + b.1) / 2),
+            style.clone(),
+        ))
+        .map_err(chart_error(name))?;
     }
     Ok(chart)
 }
@@ -547,7 +577,12 @@ pub(crate) fn bar(
 }
 
 /// The pixel box of bar `i` of `rows` (from 0 to `v`), for its hover text.
-pub(crate) fn bar_box(chart: &BarChart<'_, '_>, i: usize, rows: usize, v: f64) -> ((i32, i32), (i32, i32)) {
+pub(crate) fn bar_box(
+    chart: &BarChart<'_, '_>,
+    i: usize,
+    rows: usize,
+    v: f64,
+) -> ((i32, i32), (i32, i32)) {
     let top = if rows == 1 { 2 } else { i + 1 };
     (
         chart.backend_coord(&(0.0, SegmentValue::Exact(i))),
@@ -556,10 +591,17 @@ pub(crate) fn bar_box(chart: &BarChart<'_, '_>, i: usize, rows: usize, v: f64) -
 }
 
 /// Draws a dashed vertical line at `x` through all `rows` of a bar chart.
-pub(crate) fn draw_bar_target(chart: &mut BarChart<'_, '_>, x: f64, rows: usize) -> anyhow::Result<()> {
+pub(crate) fn draw_bar_target(
+    chart: &mut BarChart<'_, '_>,
+    x: f64,
+    rows: usize,
+) -> anyhow::Result<()> {
     chart
         .draw_series(DashedLineSeries::new(
-            vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Exact(rows.max(2)))],
+            vec![
+                (x, SegmentValue::Exact(0)),
+                (x, SegmentValue::Exact(rows.max(2))),
+            ],
             8,
             6,
             INK.stroke_width(2),
@@ -593,7 +635,10 @@ pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
         let ord = match (x, y) {
             ((true, x), (true, y)) => {
                 let (tx, ty) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
-                tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty)).then_with(|| x.len().cmp(&y.len()))
+                tx.len()
+                    .cmp(&ty.len())
+                    .then_with(|| tx.cmp(ty))
+                    .then_with(|| x.len().cmp(&y.len()))
             }
             ((_, x), (_, y)) => x.cmp(y),
         };
@@ -616,11 +661,27 @@ mod tests {
 
     #[test]
     fn names_sort_by_the_value_of_their_numbers() {
-        let mut names = vec!["request_10", "request_109", "request_1", "request_2", "app.js", "request_0 Redirect 1", "request_0"];
+        let mut names = vec![
+            "request_10",
+            "request_109",
+            "request_1",
+            "request_2",
+            "app.js",
+            "request_0 Redirect 1",
+            "request_0",
+        ];
         names.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             names,
-            ["app.js", "request_0", "request_0 Redirect 1", "request_1", "request_2", "request_10", "request_109"]
+            [
+                "app.js",
+                "request_0",
+                "request_0 Redirect 1",
+                "request_1",
+                "request_2",
+                "request_10",
+                "request_109"
+            ]
         );
         assert_eq!(natural_cmp("a01", "a1"), std::cmp::Ordering::Greater);
         assert_eq!(natural_cmp("a1", "a1"), std::cmp::Ordering::Equal);
@@ -629,7 +690,10 @@ mod tests {
     #[test]
     fn tick_labels_carry_the_decimals_their_spacing_needs() {
         let four_seconds = tick_label(4.2);
-        let ticks: Vec<String> = [0.0, 0.5, 1.0, 1.5, 2.0].iter().map(&four_seconds).collect();
+        let ticks: Vec<String> = [0.0, 0.5, 1.0, 1.5, 2.0]
+            .iter()
+            .map(&four_seconds)
+            .collect();
         assert_eq!(ticks, ["0", "0.5", "1", "1.5", "2"]);
         assert_eq!(tick_label(600.0)(&120.0), "120");
     }

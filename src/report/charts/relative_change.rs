@@ -63,7 +63,11 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
     // The axis covers the changes (and the threshold) and 0, on one side of
     // 0 when every change is on one side.
     let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
-    let hi = bars.iter().map(|b| b.1).chain(threshold).fold(0.0, f64::max);
+    let hi = bars
+        .iter()
+        .map(|b| b.1)
+        .chain(threshold)
+        .fold(0.0, f64::max);
     let pad = ((hi - lo) * 0.08).max(2.0);
     let x = (if lo < 0.0 { lo - pad } else { 0.0 })..(if hi > 0.0 { hi + pad } else { 0.0 });
     let height = (110 + 30 * n as u32).max(200);
@@ -71,7 +75,11 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
     let classes = [
         (Some(Verdict::Regressed), VERMILLION, "regressed"),
         (Some(Verdict::Improved), GREEN, "improved"),
-        (Some(Verdict::WithinNoise), BLUE, "within threshold or noise"),
+        (
+            Some(Verdict::WithinNoise),
+            BLUE,
+            "within threshold or noise",
+        ),
         (
             Some(Verdict::Inconclusive),
             GREY,
@@ -100,7 +108,11 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
             x,
             &labels,
             ("P95, current vs baseline (%)", &|v| {
-                format!("{}{} %", if *v > 0.0 { "+" } else { "" }, super::tick_label(span)(v))
+                format!(
+                    "{}{} %",
+                    if *v > 0.0 { "+" } else { "" },
+                    super::tick_label(span)(v)
+                )
             }),
         )?;
         chart
@@ -114,7 +126,10 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
             .map_err(chart_error(NAME))?;
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n.max(2)))],
+                vec![
+                    (0.0, SegmentValue::Exact(0)),
+                    (0.0, SegmentValue::Exact(n.max(2))),
+                ],
                 INK.stroke_width(1),
             )))
             .map_err(chart_error(NAME))?;

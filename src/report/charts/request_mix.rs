@@ -35,37 +35,44 @@ pub(super) fn draw(endpoints: &[Figures], simulated: bool) -> anyhow::Result<Opt
     let x_max = rows.iter().map(|r| r.1).max().unwrap_or(1) as f64;
     let labels: Vec<String> = rows.iter().map(|r| short(&r.0)).collect();
     let height = (110 + 30 * n as u32).max(200);
-    let svg = svg(NAME, TITLE, (SIZE.0, height), simulated, &Key::new(), |root, marks| {
-        let mut chart = bar_chart(
-            root,
-            NAME,
-            TITLE,
-            0.0..super::headroom(x_max),
-            &labels,
-            ("Requests", &super::count_tick),
-        )?;
-        chart
-            .draw_series(
-                rows.iter()
-                    .enumerate()
-                    .map(|(i, r)| bar(n - 1 - i, n, r.1 as f64, BLUE)),
-            )
-            .map_err(chart_error(NAME))?;
-        for (i, r) in rows.iter().enumerate() {
-            let (a, b) = bar_box(&chart, n - 1 - i, n, (r.1 as f64).max(x_max * 0.02));
-            marks.add(
-                a,
-                b,
-                format!(
-                    "{}: {} requests ({})",
-                    r.0,
-                    format::count(r.1),
-                    format::percent(share(r.1))
-                ),
-            );
-        }
-        Ok(())
-    })?;
+    let svg = svg(
+        NAME,
+        TITLE,
+        (SIZE.0, height),
+        simulated,
+        &Key::new(),
+        |root, marks| {
+            let mut chart = bar_chart(
+                root,
+                NAME,
+                TITLE,
+                0.0..super::headroom(x_max),
+                &labels,
+                ("Requests", &super::count_tick),
+            )?;
+            chart
+                .draw_series(
+                    rows.iter()
+                        .enumerate()
+                        .map(|(i, r)| bar(n - 1 - i, n, r.1 as f64, BLUE)),
+                )
+                .map_err(chart_error(NAME))?;
+            for (i, r) in rows.iter().enumerate() {
+                let (a, b) = bar_box(&chart, n - 1 - i, n, (r.1 as f64).max(x_max * 0.02));
+                marks.add(
+                    a,
+                    b,
+                    format!(
+                        "{}: {} requests ({})",
+                        r.0,
+                        format::count(r.1),
+                        format::percent(share(r.1))
+                    ),
+                );
+            }
+            Ok(())
+        },
+    )?;
     let mut caption = format!(
         "Requests per endpoint, {} in all; hover over a bar for its share.",
         format::count(total)

@@ -3,11 +3,11 @@
 //! one line per metric, at most [`MAX_LINES`] lines (the rest are in the table).
 
 use super::{
-    chart_error, draw_line, headroom, svg, xy_chart, Chart, Key, Swatch, BLUE, GREEN, INK,
-    ORANGE, PURPLE, SIZE, SKY, VERMILLION,
+    chart_error, draw_line, headroom, svg, xy_chart, Chart, Key, Swatch, BLUE, GREEN, INK, ORANGE,
+    PURPLE, SIZE, SKY, VERMILLION,
 };
-use crate::report::format;
 use crate::model::{ResourceClock, ResourceSeries, ResourceUnit, Run};
+use crate::report::format;
 use plotters::prelude::*;
 
 /// Lines per chart; more would not be told apart.
@@ -140,7 +140,12 @@ fn draw(
     let key: Key = lines
         .iter()
         .enumerate()
-        .map(|(i, (label, _))| (Swatch::Line(palette[i % palette.len()], width(i)), label.clone()))
+        .map(|(i, (label, _))| {
+            (
+                Swatch::Line(palette[i % palette.len()], width(i)),
+                label.clone(),
+            )
+        })
         .collect();
     let svg = svg(NAME, title, SIZE, simulated, &key, |root, marks| {
         let mut chart = xy_chart(

@@ -4,9 +4,9 @@ use super::{
     draw_line, elapsed, headroom, segments, svg, time_marks, xy_chart, Chart, Key, Swatch, BLUE,
     SIZE, VERMILLION,
 };
-use plotters::prelude::*;
 use crate::model::Run;
 use crate::report::format;
+use plotters::prelude::*;
 
 /// Draws requests/s and failures/s against elapsed time.
 pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Chart> {
@@ -54,7 +54,10 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Chart> {
             if let Some(f) = p.failures_per_s {
                 parts.push(format!("{} failures/s", format::trim_number(f)));
             }
-            (t, format!("{} s: {}", format::trim_number(t), parts.join(", ")))
+            (
+                t,
+                format!("{} s: {}", format::trim_number(t), parts.join(", ")),
+            )
         })
         .collect();
     let svg = svg(NAME, TITLE, SIZE, simulated, &key, |root, marks| {

@@ -3,8 +3,8 @@
 use super::{
     draw_line, elapsed, headroom, svg, time_marks, xy_chart, Chart, Key, Swatch, PURPLE, SIZE,
 };
-use plotters::prelude::*;
 use crate::model::{Run, SeriesPoint};
+use plotters::prelude::*;
 
 /// The user count as a step line: a count holds until the next row that
 /// states one (formats that log user starts and ends, such as Gatling, state
@@ -53,19 +53,26 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Chart> {
         })
         .collect();
     let line = steps(&run.series);
-    let svg = svg(NAME, TITLE, (SIZE.0, 300), simulated, &key, |root, marks| {
-        let mut chart = xy_chart(
-            root,
-            NAME,
-            TITLE,
-            0.0..x_max,
-            0.0..headroom(y_max),
-            ("Elapsed time (s)", "Users"),
-        )?;
-        draw_line(&mut chart, vec![line], PURPLE.stroke_width(3))?;
-        time_marks(&chart, marks, &rows);
-        Ok(())
-    })?;
+    let svg = svg(
+        NAME,
+        TITLE,
+        (SIZE.0, 300),
+        simulated,
+        &key,
+        |root, marks| {
+            let mut chart = xy_chart(
+                root,
+                NAME,
+                TITLE,
+                0.0..x_max,
+                0.0..headroom(y_max),
+                ("Elapsed time (s)", "Users"),
+            )?;
+            draw_line(&mut chart, vec![line], PURPLE.stroke_width(3))?;
+            time_marks(&chart, marks, &rows);
+            Ok(())
+        },
+    )?;
     Ok(Chart {
         svg,
         caption: format!(
@@ -99,7 +106,14 @@ mod tests {
         // Flat at 10 up to 3 s, a step down to 4, held to the last row.
         assert_eq!(
             steps(&series),
-            vec![(0.0, 10.0), (1.0, 10.0), (2.0, 10.0), (3.0, 10.0), (3.0, 4.0), (4.0, 4.0)]
+            vec![
+                (0.0, 10.0),
+                (1.0, 10.0),
+                (2.0, 10.0),
+                (3.0, 10.0),
+                (3.0, 4.0),
+                (4.0, 4.0)
+            ]
         );
     }
 }

@@ -192,8 +192,19 @@ fn simulated_runs_are_labelled_on_every_page_and_chart() {
     let html = read(&out, "index.html");
     assert!(html.contains("<title>[SIMULATED]"));
     assert!(html.contains("class=\"simulated-banner\""));
+    // A summary-only run still gets its per-endpoint charts: percentiles
+    // against the target, the request mix, and failures (none here).
     let charts = html.matches("<svg").count();
-    assert!(charts >= 1);
+    assert_eq!(charts, 3);
+    for title in [
+        "Response time per endpoint",
+        "Request mix",
+        "Failures by endpoint: none failed",
+    ] {
+        assert!(html.contains(&format!("<title>{title}</title>")), "{title}");
+    }
+    // The simulated banner is also in every printed page's margin.
+    assert!(html.contains("@top-center { content: \"SIMULATED — NOT VALID FOR SIGN-OFF\""));
     assert_eq!(
         html.matches("\nSIMULATED\n</text>").count(),
         charts,

@@ -16,17 +16,29 @@ const EXPECTED: RGBColor = RGBColor(0x99, 0x99, 0x99);
 type Row = (String, u64, u64);
 
 /// Draws rows as stacked bars (unexpected, then expected), the most first.
+/// Rows without failures are kept only when `keep_zero` (every endpoint
+/// at 0 is worth a look: "nothing failed" is a finding too).
 fn draw_rows(
     name: &'static str,
     title: &str,
     what: &str,
     mut rows: Vec<Row>,
+    keep_zero: bool,
     simulated: bool,
 ) -> anyhow::Result<Option<Chart>> {
-    rows.retain(|r| r.1 + r.2 > 0);
+    if !keep_zero {
+        rows.retain(|r| r.1 + r.2 > 0);
+    }
     if rows.is_empty() {
         return Ok(None);
     }
+    let none_failed = rows.iter().all(|r| r.1 + r.2 == 0);
+    let title = if none_failed {
+        format!("{title}: none failed")
+    } else {
+        title.to_string()
+    };
+    let title = title.as_str();
     rows.sort_by(|a, b| {
         (b.1 + b.2)
             .cmp(&(a.1 + a.2))
@@ -43,9 +55,12 @@ fn draw_rows(
         ));
     }
     let n = rows.len();
-    let x_max = rows.iter().map(|r| r.1 + r.2).max().unwrap_or(1) as f64;
+    let x_max = rows.iter().map(|r| r.1 + r.2).max().unwrap_or(0).max(1) as f64;
     let labels: Vec<String> = rows.iter().map(|r| short(&r.0)).collect();
-    let mut key: Key = vec![(Swatch::Fill(VERMILLION.to_rgba()), "unexpected".to_string())];
+    let mut key: Key = Vec::new();
+    if rows.iter().any(|r| r.1 > 0) {
+        key.push((Swatch::Fill(VERMILLION.to_rgba()), "unexpected".to_string()));
+    }
     if rows.iter().any(|r| r.2 > 0) {
         key.push((
             Swatch::Fill(EXPECTED.to_rgba()),
@@ -93,7 +108,11 @@ fn draw_rows(
             Ok(())
         },
     )?;
-    let mut caption = format!("Failed requests by {what}: unexpected ones count against the error rate; expected ones are declared by the SLA file and excluded from it.");
+    let mut caption = if none_failed {
+        format!("No request failed: every {what} at 0.")
+    } else {
+        format!("Failed requests by {what}: unexpected ones count against the error rate; expected ones are declared by the SLA file and excluded from it.")
+    };
     if left_out > 0 {
         caption.push_str(&format!(
             " The {left_out} with the fewest failures are summed in one bar; the tables list each."
@@ -102,10 +121,12 @@ fn draw_rows(
     Ok(Some(Chart { svg, caption }))
 }
 
-/// Failures per endpoint; `None` when there are none.
+/// Failures per endpoint that states its requests (zeros included); `None`
+/// when no endpoint does.
 pub(super) fn by_endpoint(endpoints: &[Figures], simulated: bool) -> anyhow::Result<Option<Chart>> {
     let rows = endpoints
         .iter()
+        .filter(|e| e.requests_known)
         .map(|e| {
             let expected = e.expected_failures.min(e.failures);
             (e.label.clone(), e.failures - expected, expected)
@@ -116,6 +137,7 @@ pub(super) fn by_endpoint(endpoints: &[Figures], simulated: bool) -> anyhow::Res
         "Failures by endpoint",
         "endpoint",
         rows,
+        true,
         simulated,
     )
 }
@@ -150,6 +172,7 @@ pub(super) fn by_error(
         "Failures by error",
         "error",
         rows,
+        false,
         simulated,
     )
 }

@@ -176,8 +176,9 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Option<Chart>> 
         super::mesh_style(&mut mesh);
         mesh.x_desc("Response time (ms, log scale)")
             .y_desc("Requests")
+            .x_labels(8)
             .x_label_formatter(&|v| format::trim_number(*v))
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&super::count_tick)
             .draw()
             .map_err(chart_error(NAME))?;
         chart

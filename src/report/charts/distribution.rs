@@ -156,7 +156,7 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Option<Chart>> 
         ),
         None => "Requests per bin (10 a decade)".to_string(),
     };
-    let mut key: Key = vec![(Swatch::Fill(BLUE.mix(0.45).to_rgba().into()), bar_label)];
+    let mut key: Key = vec![(Swatch::Fill(BLUE.mix(0.45).to_rgba()), bar_label)];
     for (label, v, color) in &marks {
         key.push((
             Swatch::Dashed(*color, 2),

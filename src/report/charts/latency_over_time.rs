@@ -20,6 +20,9 @@ fn measured(p: &SeriesPoint) -> Option<&SeriesPoint> {
     (!empty_window && !before_first).then_some(p)
 }
 
+/// One line: its name, the figure it draws, colour and width.
+type Line = (&'static str, fn(&SeriesPoint) -> Option<f64>, RGBColor, u32);
+
 /// Draws P50/P95/P99 against elapsed time; `target_ms` adds the SLA line.
 pub(super) fn draw(run: &Run, target_ms: Option<f64>, simulated: bool) -> anyhow::Result<Chart> {
     const NAME: &str = "response-time";
@@ -41,7 +44,7 @@ pub(super) fn draw(run: &Run, target_ms: Option<f64>, simulated: bool) -> anyhow
                 .map(|p| (x(p.t_s), measured(p).and_then(f))),
         )
     };
-    let lines: [(&str, fn(&SeriesPoint) -> Option<f64>, _, u32); 3] = [
+    let lines: [Line; 3] = [
         ("P50", |p| p.p50_ms, GREEN, 2),
         ("P95", |p| p.p95_ms, BLUE, 3),
         ("P99", |p| p.p99_ms, VERMILLION, 2),

@@ -161,6 +161,8 @@ struct Columns {
     grp_threads: Option<usize>,
     bytes: Option<usize>,
     url: Option<usize>,
+    thread: Option<usize>,
+    data_type: Option<usize>,
 }
 
 impl Columns {
@@ -178,6 +180,8 @@ impl Columns {
             grp_threads: find("grpThreads"),
             bytes: find("bytes"),
             url: find("URL"),
+            thread: find("threadName"),
+            data_type: find("dataType"),
         })
     }
 }
@@ -300,6 +304,7 @@ fn read_csv(
         names,
         width_from: if header { "header" } else { "first row" },
         transaction_rows: 0,
+        family: Family::default(),
     };
     if let Some(start) = fast_path_start(&head, header, opts) {
         let make = || JtlChunk::new(&rows, delimiter, opts);
@@ -314,8 +319,9 @@ fn read_csv(
             let first_line = if header { 2 } else { 1 };
             for p in chunked::merge(chunks, first_line, builder)? {
                 rows.transaction_rows += p.rows.transaction_rows;
+                rows.family.add(&p.rows.family);
             }
-            transaction_note(rows.transaction_rows, builder);
+            rows.notes(builder);
             return Ok(());
         }
     }
@@ -333,18 +339,125 @@ fn read_csv(
             Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
         }
     }
-    transaction_note(rows.transaction_rows, builder);
+    rows.notes(builder);
     Ok(())
 }
 
-fn transaction_note(rows: u64, builder: &mut RunBuilder) {
-    if rows > 0 {
-        builder.note(format!(
-            "{rows} rows are Transaction Controller samples (\"Number of samples in transaction\"); \
-             each counts as a request of its own label, beside the requests it groups, as in \
-             JMeter's own dashboard."
-        ));
+/// The start of a Transaction Controller sample's `responseMessage`.
+const TRANSACTION_MESSAGE: &str = "Number of samples in transaction";
+
+/// Most milliseconds a sub-result may stick out of its parent's time span
+/// (JMeter rounds each sample's start and end to whole milliseconds apart).
+const SPAN_SLACK_MS: i64 = 1;
+
+/// JMeter sub-results in a CSV JTL: a sampler's redirect hops and embedded
+/// resources are written as rows of their own, labelled `LABEL-0`,
+/// `LABEL-1`, … (`LABEL-0-0` one level down), right after their parent, on
+/// its thread and inside its time span. They are parts of the parent (whose
+/// row already holds their time and bytes), not requests. A row is taken for
+/// a sub-result only when all of that holds: recorder-generated labels often
+/// end in `-NN` without being sub-results.
+#[derive(Debug, Default)]
+struct Family {
+    /// The last row that was not a sub-result, while its sub-results may follow.
+    open: bool,
+    label: Vec<u8>,
+    thread: Vec<u8>,
+    start_ms: i64,
+    elapsed_ms: i64,
+    /// Rows found to be sub-results.
+    sub_results: u64,
+    /// Rows named like a sub-result of the row before them that could not be
+    /// checked (no thread or time stamp column) and were counted as requests.
+    unconfirmed: u64,
+}
+
+impl Family {
+    /// Whether the row is a sub-result of the open parent; a row that is not
+    /// becomes the open parent. `thread` and `start_ms` are `None` when the
+    /// file does not save them.
+    fn sub_result(
+        &mut self,
+        label: &[u8],
+        thread: Option<&[u8]>,
+        start_ms: Option<i64>,
+        elapsed_ms: u64,
+    ) -> bool {
+        let elapsed_ms = elapsed_ms.min(i64::MAX as u64) as i64;
+        let named = !self.label.is_empty() && is_part_label(&self.label, label);
+        match (thread, start_ms) {
+            (Some(thread), Some(start)) => {
+                if self.open
+                    && named
+                    && thread == self.thread.as_slice()
+                    && within(self.start_ms, self.elapsed_ms, start, elapsed_ms)
+                {
+                    self.sub_results += 1;
+                    return true;
+                }
+                self.open = !thread.is_empty();
+                self.thread.clear();
+                self.thread.extend_from_slice(thread);
+                self.start_ms = start;
+                self.elapsed_ms = elapsed_ms;
+            }
+            _ => {
+                self.open = false;
+                if named {
+                    // Keep the parent's name: its next part may follow.
+                    self.unconfirmed += 1;
+                    return false;
+                }
+            }
+        }
+        self.label.clear();
+        self.label.extend_from_slice(label);
+        false
     }
+
+    fn add(&mut self, other: &Family) {
+        self.sub_results += other.sub_results;
+        self.unconfirmed += other.unconfirmed;
+    }
+}
+
+/// `label` is `parent-N` (or `parent-N-M`, …): the name JMeter gives a sub-result.
+fn is_part_label(parent: &[u8], label: &[u8]) -> bool {
+    let Some(rest) = label
+        .strip_prefix(parent)
+        .and_then(|r| r.strip_prefix(b"-"))
+    else {
+        return false;
+    };
+    rest.split(|b| *b == b'-')
+        .all(|g| !g.is_empty() && g.iter().all(u8::is_ascii_digit))
+}
+
+/// Whether a label ends in `-N`, so that it may name a sub-result.
+fn may_be_part_label(label: &[u8]) -> bool {
+    match label.iter().rposition(|b| *b == b'-') {
+        Some(i) => i + 1 < label.len() && label[i + 1..].iter().all(u8::is_ascii_digit),
+        None => false,
+    }
+}
+
+/// A child's span inside its parent's, whether JMeter stamped sample starts
+/// (`sampleresult.timestamp.start=true`, the default) or ends.
+fn within(parent_ts: i64, parent_elapsed: i64, ts: i64, elapsed: i64) -> bool {
+    let inside = |p0: i64, p1: i64, c0: i64, c1: i64| {
+        c0 >= p0.saturating_sub(SPAN_SLACK_MS) && c1 <= p1.saturating_add(SPAN_SLACK_MS)
+    };
+    inside(
+        parent_ts,
+        parent_ts.saturating_add(parent_elapsed),
+        ts,
+        ts.saturating_add(elapsed),
+    ) || inside(
+        parent_ts.saturating_sub(parent_elapsed),
+        parent_ts,
+        ts.saturating_sub(elapsed),
+        ts,
+    )
 }
 
 /// Where the data rows start (in the decompressed data of a gzip file) when
@@ -396,6 +509,7 @@ impl<'a> JtlChunk<'a> {
                 names: rows.names.clone(),
                 width_from: rows.width_from,
                 transaction_rows: 0,
+                family: Family::default(),
             },
             opts,
             delimiter,
@@ -449,7 +563,7 @@ impl<'a> JtlChunk<'a> {
             return false;
         }
         if let Some(i) = c.message {
-            if f.field(i).starts_with(b"Number of samples in transaction") {
+            if f.field(i).starts_with(TRANSACTION_MESSAGE.as_bytes()) {
                 return false;
             }
         }
@@ -471,6 +585,22 @@ impl<'a> JtlChunk<'a> {
             Some(i) => f.field(i),
             None => return false,
         };
+        if c.label.is_some() {
+            // Trimmed as the general path trims them, so both agree.
+            let Ok(label) = std::str::from_utf8(key) else {
+                return false;
+            };
+            let thread = match c.thread.map(|i| std::str::from_utf8(f.field(i))) {
+                Some(Ok(t)) => Some(t.trim().as_bytes()),
+                Some(Err(_)) => return false,
+                None => None,
+            };
+            let start = start_ms.map(|t| t as i64);
+            let family = &mut self.rows.family;
+            if family.sub_result(label.trim().as_bytes(), thread, start, elapsed) {
+                return true;
+            }
+        }
         // The name matters only the first time: the endpoint index stands for it.
         let idx = match self.labels.get(key) {
             Some(i) => i,
@@ -600,6 +730,23 @@ impl ChunkParser for JtlChunk<'_> {
     fn newlines(&self) -> u64 {
         self.newlines
     }
+
+    /// A range never begins at a row that may be a sub-result (its label
+    /// ends in `-N`): it is read by the thread that read its parent.
+    fn may_start_at(&self, line: &[u8]) -> bool {
+        let c = &self.rows.cols;
+        let Some(label) = c.label else {
+            return true;
+        };
+        if line.contains(&b'"') {
+            return false; // quoted fields: the label cannot be told by splitting
+
+        }
+        match line.split(|b| *b == self.delimiter).nth(label) {
+            Some(l) => !may_be_part_label(l.trim_ascii()),
+            None => true,
+        }
+    }
 }
 
 struct RowReader<'p> {
@@ -608,6 +755,7 @@ struct RowReader<'p> {
     names: Vec<String>,
     width_from: &'static str,
     transaction_rows: u64,
+    family: Family,
 }
 
 /// A row's problem: skippable with `--skip-bad-rows`, or fatal for the file.
@@ -628,6 +776,36 @@ impl RowReader<'_> {
             Ok(()) => Ok(()),
             Err(RowError::Bad(e)) => builder.bad_row(e, opts.skip_bad_rows),
             Err(RowError::Fatal(e)) => Err(e),
+        }
+    }
+
+    /// What the reader tells about sub-results and transactions.
+    fn notes(&self, builder: &mut RunBuilder) {
+        let f = &self.family;
+        if f.sub_results > 0 {
+            builder.note(format!(
+                "{} rows are sub-results (`LABEL-0`, `LABEL-1`, … right after their parent row, \
+                 on its thread and inside its time span: redirects, embedded resources); they \
+                 are parts of their parent, whose row holds their time, and were not counted as \
+                 requests.",
+                f.sub_results
+            ));
+        }
+        if f.unconfirmed > 0 {
+            builder.note(format!(
+                "{} rows are named like sub-results of the row before them (`LABEL-0`, …), but \
+                 the JTL saves no threadName or timeStamp to confirm it; they were counted as \
+                 requests.",
+                f.unconfirmed
+            ));
+        }
+        if self.transaction_rows > 0 {
+            builder.note(format!(
+                "{} rows are Transaction Controller samples (\"{TRANSACTION_MESSAGE} : N, …\"): \
+                 they are transactions, reported in a table of their own; requests, error rate \
+                 and throughput count the samplers only.",
+                self.transaction_rows
+            ));
         }
     }
 
@@ -741,11 +919,22 @@ impl RowReader<'_> {
         } else {
             Cow::Owned(opts.naming.name(&text(c.url)))
         };
-        if message.starts_with("Number of samples in transaction") {
-            self.transaction_rows += 1;
+        if c.label.is_some() {
+            let thread = c.thread.map(|i| text(Some(i)));
+            let part = self.family.sub_result(
+                name.as_bytes(),
+                thread.as_deref().map(str::as_bytes),
+                start_ms.map(|t| t as i64),
+                latency_ms as u64,
+            );
+            if part {
+                return Ok(());
+            }
         }
+        let transaction = message.starts_with(TRANSACTION_MESSAGE)
+            && c.data_type.is_none_or(|i| text(Some(i)).is_empty());
         let (status, error) = status_and_error(ok, &code, &message, &failure_message);
-        builder.record(&Sample {
+        let sample = Sample {
             start_ms,
             latency_ms: Some(latency_ms),
             method: "",
@@ -755,7 +944,13 @@ impl RowReader<'_> {
             error: error.as_deref(),
             users,
             bytes,
-        });
+        };
+        if transaction {
+            self.transaction_rows += 1;
+            builder.transaction(&sample);
+        } else {
+            builder.record(&sample);
+        }
         Ok(())
     }
 
@@ -1543,6 +1738,144 @@ mod tests {
     fn a_root_that_is_not_test_results_is_refused() {
         let e = read_xml_text("<project><httpSample/></project>", true).unwrap_err();
         assert!(e.message.contains("not a JMeter XML JTL"), "{e}");
+    }
+
+    const HEADER: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,allThreads\n";
+
+    fn read_csv_text(csv: &str, threads: usize, no_fast_path: bool) -> crate::model::Run {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jtl");
+        std::fs::write(&path, csv).unwrap();
+        let mut b = RunBuilder::new();
+        let opts = ReadOptions {
+            threads,
+            no_fast_path,
+            ..ReadOptions::default()
+        };
+        JtlCsv.read(&path, &mut b, &opts).unwrap();
+        b.build(crate::model::RunMeta::default()).unwrap()
+    }
+
+    #[test]
+    fn part_labels_need_the_parent_name_and_digits() {
+        assert!(is_part_label(b"Home", b"Home-0"));
+        assert!(is_part_label(b"Home", b"Home-12-3"));
+        assert!(!is_part_label(b"Home", b"Home-"));
+        assert!(!is_part_label(b"Home", b"Home-x"));
+        assert!(!is_part_label(b"Home", b"Homepage-1"));
+        assert!(!is_part_label(b"Home", b"Home"));
+        assert!(may_be_part_label(b"/login-01"));
+        assert!(!may_be_part_label(b"/login"));
+        assert!(!may_be_part_label(b"a-"));
+        // Start stamps (child inside [ts, ts+elapsed]) and end stamps.
+        assert!(within(1000, 100, 1000, 40));
+        assert!(within(1000, 100, 1060, 40));
+        assert!(!within(1000, 100, 1080, 40));
+        assert!(within(1100, 100, 1100, 40)); // end stamps: child ends with the parent
+        assert!(!within(1000, 100, 1200, 5));
+    }
+
+    /// A parent with two redirect hops, a recorder label ending in -01 that is
+    /// no sub-result (other thread, then outside the span), and a parent whose
+    /// "child" is on another thread.
+    const FAMILY: &str = "\
+1700000000000,100,Home,200,OK,T 1-1,text,true,,300,2
+1700000000000,40,Home-0,302,Found,T 1-1,text,true,,100,2
+1700000000040,60,Home-1,200,OK,T 1-1,text,true,,200,2
+1700000000000,30,Home-2,200,OK,T 1-2,text,true,,100,2
+1700000000200,10,/login,200,OK,T 1-1,text,true,,10,2
+1700000000500,20,/login-01,200,OK,T 1-1,text,true,,10,2
+";
+
+    #[test]
+    fn sub_results_are_parts_of_their_parent() {
+        let run = read_csv_text(&format!("{HEADER}{FAMILY}"), 1, true);
+        // Home, Home-2 (other thread), /login, /login-01 (outside the span).
+        assert_eq!(run.totals.requests, 4);
+        let names: Vec<&str> = run.endpoints.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["/login", "/login-01", "Home", "Home-2"]);
+        assert!(
+            run.meta
+                .reader_notes
+                .iter()
+                .any(|n| n.starts_with("2 rows are sub-results")),
+            "{:?}",
+            run.meta.reader_notes
+        );
+    }
+
+    #[test]
+    fn without_a_thread_column_names_alone_decide_nothing() {
+        let header = "timeStamp,elapsed,label,responseCode,success\n";
+        let rows = "1700000000000,100,Home,200,true\n1700000000000,40,Home-0,302,true\n";
+        let run = read_csv_text(&format!("{header}{rows}"), 1, true);
+        assert_eq!(run.totals.requests, 2);
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.starts_with("1 rows are named like sub-results")));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_when_a_family_crosses_a_chunk_boundary() {
+        // Enough families that every split point lands inside one, and
+        // recorder labels ending in -NN that are not sub-results.
+        let mut csv = String::from(HEADER);
+        let mut t = 1_700_000_000_000u64;
+        let mut expected = 0;
+        for i in 0..600 {
+            let thread = format!("T 1-{}", i % 3);
+            csv.push_str(&format!("{t},90,Page-{:02},200,OK,{thread},text,true,,30,3\n", i % 7));
+            csv.push_str(&format!("{t},30,Page-{:02}-0,302,Found,{thread},text,true,,10,3\n", i % 7));
+            csv.push_str(&format!("{},60,Page-{:02}-1,200,OK,{thread},text,true,,20,3\n", t + 30, i % 7));
+            // A failing child goes through the general row reader.
+            let ok = if i % 5 == 0 { "false" } else { "true" };
+            csv.push_str(&format!("{},10,Page-{:02}-2,500,Oops,{thread},text,{ok},,1,3\n", t + 80, i % 7));
+            expected += 1;
+            t += 100;
+        }
+        let general = read_csv_text(&csv, 1, true);
+        assert_eq!(general.totals.requests, expected);
+        for threads in [1, 2, 3, 4, 7] {
+            let fast = read_csv_text(&csv, threads, false);
+            assert_eq!(fast.totals.requests, expected, "{threads} threads");
+            assert!(fast == general, "{threads} threads: the runs differ");
+        }
+    }
+
+    #[test]
+    fn transaction_controller_rows_are_transactions() {
+        let rows = "\
+1700000000000,20,GET /a,200,OK,T 1-1,text,true,,10,1
+1700000000020,30,GET /b,500,Err,T 1-1,text,false,,10,1
+1700000000000,50,Login,200,\"Number of samples in transaction : 2, number of failing samples : 1\",T 1-1,,false,,20,1
+";
+        let run = read_csv_text(&format!("{HEADER}{rows}"), 1, true);
+        assert_eq!((run.totals.requests, run.totals.failures), (2, 1));
+        assert_eq!(run.transactions.len(), 1);
+        let t = &run.transactions[0];
+        assert_eq!((t.name.as_str(), t.requests, t.failures), ("Login", 1, 1));
+        assert_eq!(t.latency.max_ms, Some(50.0));
+        assert!(!run.meta.transactions_as_requests);
+        assert_eq!(read_csv_text(&format!("{HEADER}{rows}"), 2, false), run);
+    }
+
+    #[test]
+    fn transaction_rows_alone_are_the_requests() {
+        let rows = "\
+1700000000000,50,Login,200,\"Number of samples in transaction : 2, number of failing samples : 0\",T 1-1,,true,,20,1
+1700000000100,70,Login,200,\"Number of samples in transaction : 2, number of failing samples : 0\",T 1-1,,true,,20,1
+";
+        let run = read_csv_text(&format!("{HEADER}{rows}"), 1, true);
+        assert_eq!(run.totals.requests, 2);
+        assert!(run.transactions.is_empty());
+        assert!(run.meta.transactions_as_requests);
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.contains("transaction rows only")));
     }
 
     #[test]

@@ -218,6 +218,7 @@ mod tests {
                 ..Default::default()
             },
             endpoints: vec![endpoint("/a", 100, 10), endpoint("/b", 100, 20)],
+            transactions: vec![],
             series: vec![],
             failures: vec![
                 FailureGroup {

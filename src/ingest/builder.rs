@@ -141,10 +141,7 @@ impl RunBuilder {
         if self.transactions.is_none() {
             self.transactions = Some(self.new_samples());
         }
-        self.transactions
-            .as_mut()
-            .expect("just set")
-            .record(sample);
+        self.transactions.as_mut().expect("just set").record(sample);
     }
 
     /// Adds transactions gathered elsewhere (a chunk read on another thread).

@@ -740,7 +740,6 @@ impl ChunkParser for JtlChunk<'_> {
         };
         if line.contains(&b'"') {
             return false; // quoted fields: the label cannot be told by splitting
-
         }
         match line.split(|b| *b == self.delimiter).nth(label) {
             Some(l) => !may_be_part_label(l.trim_ascii()),
@@ -1826,12 +1825,26 @@ mod tests {
         let mut expected = 0;
         for i in 0..600 {
             let thread = format!("T 1-{}", i % 3);
-            csv.push_str(&format!("{t},90,Page-{:02},200,OK,{thread},text,true,,30,3\n", i % 7));
-            csv.push_str(&format!("{t},30,Page-{:02}-0,302,Found,{thread},text,true,,10,3\n", i % 7));
-            csv.push_str(&format!("{},60,Page-{:02}-1,200,OK,{thread},text,true,,20,3\n", t + 30, i % 7));
+            csv.push_str(&format!(
+                "{t},90,Page-{:02},200,OK,{thread},text,true,,30,3\n",
+                i % 7
+            ));
+            csv.push_str(&format!(
+                "{t},30,Page-{:02}-0,302,Found,{thread},text,true,,10,3\n",
+                i % 7
+            ));
+            csv.push_str(&format!(
+                "{},60,Page-{:02}-1,200,OK,{thread},text,true,,20,3\n",
+                t + 30,
+                i % 7
+            ));
             // A failing child goes through the general row reader.
             let ok = if i % 5 == 0 { "false" } else { "true" };
-            csv.push_str(&format!("{},10,Page-{:02}-2,500,Oops,{thread},text,{ok},,1,3\n", t + 80, i % 7));
+            csv.push_str(&format!(
+                "{},10,Page-{:02}-2,500,Oops,{thread},text,{ok},,1,3\n",
+                t + 80,
+                i % 7
+            ));
             expected += 1;
             t += 100;
         }

@@ -69,6 +69,14 @@ struct RunSummary<'a> {
     users_planned: Option<u64>,
     totals: FiguresJson<'a>,
     endpoints: Vec<FiguresJson<'a>>,
+    /// Transactions (JMeter Transaction Controller rows), apart from the
+    /// requests: never counted in `totals` (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    transactions: Vec<FiguresJson<'a>>,
+    /// The input held transaction rows only: `totals` and `endpoints` count
+    /// transactions as the requests (absent otherwise).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    requests_are_transactions: bool,
     failures: Vec<FailureJson<'a>>,
     score: ScoreJson<'a>,
     warnings: Vec<WarningJson>,
@@ -276,6 +284,16 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                 users_planned: m.users_planned,
                 totals: figures(&s.stats.totals, false),
                 endpoints: s.stats.endpoints.iter().map(|e| figures(e, true)).collect(),
+                transactions: if m.transactions_as_requests {
+                    Vec::new()
+                } else {
+                    s.stats
+                        .transactions
+                        .iter()
+                        .map(|t| figures(t, true))
+                        .collect()
+                },
+                requests_are_transactions: m.transactions_as_requests,
                 failures: s
                     .stats
                     .failures

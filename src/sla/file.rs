@@ -152,12 +152,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
                             .into(),
                     )),
                     "each transaction" => Scope::EachTransaction,
-                    "transaction" => return Err(rule_err(
-                        s.span().start,
-                        "scope \"transaction\" needs a transaction name or pattern \
+                    "transaction" => {
+                        return Err(rule_err(
+                            s.span().start,
+                            "scope \"transaction\" needs a transaction name or pattern \
                          (\"transaction Login\"), or use \"each transaction\""
-                            .into(),
-                    )),
+                                .into(),
+                        ))
+                    }
                     p => match p.strip_prefix("transaction ") {
                         Some(name) if !name.trim().is_empty() => {
                             Scope::Transactions(Pattern::new(name.trim()))
@@ -413,15 +415,23 @@ mod tests {
     #[test]
     fn transaction_scopes_are_read_and_a_bare_one_is_refused() {
         let rule = |scope: &str| {
-            format!("[[rule]]\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\nscope = \"{scope}\"\n")
+            format!(
+                "[[rule]]\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\nscope = \"{scope}\"\n"
+            )
         };
         let sla = parse(&rule("transaction Login"), Path::new("t.toml")).unwrap();
-        assert_eq!(sla.rules[0].scope, Scope::Transactions(Pattern::new("Login")));
+        assert_eq!(
+            sla.rules[0].scope,
+            Scope::Transactions(Pattern::new("Login"))
+        );
         assert_eq!(sla.rules[0].scope.to_string(), "transaction Login");
         let sla = parse(&rule("each transaction"), Path::new("t.toml")).unwrap();
         assert_eq!(sla.rules[0].scope, Scope::EachTransaction);
         let e = parse_err(&rule("transaction"));
-        assert!(e.contains("line 5") && e.contains("needs a transaction name"), "{e}");
+        assert!(
+            e.contains("line 5") && e.contains("needs a transaction name"),
+            "{e}"
+        );
         let e = parse_err(&rule("transaction  "));
         assert!(e.contains("needs a transaction name"), "{e}");
     }

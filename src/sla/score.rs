@@ -569,17 +569,28 @@ mod tests {
     #[test]
     fn transaction_rules_look_at_transactions_only() {
         let sla = sla("[[rule]]\nid = \"login\"\nmetric = \"p95\"\ntarget = \"< 100ms\"\nweight = 1\nscope = \"transaction Log*\"\n\n[[rule]]\nid = \"all\"\nmetric = \"p95\"\ntarget = \"< 100ms\"\nweight = 1\nscope = \"each transaction\"\n");
-        let mut st = stats(figures("t", 10.0, 10.0, 0.0, 1.0), vec![figures("Login", 10.0, 10.0, 0.0, 1.0)]);
+        let mut st = stats(
+            figures("t", 10.0, 10.0, 0.0, 1.0),
+            vec![figures("Login", 10.0, 10.0, 0.0, 1.0)],
+        );
         let none = score(&st, &sla, false);
         assert_eq!(none.rules[0].status, Status::Inconclusive);
-        assert!(none.rules[0].note.as_deref().unwrap().contains("no transactions"));
+        assert!(none.rules[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("no transactions"));
         let mut login = figures("Login", 150.0, 150.0, 0.0, 1.0);
         login.method = String::new();
         st.transactions = vec![login, figures("Checkout", 50.0, 50.0, 0.0, 1.0)];
         let s = score(&st, &sla, false);
         assert_eq!(s.rules[0].status, Status::Fail);
         assert_eq!(s.rules[0].measured, Some(150.0));
-        assert_eq!(s.rules[1].measured, Some(150.0), "the worst transaction decides");
+        assert_eq!(
+            s.rules[1].measured,
+            Some(150.0),
+            "the worst transaction decides"
+        );
     }
 
     #[test]

@@ -565,3 +565,87 @@ fn the_dashboard_and_the_jtl_of_one_run_agree() {
         );
     }
 }
+
+/// Rows of a CSV JTL split by the test itself: Transaction Controller rows
+/// (responseMessage "Number of samples in transaction …", dataType empty) and samplers.
+fn split_transactions(rel: &str) -> (Vec<Req>, Vec<Req>) {
+    let data = bytes(&format!("tests/fixtures/{rel}"));
+    let mut rdr = csv::Reader::from_reader(&data[..]);
+    let h = rdr.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (ts, el, lb, ok, rm, dt) = (
+        at("timeStamp"),
+        at("elapsed"),
+        at("label"),
+        at("success"),
+        at("responseMessage"),
+        at("dataType"),
+    );
+    let (mut samplers, mut transactions) = (Vec::new(), Vec::new());
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let req = Req {
+            ts: r[ts].parse().unwrap(),
+            elapsed: r[el].parse().unwrap(),
+            label: r[lb].to_string(),
+            ok: &r[ok] == "true",
+        };
+        if r[rm].starts_with("Number of samples in transaction") && r[dt].is_empty() {
+            transactions.push(req);
+        } else {
+            samplers.push(req);
+        }
+    }
+    (samplers, transactions)
+}
+
+#[test]
+fn transaction_controller_rows_are_a_table_of_their_own() {
+    let rel = "jmeter/transactions-2.13.jtl";
+    let (samplers, transactions) = split_transactions(rel);
+    // JMeter's summariser counted 129 samples with 64 errors: both kinds together.
+    assert_eq!(samplers.len() + transactions.len(), 129);
+    assert_eq!(
+        samplers
+            .iter()
+            .chain(&transactions)
+            .filter(|r| !r.ok)
+            .count(),
+        64
+    );
+    let run = check(rel, &samplers);
+    assert_eq!(run["totals"]["requests"], 97);
+    assert!(run.get("requests_are_transactions").is_none());
+    let tx = run["transactions"].as_array().unwrap();
+    assert_eq!(tx.len(), 1);
+    assert_eq!(tx[0]["name"], "Open page");
+    assert_eq!(tx[0]["requests"].as_u64(), Some(transactions.len() as u64));
+    let failed = transactions.iter().filter(|r| !r.ok).count() as u64;
+    assert_eq!(tx[0]["failures"].as_u64(), Some(failed));
+    let all: Vec<&Req> = transactions.iter().collect();
+    for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("max", 100.0)] {
+        assert_close(&tx[0]["latency_ms"][key], exact(&all, pct), key);
+    }
+    // Every output says which is which.
+    let (_, _d, out) = build(&[&fixture(rel)]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("### Transactions"), "{md}");
+    assert!(md.contains("count samplers only"), "{md}");
+    assert!(md.contains("| Open page | 32 | 32 |"), "{md}");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<h3>Transactions</h3>") && html.contains("count samplers only"));
+}
+
+#[test]
+fn transaction_rows_alone_count_as_the_requests() {
+    let rel = "jmeter/transactions-parent-only-2.13.jtl";
+    let (samplers, transactions) = split_transactions(rel);
+    assert!(samplers.is_empty());
+    let run = check(rel, &transactions);
+    assert_eq!(run["totals"]["requests"], 25, "JMeter's summariser: 25");
+    assert_eq!(run["requests_are_transactions"], true);
+    assert!(run.get("transactions").is_none());
+    let (_, _d, out) = build(&[&fixture(rel)]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("These requests are transactions"), "{md}");
+}

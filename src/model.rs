@@ -152,6 +152,11 @@ pub struct RunMeta {
     /// The input held transaction rows and no request rows: the transactions
     /// were counted as the requests.
     pub transactions_as_requests: bool,
+    /// The zone of dates written without one (run.toml `timezone`).
+    pub timezone: Option<chrono::FixedOffset>,
+    /// The input's times are dates without a time zone and none was given:
+    /// they are shown as written, read as if UTC.
+    pub clock_zone_unknown: bool,
 }
 
 /// Figures for one endpoint, or for the whole run.

@@ -55,6 +55,8 @@ pub struct RunBuilder {
     window_ms: Option<(f64, f64)>,
     /// The BLAKE3 digest of the file being read, when its reader computed it.
     checksum: Option<String>,
+    /// The times are dates without a zone, read as if UTC.
+    clock_zone_unknown: bool,
 }
 
 /// What one file gave the run: records taken and malformed rows skipped
@@ -153,6 +155,12 @@ impl RunBuilder {
             Some(s) => s.merge(stats),
             None => self.transactions = Some(stats),
         }
+    }
+
+    /// The input's times are dates written without a time zone, and none was
+    /// given: they are read as if UTC and shown as written.
+    pub fn clock_zone_unknown(&mut self) {
+        self.clock_zone_unknown = true;
     }
 
     /// Adds an endpoint's pre-aggregated figures.
@@ -500,6 +508,7 @@ impl RunBuilder {
         meta.no_failure_data = self.no_failure_data;
         meta.no_request_counts = self.no_request_counts;
         meta.clock_backwards = self.clock_backwards;
+        meta.clock_zone_unknown = self.clock_zone_unknown;
         let resources = place_resources(
             self.resources,
             meta.started_at_s,

@@ -41,7 +41,10 @@
 //! - The endpoint is `label`; without a label column, the URL through
 //!   [`Naming`](super::endpoint::Naming). JMeter records no method: it is empty.
 //! - Users are `allThreads`, else `grpThreads`. `elapsed` is in ms, `timeStamp`
-//!   in epoch ms (a formatted `timestamp_format` date is refused).
+//!   in epoch ms, or a year-first `timestamp_format` date (see [`DATE_FORMATS`]).
+//! - Sub-results (CSV `LABEL-N` rows after their parent, XML nested samples)
+//!   are parts of their parent; Transaction Controller rows are transactions
+//!   ([`RunBuilder::transaction`]), not requests.
 
 use super::chunked::{self, ChunkParser, ChunkSink, Fields, Sink, Stop};
 use super::{input, ReadOptions, Reader, RunBuilder};
@@ -305,6 +308,9 @@ fn read_csv(
         width_from: if header { "header" } else { "first row" },
         transaction_rows: 0,
         family: Family::default(),
+        zone: opts.timezone,
+        date_hint: 0,
+        zoneless_rows: 0,
     };
     if let Some(start) = fast_path_start(&head, header, opts) {
         let make = || JtlChunk::new(&rows, delimiter, opts);
@@ -320,6 +326,7 @@ fn read_csv(
             for p in chunked::merge(chunks, first_line, builder)? {
                 rows.transaction_rows += p.rows.transaction_rows;
                 rows.family.add(&p.rows.family);
+                rows.zoneless_rows += p.rows.zoneless_rows;
             }
             rows.notes(builder);
             return Ok(());
@@ -341,6 +348,17 @@ fn read_csv(
     }
     rows.notes(builder);
     Ok(())
+}
+
+/// Says once that the input's dates have no zone and none was given.
+fn zone_unknown_note(builder: &mut RunBuilder) {
+    builder.clock_zone_unknown();
+    builder.note(
+        "The timestamps are dates written without a time zone (a custom \
+         jmeter.save.saveservice.timestamp_format), and neither --timezone nor run.toml \
+         `timezone` gives one: times are shown as written and the zone is unknown. Counts, \
+         latencies and durations do not depend on it.",
+    );
 }
 
 /// The start of a Transaction Controller sample's `responseMessage`.
@@ -510,6 +528,9 @@ impl<'a> JtlChunk<'a> {
                 width_from: rows.width_from,
                 transaction_rows: 0,
                 family: Family::default(),
+                zone: rows.zone,
+                date_hint: 0,
+                zoneless_rows: 0,
             },
             opts,
             delimiter,
@@ -755,6 +776,10 @@ struct RowReader<'p> {
     width_from: &'static str,
     transaction_rows: u64,
     family: Family,
+    zone: Option<chrono::FixedOffset>,
+    date_hint: usize,
+    /// Rows whose `timeStamp` was a date without a zone, and no zone was given.
+    zoneless_rows: u64,
 }
 
 /// A row's problem: skippable with `--skip-bad-rows`, or fatal for the file.
@@ -797,6 +822,9 @@ impl RowReader<'_> {
                  requests.",
                 f.unconfirmed
             ));
+        }
+        if self.zoneless_rows > 0 {
+            zone_unknown_note(builder);
         }
         if self.transaction_rows > 0 {
             builder.note(format!(
@@ -851,8 +879,13 @@ impl RowReader<'_> {
         let start_ms = match c.timestamp {
             Some(i) => {
                 let t = text(Some(i));
-                match parse_timestamp(&t) {
-                    Ok(v) => v,
+                match parse_timestamp(&t, self.zone, &mut self.date_hint) {
+                    Ok(v) => {
+                        if v.is_some_and(|s| s.zone_unknown) {
+                            self.zoneless_rows += 1;
+                        }
+                        v.map(|s| s.ms)
+                    }
                     Err(msg) => {
                         let e = InputError::at(
                             self.path,
@@ -972,22 +1005,93 @@ impl RowReader<'_> {
     }
 }
 
-/// Epoch milliseconds, as JMeter's default `timestamp_format=ms` writes them.
-fn parse_timestamp(t: &str) -> Result<Option<f64>, String> {
+/// Dates JMeter writes with a custom `jmeter.save.saveservice.timestamp_format`
+/// (Java `SimpleDateFormat` patterns), year first; `%.f` reads an optional
+/// fraction. The ones with `%z` carry their zone.
+const DATE_FORMATS: [&str; 10] = [
+    "%Y/%m/%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f %z",
+    "%Y/%m/%d %H:%M:%S%.f %z",
+    "%Y/%m/%d %H:%M:%S%.f%z",
+];
+
+/// A `timeStamp` read: epoch milliseconds, and whether it was a date
+/// without a zone that no `--timezone` placed (then read as if UTC).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Stamp {
+    ms: f64,
+    zone_unknown: bool,
+}
+
+/// Epoch milliseconds, as JMeter's default `timestamp_format=ms` writes them,
+/// or a date in one of [`DATE_FORMATS`]: with its own zone, else in `zone`,
+/// else as written (read as if UTC). `hint` remembers the format that last
+/// matched, so a file's rows are each tried against it first.
+fn parse_timestamp(
+    t: &str,
+    zone: Option<chrono::FixedOffset>,
+    hint: &mut usize,
+) -> Result<Option<Stamp>, String> {
+    use chrono::TimeZone;
     if t.is_empty() {
         return Ok(None);
     }
-    match t.parse::<i64>() {
-        Ok(v) => Ok(Some(v as f64)),
-        Err(_) if looks_like_date(t) => Err(format!(
-            "`{t}` in column `timeStamp` is a formatted date; perfreport reads JTL timestamps in \
-             epoch milliseconds, JMeter's default (jmeter.save.saveservice.timestamp_format=ms); \
-             the date has no time zone, so it cannot be converted safely"
-        )),
-        Err(_) => Err(format!(
-            "`{t}` in column `timeStamp` is not epoch milliseconds"
-        )),
+    if let Ok(v) = t.parse::<i64>() {
+        return Ok(Some(Stamp {
+            ms: v as f64,
+            zone_unknown: false,
+        }));
     }
+    if !looks_like_date(t) {
+        return Err(format!(
+            "`{t}` in column `timeStamp` is not epoch milliseconds"
+        ));
+    }
+    let order = std::iter::once(*hint).chain((0..DATE_FORMATS.len()).filter(|i| i != hint));
+    for i in order {
+        let format = DATE_FORMATS[i];
+        let stamp = if format.ends_with("%z") {
+            chrono::DateTime::parse_from_str(t, format)
+                .ok()
+                .map(|d| Stamp {
+                    ms: d.timestamp_millis() as f64,
+                    zone_unknown: false,
+                })
+        } else {
+            chrono::NaiveDateTime::parse_from_str(t, format)
+                .ok()
+                .map(|n| match zone {
+                    Some(z) => Stamp {
+                        ms: z
+                            .from_local_datetime(&n)
+                            .single()
+                            .map_or(n.and_utc().timestamp_millis(), |d| d.timestamp_millis())
+                            as f64,
+                        zone_unknown: false,
+                    },
+                    None => Stamp {
+                        ms: n.and_utc().timestamp_millis() as f64,
+                        zone_unknown: true,
+                    },
+                })
+        };
+        if let Some(s) = stamp {
+            *hint = i;
+            return Ok(Some(s));
+        }
+    }
+    Err(format!(
+        "`{t}` in column `timeStamp` is a date in a form perfreport does not read; it reads \
+         epoch milliseconds (JMeter's default, jmeter.save.saveservice.timestamp_format=ms) and \
+         year-first dates such as `yyyy/MM/dd HH:mm:ss`, `yyyy-MM-dd HH:mm:ss.SSS` or \
+         `yyyy-MM-dd'T'HH:mm:ss.SSSZ`"
+    ))
 }
 
 fn looks_like_date(t: &str) -> bool {
@@ -1155,12 +1259,17 @@ impl XmlSample {
         self.attrs.get(k).map_or("", |v| v.trim())
     }
 
+    /// A Transaction Controller sample, as in the CSV reader.
+    fn is_transaction(&self) -> bool {
+        self.attr("rm").starts_with(TRANSACTION_MESSAGE) && self.attr("dt").is_empty()
+    }
+
     fn finish(
         &self,
         path: &Path,
         builder: &mut RunBuilder,
         opts: &ReadOptions,
-    ) -> Result<(), InputError> {
+    ) -> Result<bool, InputError> {
         let err = |msg: String| {
             InputError::at(
                 path,
@@ -1182,8 +1291,10 @@ impl XmlSample {
             }
         })? as f64;
         let ts = self.attr("ts");
-        let start_ms = parse_timestamp(ts)
+        let mut hint = 0;
+        let stamp = parse_timestamp(ts, opts.timezone, &mut hint)
             .map_err(|m| err(m.replace("column `timeStamp`", "attribute `ts`")))?;
+        let start_ms = stamp.map(|s| s.ms);
         let s = self.attr("s");
         let code = self.attr("rc");
         let ok = if s.is_empty() {
@@ -1224,7 +1335,7 @@ impl XmlSample {
             self.attr("rm"),
             self.failure_message.as_deref().unwrap_or(""),
         );
-        builder.record(&Sample {
+        let sample = Sample {
             start_ms,
             latency_ms: Some(latency_ms),
             method: "",
@@ -1234,8 +1345,13 @@ impl XmlSample {
             error: error.as_deref(),
             users,
             bytes,
-        });
-        Ok(())
+        };
+        if self.is_transaction() {
+            builder.transaction(&sample);
+        } else {
+            builder.record(&sample);
+        }
+        Ok(stamp.is_some_and(|s| s.zone_unknown))
     }
 }
 
@@ -1258,6 +1374,10 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
     let mut current: Option<XmlSample> = None;
     let mut nested = 0u64;
     let mut samples = 0u64;
+    let mut zone_unknown = false;
+    // Inside a Transaction Controller's parent sample (depth 2), its samplers
+    // (depth 3) are the requests: depths are then read one level up.
+    let mut in_transaction = false;
     loop {
         let line = xml.get_ref().newlines + 1;
         buf.clear();
@@ -1286,7 +1406,8 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
             depth += 1;
             let name = e.name();
             let name = name.as_ref();
-            match depth {
+            let rel = depth - usize::from(in_transaction);
+            match rel {
                 1 => {
                     if name != b"testResults" {
                         return Err(InputError::at(
@@ -1301,12 +1422,22 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                     root_seen = true;
                 }
                 2 if is_sample(name) => {
-                    samples += 1;
-                    current = Some(XmlSample::open(e, line));
+                    let s = XmlSample::open(e, line);
+                    if !in_transaction && s.is_transaction() {
+                        // Its figures are its attributes; its samplers follow.
+                        match s.finish(path, builder, opts) {
+                            Ok(zoneless) => zone_unknown |= zoneless,
+                            Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
+                        }
+                        in_transaction = true;
+                    } else {
+                        samples += 1;
+                        current = Some(s);
+                    }
                 }
                 _ => {
                     if let Some(s) = current.as_mut() {
-                        match (depth, name) {
+                        match (rel, name) {
                             (3, _) if is_sample(name) => nested += 1,
                             (3, b"assertionResult") => s.assertion = Some(Assertion::default()),
                             (3, b"java.net.URL") => s.field = Some(Field::Url),
@@ -1345,9 +1476,10 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
             }
             Event::Start(_) | Event::Empty(_) | Event::End(_) => {
                 // An element closes (an empty element opened and closes at once).
+                let rel = depth - usize::from(in_transaction);
                 if let Some(s) = current.as_mut() {
                     let text = s.text.trim().to_string();
-                    match (depth, s.field.take()) {
+                    match (rel, s.field.take()) {
                         (3, Some(Field::Url)) => s.url = Some(text),
                         (4, Some(f)) => {
                             if let Some(a) = s.assertion.as_mut() {
@@ -1376,14 +1508,17 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                     }
                     s.text.clear();
                 }
-                if depth == 2 {
+                if rel == 2 {
                     if let Some(s) = current.take() {
-                        if let Err(e) = s.finish(path, builder, opts) {
-                            builder.bad_row(e, opts.skip_bad_rows)?;
+                        match s.finish(path, builder, opts) {
+                            Ok(zoneless) => zone_unknown |= zoneless,
+                            Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
                         }
                     }
                 }
-                if depth == 1 {
+                if in_transaction && depth == 2 {
+                    in_transaction = false;
+                } else if depth == 1 {
                     root_closed = true;
                 }
                 depth = depth.saturating_sub(1);
@@ -1413,6 +1548,9 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
             "The XML JTL ends without </testResults> (JMeter was stopped before closing it, or \
              the file was cut); every complete sample was read.",
         );
+    }
+    if zone_unknown {
+        zone_unknown_note(builder);
     }
     if nested > 0 {
         builder.note(format!(
@@ -1655,14 +1793,39 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_are_epoch_ms_and_dates_are_refused() {
+    fn timestamps_are_epoch_ms_or_dates() {
+        let mut hint = 0;
+        let mut at = |t: &str, zone: Option<i32>| {
+            let zone = zone.map(|s| chrono::FixedOffset::east_opt(s).unwrap());
+            parse_timestamp(t, zone, &mut hint)
+        };
+        let ms = |ms: f64, zone_unknown: bool| Ok(Some(Stamp { ms, zone_unknown }));
+        assert_eq!(at("1393227741256", None), ms(1_393_227_741_256.0, false));
+        assert_eq!(at("", None), Ok(None));
+        // 2019-12-05 12:37:24 UTC is 1575549444 s (date -u -d '2019-12-05 12:37:24' +%s).
         assert_eq!(
-            parse_timestamp("1393227741256"),
-            Ok(Some(1_393_227_741_256.0))
+            at("2019/12/05 12:37:24", None),
+            ms(1_575_549_444_000.0, true)
         );
-        assert_eq!(parse_timestamp(""), Ok(None));
-        let e = parse_timestamp("2019/03/26 10:00:00.123").unwrap_err();
-        assert!(e.contains("formatted date"), "{e}");
+        assert_eq!(
+            at("2019-12-05 12:37:24.123", None),
+            ms(1_575_549_444_123.0, true)
+        );
+        // Given a zone one hour east of UTC, 12:37:24 there is 11:37:24 UTC.
+        assert_eq!(
+            at("2019/12/05 12:37:24", Some(3600)),
+            ms(1_575_549_444_000.0 - 3_600_000.0, false)
+        );
+        // A date with its own zone needs no other.
+        assert_eq!(
+            at("2019-12-05T12:37:24.000+0100", None),
+            ms(1_575_549_444_000.0 - 3_600_000.0, false)
+        );
+        let e = at("05/12/2019 12:37:24", None).unwrap_err();
+        assert!(
+            e.contains("does not read") && e.contains("yyyy/MM/dd"),
+            "{e}"
+        );
         assert!(looks_like_date("2019-03-26 10:00:00"));
         assert!(!looks_like_date("abc"));
     }
@@ -1731,6 +1894,19 @@ mod tests {
             .reader_notes
             .iter()
             .any(|n| n.starts_with("1 sub-samples")));
+    }
+
+    #[test]
+    fn xml_transaction_controller_samples_are_transactions() {
+        let tc = "<sample t=\"50\" ts=\"1700000000000\" s=\"true\" lb=\"Login\" rc=\"200\" rm=\"Number of samples in transaction : 1, number of failing samples : 0\" dt=\"\"/>\n";
+        let run = read_xml_text(
+            &format!("<testResults>\n{SAMPLE}{tc}</testResults>\n"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(run.totals.requests, 1);
+        assert_eq!(run.transactions.len(), 1);
+        assert_eq!(run.transactions[0].name, "Login");
     }
 
     #[test]

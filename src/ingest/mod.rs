@@ -70,6 +70,8 @@ pub struct ReadOptions {
     pub threads: usize,
     /// Most endpoints kept from raw samples (`--max-endpoints`); `None` = 500.
     pub max_endpoints: Option<usize>,
+    /// The zone of dates written without one (`--timezone`, or run.toml `timezone`).
+    pub timezone: Option<chrono::FixedOffset>,
     /// Read every file with the general readers only (`PERFREPORT_NO_FAST_PATH=1`),
     /// to check the fast paths against them.
     pub no_fast_path: bool,
@@ -400,6 +402,18 @@ fn read_group_tallied(
     tallies: &mut Vec<(PathBuf, &'static dyn Reader, FileTally)>,
 ) -> Result<Run, InputError> {
     let mut meta = run_toml::read(&group.dir)?;
+    // run.toml `timezone` is this run's, over `--timezone`.
+    let zoned;
+    let opts = match meta.timezone {
+        Some(zone) => {
+            zoned = ReadOptions {
+                timezone: Some(zone),
+                ..opts.clone()
+            };
+            &zoned
+        }
+        None => opts,
+    };
     if meta.name.is_empty() {
         meta.name = if group.key.is_empty() {
             group

@@ -275,8 +275,15 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                 tool_version: m.tool_version.as_deref(),
                 simulated: m.simulated,
                 simulated_reason: m.simulated_reason.as_deref(),
+                // A date read without a zone stays without one (ISO 8601 local time).
                 started_at: m.started_at_s.and_then(|t| {
-                    chrono::DateTime::from_timestamp(t.floor() as i64, 0).map(|d| d.to_rfc3339())
+                    chrono::DateTime::from_timestamp(t.floor() as i64, 0).map(|d| {
+                        if m.clock_zone_unknown {
+                            d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string()
+                        } else {
+                            d.to_rfc3339()
+                        }
+                    })
                 }),
                 duration_s: m.duration_s,
                 // Measured users only; the plan is users_planned.

@@ -568,7 +568,14 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         ),
         fig("Duration", fmt::opt(meta.duration_s, fmt::duration)),
         fig("Peak users", fmt::opt(users, fmt::count)),
-        fig("Started", fmt::opt(meta.started_at_s, fmt::timestamp)),
+        fig(
+            "Started",
+            if meta.clock_zone_unknown {
+                fmt::opt(meta.started_at_s, fmt::timestamp_as_written)
+            } else {
+                fmt::opt(meta.started_at_s, fmt::timestamp)
+            },
+        ),
     ]);
     let totals_source = t.source.clone().unwrap_or_default();
     for f in figures

@@ -34,6 +34,7 @@ pub static READERS: &[&dyn Reader] = &[
     &vegeta::Report,
     &vegeta::Encode,
     &k6::Ndjson,
+    &k6::Csv,
     &k6::Summary,
     &artillery::Report,
     &resources::DockerStats,

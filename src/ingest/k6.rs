@@ -5,7 +5,9 @@
 //!   `avg`, `med`, `p(95)` sit directly in the metric) and the `data` object
 //!   `handleSummary()` receives, written with `JSON.stringify(data)` (figures
 //!   nested under `values`, plus `state.testRunDurationMs`). Pre-aggregated:
-//!   only the figures k6 computed, precision [`Precision::Tool`].
+//!   only the figures k6 computed, precision [`Precision::Tool`]. The
+//!   versioned machine-readable summary (k6 ≥ 1.5) is turned into that shape
+//!   first ([`machine_readable`]).
 //! - [`Csv`]: `k6 run --out csv=results.csv`, one row per metric sample, read
 //!   as the JSON lines are.
 //! - [`Ndjson`]: `k6 run --out json=results.json`, one JSON object a line
@@ -94,8 +96,85 @@ impl Reader for Summary {
     ) -> Result<(), InputError> {
         builder.tool("k6", None);
         let doc = read_json_document(path)?;
-        read_summary(path, &doc, builder, opts)
+        match machine_readable(&doc) {
+            Some(converted) => {
+                let version = doc.pointer("/metadata/k6Version").and_then(Value::as_str);
+                builder.tool("k6", version.map(str::to_string));
+                builder.note(
+                    "k6's versioned machine-readable summary (schema 1.0.0, \
+                     --new-machine-readable-summary): it holds no thresholds, groups or \
+                     scenarios, so perfreport's own SLA is what judges the run.",
+                );
+                read_summary(path, &converted, builder, opts)
+            }
+            None => read_summary(path, &doc, builder, opts),
+        }
     }
+}
+
+/// k6's versioned machine-readable summary (`"version": "1.0.0"`, k6 ≥ 1.5
+/// `--new-machine-readable-summary`; schema in grafana/k6
+/// `internal/lib/summary/machinereadable`) in the shape `handleSummary`
+/// receives, so one reader reads both: `results.metrics` is a list of
+/// `{name, type, contains, values}`; a rate's `matches`/`total` become
+/// `passes`/`fails` (for `http_req_failed`, `matches` are the failed
+/// requests); a counter gets its rate over `config.duration` (seconds);
+/// `results.checks.results` become the root group's checks. `None` when
+/// `doc` is not that format (or a major version perfreport does not know).
+fn machine_readable(doc: &Value) -> Option<Value> {
+    let version = doc.get("version")?.as_str()?;
+    if !version.starts_with("1.") {
+        return None;
+    }
+    let list = doc.pointer("/results/metrics")?.as_array()?;
+    let duration_s = doc.pointer("/config/duration").and_then(Value::as_f64);
+    let mut metrics = Map::new();
+    for m in list {
+        let (Some(name), Some(kind)) = (
+            m.get("name").and_then(Value::as_str),
+            m.get("type").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let mut values = m
+            .get("values")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        match kind {
+            "rate" => {
+                let matches = values.get("matches").and_then(Value::as_u64);
+                let total = values.get("total").and_then(Value::as_u64);
+                if let (Some(t), Some(n)) = (matches, total) {
+                    values.insert("passes".into(), t.into());
+                    values.insert("fails".into(), n.saturating_sub(t).into());
+                }
+            }
+            "counter" => {
+                let count = values.get("count").and_then(Value::as_f64);
+                if let (Some(c), Some(d)) = (count, duration_s.filter(|d| *d > 0.0)) {
+                    values.insert("rate".into(), (c / d).into());
+                }
+            }
+            _ => {}
+        }
+        metrics.insert(
+            name.to_string(),
+            serde_json::json!({ "type": kind, "contains": m.get("contains"), "values": values }),
+        );
+    }
+    let checks = doc
+        .pointer("/results/checks/results")
+        .cloned()
+        .unwrap_or_else(|| Value::Array(Vec::new()));
+    let mut out = serde_json::json!({
+        "metrics": metrics,
+        "root_group": { "name": "", "path": "", "groups": [], "checks": checks },
+    });
+    if let Some(d) = duration_s {
+        out["state"] = serde_json::json!({ "testRunDurationMs": d * 1000.0 });
+    }
+    Some(out)
 }
 
 /// Reads a whole (small) JSON document, with the line and column of a syntax error.

@@ -310,3 +310,57 @@ fn loadlab_summaries_read_k6s_own_figures() {
     );
     check_summary("tests/fixtures/k6/loadlab-1.1.0/handlesummary.json");
 }
+
+#[test]
+fn the_versioned_machine_readable_summary_is_read() {
+    // Built from grafana/k6's schema (see the README) with the loadlab run's figures.
+    let rel = "tests/fixtures/k6/loadlab-1.1.0/machine-readable-1.0.0.json";
+    let doc = json(rel);
+    let metric = |name: &str| {
+        doc["results"]["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap()["values"]
+            .clone()
+    };
+    let (_, _d, out) = build(&[rel]);
+    let run = summary(&out)["runs"][0].clone();
+    assert_eq!(run["tool"], "k6");
+    let t = &run["totals"];
+    assert_eq!(t["requests"], metric("http_reqs")["count"]);
+    // For http_req_failed, `matches` (true events) are the failed requests.
+    assert_eq!(t["failures"], metric("http_req_failed")["matches"]);
+    let d = doc["config"]["duration"].as_f64().unwrap();
+    assert_eq!(run["duration_s"].as_f64(), Some(d));
+    assert_close(
+        &t["throughput_rps"],
+        metric("http_reqs")["count"].as_f64().unwrap() / d,
+        "rps",
+    );
+    for (ours, theirs) in [
+        ("p50", "med"),
+        ("p90", "p(90)"),
+        ("p95", "p(95)"),
+        ("max", "max"),
+    ] {
+        assert_eq!(
+            t["latency_ms"][ours],
+            metric("http_req_duration")[theirs],
+            "{ours}"
+        );
+    }
+    assert_eq!(
+        t["latency_ms"]["p99"],
+        Value::Null,
+        "not in the schema: null, never 0"
+    );
+    assert!(run["notes"]
+        .to_string()
+        .contains("machine-readable summary"));
+    // The same run's --summary-export says the same.
+    let export = json("tests/fixtures/k6/loadlab-1.1.0/summary-export.json");
+    assert_eq!(t["requests"], figure(&export, "http_reqs", "count"));
+    assert_eq!(t["failures"], figure(&export, "http_req_failed", "passes"));
+}

@@ -157,6 +157,8 @@ pub struct RunMeta {
     /// The input's times are dates without a time zone and none was given:
     /// they are shown as written, read as if UTC.
     pub clock_zone_unknown: bool,
+    /// Files of this run that give other figures than the ones read, and what they said.
+    pub inputs_disagree: Vec<String>,
 }
 
 /// Figures for one endpoint, or for the whole run.

@@ -11,6 +11,7 @@ use std::path::Path;
 
 /// Every reader, most specific first: the first whose `sniff` accepts a file reads it.
 pub static READERS: &[&dyn Reader] = &[
+    &locust::RequestLog,
     &locust::Stats,
     &locust::Distribution,
     &locust::History,

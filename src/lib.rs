@@ -238,13 +238,9 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
     }
     let files = report::render_all(&report, &config)?;
     report::write_atomically(&config.output, &files)?;
+    // regression.md exists only while there is a regression: a previous
+    // build's goes with the rest of its files (a user's own file stays).
     let regressed = report.regressed();
-    let stale = config.output.join(report::REGRESSION_MD);
-    if !regressed && stale.is_file() {
-        // regression.md exists only while there is a regression.
-        std::fs::remove_file(&stale)
-            .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", stale.display()))?;
-    }
     if config.github {
         let templates = report::templates::Templates::load(config.templates.as_deref())?;
         if !report::github::append_step_summary(&report, &templates)? {

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    perfreport::report::outdir::install_signal_cleanup();
     match perfreport::run(cli) {
         Ok(Outcome::Passed) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),

@@ -32,6 +32,8 @@ mod k6;
 mod locust_json;
 /// oha -j, bare and wrapped.
 mod oha;
+/// The output folder as one unit: kills, signals, a second build.
+mod outdir;
 /// Large inputs: threads, fast paths and the endpoint cap give the figures of one general pass.
 mod perf;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.

@@ -210,7 +210,10 @@ fn guarded<T>(op: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
 pub fn write(dir: &Path, files: &[OutputFile], io: &Io) -> anyhow::Result<()> {
     for f in files {
         if !is_plain_relative(&f.name) {
-            bail!("internal error: output name {:?} is not a plain relative path", f.name);
+            bail!(
+                "internal error: output name {:?} is not a plain relative path",
+                f.name
+            );
         }
     }
     let target = resolve(dir, io)?;
@@ -246,7 +249,8 @@ fn resolve(dir: &Path, io: &Io) -> anyhow::Result<PathBuf> {
         }
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
     }
-    let target = fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
+    let target =
+        fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
     if !target.is_dir() {
         bail!("{} is not a directory", dir.display());
     }
@@ -434,7 +438,8 @@ fn write_swap(
         Ok(()) => {}
         Err(e) if is_unsupported(&e) => return Ok(Swapped::Impossible),
         Err(e) => {
-            return Err(e).with_context(|| format!("cannot move the report into {}", target.display()))
+            return Err(e)
+                .with_context(|| format!("cannot move the report into {}", target.display()))
         }
     }
     // `tmp` now holds the previous build (and the user files' other links):
@@ -473,9 +478,15 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
 fn is_unsupported(e: &io::Error) -> bool {
     use rustix::io::Errno;
     e.kind() == io::ErrorKind::Unsupported
-        || [Errno::XDEV, Errno::BUSY, Errno::INVAL, Errno::NOSYS, Errno::NOTSUP]
-            .iter()
-            .any(|x| e.raw_os_error() == Some(x.raw_os_error()))
+        || [
+            Errno::XDEV,
+            Errno::BUSY,
+            Errno::INVAL,
+            Errno::NOSYS,
+            Errno::NOTSUP,
+        ]
+        .iter()
+        .any(|x| e.raw_os_error() == Some(x.raw_os_error()))
 }
 
 /// Writes each file under `root`, creating its folders.
@@ -585,7 +596,6 @@ fn write_in_place(target: &Path, files: &[OutputFile], io: &Io) -> anyhow::Resul
             )
         })
 }
-
 
 /// Moves a committed staging folder's files into place, removes the old
 /// build's other files, and renames its manifest into place last. Every step
@@ -788,7 +798,10 @@ mod tests {
         fs::write(dir.join("regression.md"), "my notes").unwrap();
         write(&dir, &c(), &Io::real()).unwrap();
         write(&dir, &c(), &Io::real()).unwrap();
-        assert_eq!(fs::read_to_string(dir.join("regression.md")).unwrap(), "my notes");
+        assert_eq!(
+            fs::read_to_string(dir.join("regression.md")).unwrap(),
+            "my notes"
+        );
         // perfreport's own regression.md goes once there is no regression.
         write(&dir, &b(), &Io::real()).unwrap();
         write(&dir, &c(), &Io::real()).unwrap();
@@ -834,7 +847,10 @@ mod tests {
     /// next build finishes B first), and the next build leaves no leftovers.
     #[test]
     fn a_kill_at_any_operation_is_repaired_by_the_next_build() {
-        for (in_place, mode) in [(false, Io::real as fn() -> Io), (true, || Io::real().in_place())] {
+        for (in_place, mode) in [
+            (false, Io::real as fn() -> Io),
+            (true, || Io::real().in_place()),
+        ] {
             let count = {
                 let (_root, dir) = with_a(mode);
                 let io = mode();
@@ -859,7 +875,10 @@ mod tests {
                     settled.fail_at = Some(usize::MAX);
                     recover_staging(&dir, &settled).unwrap();
                     let now = snapshot(&dir);
-                    assert!(now == expected(&a()) || now == expected(&b()), "op {n}: {now:?}");
+                    assert!(
+                        now == expected(&a()) || now == expected(&b()),
+                        "op {n}: {now:?}"
+                    );
                 } else {
                     assert!(whole, "op {n}: a mix: {now:?}");
                 }
@@ -875,7 +894,10 @@ mod tests {
         let (root, dir) = with_a(Io::real);
         let held = lock(&dir, &dir).unwrap();
         let err = write(&dir, &b(), &Io::real()).unwrap_err().to_string();
-        assert!(err.contains("another perfreport build is writing to"), "{err}");
+        assert!(
+            err.contains("another perfreport build is writing to"),
+            "{err}"
+        );
         assert_eq!(snapshot(&dir), expected(&a()));
         drop(held);
         no_leftovers(root.path());
@@ -910,7 +932,10 @@ mod tests {
         fs::write(&outside, "x").unwrap();
         fs::write(
             dir.join(MANIFEST),
-            format!("../precious.txt\n{}\n/etc/passwd\nnotes/../../precious.txt\n", outside.display()),
+            format!(
+                "../precious.txt\n{}\n/etc/passwd\nnotes/../../precious.txt\n",
+                outside.display()
+            ),
         )
         .unwrap();
         for mode in [Io::real as fn() -> Io, || Io::real().in_place()] {
@@ -928,8 +953,14 @@ mod tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write(&link, &a(), &Io::real()).unwrap();
         write(&link, &c(), &Io::real()).unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert_eq!(fs::read_to_string(real.join("report.md")).unwrap(), "C report");
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            fs::read_to_string(real.join("report.md")).unwrap(),
+            "C report"
+        );
         assert!(!real.join("index.html").exists());
     }
 }

@@ -335,7 +335,10 @@ fn one_run_on_each_side_is_paired_whatever_its_name_and_the_report_says_so() {
         &fixture("compare/hey-normal"),
     ]);
     assert_eq!(code, 1);
-    assert_eq!(summary(&out)["comparison"]["runs"][0]["matched_by"], "only-run");
+    assert_eq!(
+        summary(&out)["comparison"]["runs"][0]["matched_by"],
+        "only-run"
+    );
 }
 
 #[test]

@@ -44,6 +44,8 @@ mod resources;
 mod scenarios;
 /// Scoring end to end: the 80-point example, expected failures, inconclusive rules.
 mod sla;
+/// The terminal and the CLI: colour, wrapping, completions, man page, help examples.
+mod terminal;
 /// vegeta JSON report and per-request JSON lines.
 mod vegeta;
 /// wrk text output.

@@ -93,7 +93,10 @@ fn a_build_killed_at_any_moment_leaves_one_builds_files_and_the_next_cleans_up()
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         let now = snapshot(&out);
-        assert!(now == a || now == b, "kill {k} after {delay_ms} ms: a mix of two builds");
+        assert!(
+            now == a || now == b,
+            "kill {k} after {delay_ms} ms: a mix of two builds"
+        );
         // A kill -9 cannot be caught; the next build removes what it left.
         build_into(&ONE_RUN, &out);
         assert_eq!(snapshot(&out), b, "kill {k}: the next build");

@@ -271,9 +271,8 @@ const NBSP: char = '\u{a0}';
 /// the space before a short unit word becomes a no-break space for the wrap.
 fn keep_units(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
     let mut prev = ' ';
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in text.char_indices() {
         if c == ' ' && prev.is_ascii_digit() {
             let next: String = text[i + 1..]
                 .chars()

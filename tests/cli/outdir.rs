@@ -115,10 +115,13 @@ fn sigterm_and_sigint_leave_no_temporary_folder() {
         std::fs::write(out.join("mine.txt"), "user").unwrap();
         let mut child = spawn_build(&ONE_RUN, &out);
         std::thread::sleep(Duration::from_millis(delay_ms));
-        let sig = if k % 2 == 0 { "TERM" } else { "INT" };
-        let _ = Command::new("kill")
-            .args([&format!("-{sig}"), &child.id().to_string()])
-            .status();
+        let (sig, signal) = if k % 2 == 0 {
+            ("TERM", rustix::process::Signal::TERM)
+        } else {
+            ("INT", rustix::process::Signal::INT)
+        };
+        let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+        let _ = rustix::process::kill_process(pid, signal);
         let status = child.wait().unwrap();
         let now = snapshot(&out);
         assert!(now == a || now == b, "SIG{sig} after {delay_ms} ms: a mix");

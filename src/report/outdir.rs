@@ -161,17 +161,19 @@ struct Owned<'a> {
 }
 
 impl<'a> Owned<'a> {
-    fn register(path: PathBuf, io: &'a Io) -> Owned<'a> {
-        OWNED
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(path.clone());
-        Owned {
+    /// Creates the folder and registers it in one step as far as the signal
+    /// handler can tell (it waits for the lock held here), so no signal can
+    /// leave a folder that nobody knew to remove.
+    fn create(io: &'a Io, make: impl FnOnce() -> io::Result<PathBuf>) -> io::Result<Owned<'a>> {
+        let mut owned = OWNED.lock().unwrap_or_else(|e| e.into_inner());
+        let path = make()?;
+        owned.push(path.clone());
+        Ok(Owned {
             path,
             io,
             _lock: None,
             released: false,
-        }
+        })
     }
 }
 
@@ -398,13 +400,15 @@ fn write_swap(
     io: &Io,
 ) -> anyhow::Result<Swapped> {
     io.step("create", parent)?;
-    let Ok(tmp) = tempfile::Builder::new()
-        .prefix(&temp_prefix(name))
-        .tempdir_in(parent)
-    else {
+    let created = Owned::create(io, || {
+        let tmp = tempfile::Builder::new()
+            .prefix(&temp_prefix(name))
+            .tempdir_in(parent)?;
+        Ok(tmp.keep())
+    });
+    let Ok(mut owned) = created else {
         return Ok(Swapped::Impossible); // the parent is not writable
     };
-    let mut owned = Owned::register(tmp.keep(), io);
     let tmp = owned.path.clone();
     owned._lock = try_lock(&tmp);
     if owned._lock.is_none() || !same_device(&tmp, target) {
@@ -557,10 +561,12 @@ fn carry_user_files(
 /// In-place mode (see the module documentation).
 fn write_in_place(target: &Path, files: &[OutputFile], io: &Io) -> anyhow::Result<()> {
     let staging = target.join(STAGING);
-    io.step("create", &staging)
-        .and_then(|()| fs::create_dir(&staging))
-        .with_context(|| format!("cannot create {}", staging.display()))?;
-    let owned = Owned::register(staging.clone(), io);
+    let owned = Owned::create(io, || {
+        io.step("create", &staging)?;
+        fs::create_dir(&staging)?;
+        Ok(staging.clone())
+    })
+    .with_context(|| format!("cannot create {}", staging.display()))?;
     write_files(&staging, files, io)?;
     let pending_tmp = staging.join(".pending.tmp");
     guarded(|| {

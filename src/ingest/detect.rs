@@ -3,7 +3,7 @@
 //! Every reader is registered once, in [`READERS`].
 
 use super::{
-    ab, artillery, autocannon, gatling, generic, hey, input, jmeter, k6, locust, locust_json, oha,
+    ab, artillery, autocannon, gatling, gatling_binary, generic, hey, input, jmeter, k6, locust, locust_json, oha,
     resources, vegeta, wrk, Reader,
 };
 use crate::error::InputError;
@@ -17,6 +17,7 @@ pub static READERS: &[&dyn Reader] = &[
     &locust::Failures,
     &locust::Exceptions,
     &locust_json::LocustJson,
+    &gatling_binary::BinaryLog,
     &gatling::SimulationLog,
     &gatling::StatsJson,
     &gatling::StatsJs,

@@ -18,8 +18,10 @@
 //! message of a status check (`status.find.in(…), [but actually] found 401`)
 //! gives the HTTP status. The endpoint is the request name, behind its groups
 //! (`group / name`, as Gatling's report names it); the method is not logged.
-//! Gatling 3.12+ writes a binary `simulation.log`: it is recognised and refused
-//! with a pointer to the report's `js/stats.json`.
+//! GROUP records time the requests inside them and are not requests. Gatling
+//! 2.x wrote test-code errors with the GROUP tag (`GROUP <message> <ms>`, its
+//! ErrorMessageSerializer's slip): they are read as ERROR records. Gatling
+//! 3.13+ writes a binary `simulation.log`, read by [`super::gatling_binary`].
 //!
 //! The report files hold Gatling's own figures ([`Precision::Tool`]):
 //! request counts, KO counts, min/mean/max and four unlabelled percentiles,
@@ -32,9 +34,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::Path;
-
-/// The error for a Gatling 3.12+ binary `simulation.log`.
-pub const BINARY_MESSAGE: &str = "Gatling 3.12+ writes a binary simulation.log that perfreport cannot read; point perfreport at the HTML report folder's js/stats.json (or js/global_stats.json) instead";
 
 /// The assumption behind the report files' unlabelled percentiles.
 const PERCENTILES_NOTE: &str = "Gatling's report files hold four unlabelled percentiles (percentiles1..4); perfreport reads them as p50, p75, p95 and p99, the gatling.conf defaults (charting.indicators.percentile1..4). If the run's gatling.conf changed them, these figures are mislabelled.";
@@ -57,33 +56,18 @@ fn first_line(head: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// A Gatling 3.12+ binary log: a RUN header of a zero byte, a length-prefixed
-/// Gatling version (`\0\0\0\0\x063.14.3`), or NUL bytes in a `simulation.log`.
-fn is_binary_log(name: &str, head: &[u8]) -> bool {
-    let versioned = head.len() > 5 && head[..4] == [0, 0, 0, 0] && {
-        let len = usize::from(head[4]);
-        head.get(5..5 + len).is_some_and(|v| {
-            len >= 3
-                && v[0].is_ascii_digit()
-                && v.iter().all(|b| b.is_ascii_digit() || *b == b'.')
-                && v.contains(&b'.')
-        })
-    };
-    versioned || (name.eq_ignore_ascii_case("simulation.log") && head.contains(&0))
-}
-
 impl Reader for SimulationLog {
     fn id(&self) -> &'static str {
         "gatling-log"
     }
 
     fn describe(&self) -> &'static str {
-        "Gatling simulation.log (text, Gatling 2.x–3.11; written to target/gatling/<run>/ by every run)"
+        "Gatling simulation.log (text, Gatling 2.x–3.12; written to target/gatling/<run>/ by every run)"
     }
 
     fn sniff(&self, name: &str, head: &[u8]) -> bool {
         let is_log_name = name.eq_ignore_ascii_case("simulation.log");
-        if is_binary_log(name, head) || (is_log_name && head.is_empty()) {
+        if is_log_name && head.is_empty() {
             return true; // refused with a clear message by `read`
         }
         let line = first_line(head);
@@ -109,9 +93,6 @@ impl Reader for SimulationLog {
                 path,
                 "empty file: Gatling wrote no records (the run may have stopped before it started)",
             ));
-        }
-        if is_binary_log(&input::logical_name(path), &head) {
-            return Err(InputError::new(path, BINARY_MESSAGE));
         }
         builder.tool("gatling", None);
         read_log(path, builder, opts)
@@ -186,7 +167,23 @@ fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                 let message = fields.get(1).map_or("", |m| m.trim());
                 *errors.entry(message.to_string()).or_default() += 1;
             }
-            "GROUP" | "ASSERTION" => {}
+            "GROUP" => match group_kind(&fields) {
+                GroupLine::Group => {}
+                GroupLine::Error(message) => {
+                    *errors.entry(message.trim().to_string()).or_default() += 1;
+                }
+                GroupLine::Unknown => builder.bad_row(
+                    at(
+                        1,
+                        format!(
+                            "GROUP record of {} fields that is neither a group (ending OK or KO) nor a Gatling 2.x error (message, time)",
+                            fields.len()
+                        ),
+                    ),
+                    opts.skip_bad_rows,
+                )?,
+            },
+            "ASSERTION" => {}
             other => {
                 let shown: String = other.chars().take(40).collect();
                 builder.bad_row(
@@ -313,16 +310,52 @@ fn parse_request<'a>(fields: &[&'a str]) -> Result<Request<'a>, (usize, String)>
     })
 }
 
-/// `USER` → (is a start, Unix ms of the event).
+/// What a GROUP line is.
+#[derive(Debug, PartialEq)]
+enum GroupLine<'a> {
+    /// A group's timing (`… start end cumulated OK|KO`): not a request.
+    Group,
+    /// `GROUP <message> <ms>`: Gatling 2.x's ErrorMessageSerializer wrote
+    /// test-code errors ("Failed to build request …") with the GROUP tag.
+    Error(&'a str),
+    Unknown,
+}
+
+fn group_kind<'a>(fields: &[&'a str]) -> GroupLine<'a> {
+    match fields {
+        [.., "OK" | "KO"] => GroupLine::Group,
+        [_, message, t] if is_timestamp(t) => GroupLine::Error(message),
+        _ => GroupLine::Unknown,
+    }
+}
+
+/// The event of a USER field: `START`, `END`, or a scenario and the event in
+/// one field (`Taurus Scenario START`, as Taurus writes it).
+fn user_event(field: &str) -> Option<bool> {
+    match field.rsplit(' ').next()? {
+        "START" => Some(true),
+        "END" => Some(false),
+        _ => None,
+    }
+}
+
+/// `USER` → (is a start, Unix ms of the event). The event is field 2 (no
+/// scenario: `USER START <ms> <ms>`, as Taurus writes 2.x logs), 3 (3.4+) or
+/// 4 (2.x, 3.0–3.3 with a user id), with a timestamp after it.
 fn parse_user(fields: &[&str]) -> Result<(bool, u64), (usize, String)> {
-    let Some(k) = (2..fields.len().min(4)).find(|&i| fields[i] == "START" || fields[i] == "END")
-    else {
+    let found = (1..fields.len().min(4)).find_map(|i| {
+        let next_is_time = fields.get(i + 1).is_some_and(|f| is_timestamp(f));
+        user_event(fields[i])
+            .filter(|_| next_is_time)
+            .map(|s| (i, s))
+    });
+    let Some((k, start)) = found else {
         return Err((
-            3,
-            "USER record without START or END in field 3 or 4".to_string(),
+            2,
+            "USER record without START or END and a timestamp after it in field 2, 3 or 4"
+                .to_string(),
         ));
     };
-    let start = fields[k] == "START";
     // START: the start time follows; END (2.x: user start, user end): the last field.
     let i = if start { k + 1 } else { fields.len() - 1 };
     match fields.get(i).filter(|f| i > k && is_timestamp(f)) {
@@ -358,7 +391,7 @@ fn endpoint_name(groups: &str, name: &str) -> String {
 /// The HTTP status a failed status check names: `status.find.in(200,304),
 /// found 401` (3.x) or `…, but actually found 500` (2.x). Messages of other
 /// checks (`jsonPath(…)…found 401`) say nothing about the status.
-fn status_in_message(message: &str) -> Option<u16> {
+pub fn status_in_message(message: &str) -> Option<u16> {
     if !message.trim_start().starts_with("status") {
         return None;
     }
@@ -367,6 +400,12 @@ fn status_in_message(message: &str) -> Option<u16> {
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let code: u16 = (digits.len() == 3).then(|| digits.parse().ok())??;
     (100..600).contains(&code).then_some(code)
+}
+
+/// The reader is one of Gatling's logs (text or binary), which hold every
+/// request the report folder beside them summarises.
+pub fn is_log(reader_id: &str) -> bool {
+    reader_id == SimulationLog.id() || reader_id == super::gatling_binary::BinaryLog.id()
 }
 
 /// Where a bare report file (`js/stats.json`) or a prefixed copy
@@ -379,7 +418,9 @@ pub fn run_key(path: &Path) -> Option<String> {
     if name == "simulation.log" {
         // Gatling's fixed name: the run is its folder (`ohrmaddemployees-2023…`).
         let head = input::head(path).ok()?;
-        return SimulationLog.sniff(&name, &head).then(String::new);
+        let log = SimulationLog.sniff(&name, &head)
+            || super::gatling_binary::BinaryLog.sniff(&name, &head);
+        return log.then(String::new);
     }
     let suffix = ["global_stats.json", "stats.json", "stats.js"]
         .into_iter()

@@ -15,6 +15,7 @@ pub mod csvfile;
 pub mod detect;
 pub mod endpoint;
 pub mod gatling;
+pub mod gatling_binary;
 pub mod generic;
 pub mod hey;
 pub mod input;
@@ -282,14 +283,14 @@ fn is_report_of_read_log(sub: &Path, parent_groups: &[Group]) -> bool {
     sub.file_name().is_some_and(|n| n == "js")
         && parent_groups
             .iter()
-            .any(|g| g.files.iter().any(|(_, r)| r.id() == "gatling-log"))
+            .any(|g| g.files.iter().any(|(_, r)| gatling::is_log(r.id())))
 }
 
 /// Lists the files of `groups` as not read, under the run they duplicate.
 fn attach_skipped(found: &mut [Group], groups: Vec<Group>) {
     if let Some(log) = found
         .iter_mut()
-        .find(|g| g.files.iter().any(|(_, r)| r.id() == "gatling-log"))
+        .find(|g| g.files.iter().any(|(_, r)| gatling::is_log(r.id())))
     {
         for g in groups {
             log.skipped.extend(g.skipped);

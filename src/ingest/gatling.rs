@@ -994,7 +994,8 @@ mod tests {
         assert!(log.sniff("simulation.log", b"USER\tS\tSTART\t1\n"));
         assert!(log.sniff("simulation.log", b""));
         assert!(!log.sniff("other.log", b""));
-        assert!(log.sniff("x.bin", b"\0\0\0\0\x063.14.3\0\0\0\0&com.example"));
+        // Binary logs are gatling_binary's.
+        assert!(!log.sniff("x.bin", b"\0\0\0\0\x063.14.3\0\0\0\0&com.example"));
         assert!(!log.sniff("x.csv", b"RUNNING,1,2\n"));
     }
 

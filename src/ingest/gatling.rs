@@ -954,6 +954,114 @@ mod tests {
         assert!(parse_user(&fields("USER\tS\tSTART\tsoon")).is_err());
         assert!(parse_user(&fields("USER\tS\tSTART")).is_err());
         assert!(parse_user(&fields("USER\tS")).is_err());
+        // No scenario (Taurus), or scenario and event in one field.
+        assert_eq!(
+            parse_user(&fields("USER\tSTART\t1000\t1000")),
+            Ok((true, 1000))
+        );
+        assert_eq!(
+            parse_user(&fields("USER\tEND\t1000\t3000")),
+            Ok((false, 3000))
+        );
+        assert_eq!(
+            parse_user(&fields("USER\tTaurus Scenario START\t1000\t1000")),
+            Ok((true, 1000))
+        );
+        // A scenario named START is a name when no timestamp follows it.
+        assert_eq!(
+            parse_user(&fields("USER\tSTART\tSTART\t1000")),
+            Ok((true, 1000))
+        );
+    }
+
+    fn read_fixture(rel: &str) -> crate::model::Run {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/gatling")
+            .join(rel);
+        let head = input::head(&path).unwrap();
+        assert!(SimulationLog.sniff("simulation.log", &head));
+        let mut b = RunBuilder::new();
+        SimulationLog
+            .read(&path, &mut b, &ReadOptions::default())
+            .unwrap();
+        b.build(crate::model::RunMeta::default()).unwrap()
+    }
+
+    /// (REQUEST records, KO ones, GROUP records as 2.x errors by message),
+    /// counted from the text apart from the reader.
+    fn count_records(rel: &str) -> (u64, u64, BTreeMap<String, u64>) {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/gatling")
+                .join(rel),
+        )
+        .unwrap();
+        let (mut requests, mut ko, mut errors) = (0, 0, BTreeMap::new());
+        for f in text.lines().map(|l| l.split('\t').collect::<Vec<_>>()) {
+            match f[0] {
+                "REQUEST" => {
+                    requests += 1;
+                    ko += u64::from(f.contains(&"KO"));
+                }
+                "GROUP" if f.len() == 3 => {
+                    *errors.entry(f[1].trim().to_string()).or_default() += 1;
+                }
+                _ => {}
+            }
+        }
+        (requests, ko, errors)
+    }
+
+    #[test]
+    fn taurus_2x_logs_with_groups_and_users_without_scenario_read() {
+        // `USER\tSTART\t<ms>\t<ms>`, GROUP timings, requests in groups.
+        let run = read_fixture("taurus-groups-2018/simulation.log");
+        let (requests, ko, _) = count_records("taurus-groups-2018/simulation.log");
+        assert_eq!((run.totals.requests, run.totals.failures), (requests, ko));
+        assert_eq!((requests, ko), (5, 1));
+        assert_eq!(run.meta.users_recorded, Some(1));
+        assert!(run
+            .endpoints
+            .iter()
+            .any(|e| e.name == "User-Login / Offers-GET / GET" && e.failures == 1));
+        // `USER\t<scenario> START\t<ms>\t<ms>`: scenario and event in one field.
+        let run = read_fixture("taurus-scenario-start-2018/simulation.log");
+        let (requests, _, _) = count_records("taurus-scenario-start-2018/simulation.log");
+        assert_eq!(run.totals.requests, requests);
+        assert!(run.meta.users_recorded.is_some_and(|u| u > 0));
+    }
+
+    #[test]
+    fn gatling_2x_errors_written_as_group_records_are_exceptions() {
+        let rel = "taurus-build-errors-2019/simulation.log";
+        let run = read_fixture(rel);
+        let (requests, ko, errors) = count_records(rel);
+        assert_eq!((run.totals.requests, run.totals.failures), (requests, ko));
+        assert_eq!(errors.len(), 2);
+        let got: BTreeMap<String, u64> = run
+            .exceptions
+            .iter()
+            .map(|e| (e.message.clone(), e.count))
+            .collect();
+        assert_eq!(got, errors);
+        assert!(got.keys().all(|m| m.starts_with("Failed to build request")));
+    }
+
+    #[test]
+    fn group_lines_are_groups_errors_or_bad() {
+        assert_eq!(
+            group_kind(&fields("GROUP\tlogin\t1000\t1250\t240\tOK")),
+            GroupLine::Group
+        );
+        assert_eq!(
+            group_kind(&fields("GROUP\tS\t7\tlogin\t1000\t1250\t240\tKO")),
+            GroupLine::Group
+        );
+        assert_eq!(
+            group_kind(&fields("GROUP\tFailed to build request x: boom \t1549412111982")),
+            GroupLine::Error("Failed to build request x: boom ")
+        );
+        assert_eq!(group_kind(&fields("GROUP\tlogin\tsoon")), GroupLine::Unknown);
     }
 
     #[test]

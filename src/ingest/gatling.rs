@@ -658,22 +658,44 @@ fn walk(
     Ok(())
 }
 
-/// A number as Gatling writes it: a JSON number, or a string (`"13.074"`) in
-/// stats.js; `"-"` or `""` when there is nothing to show.
+/// A number as Gatling writes it: a JSON number, or a string in stats.js:
+/// `"13.074"`, or (3.13.x, its console formatter: English locale, left-padded
+/// to 9) `"   32,737"`; `"-"` or `""` when there is nothing to show.
 fn number(v: Option<&Value>) -> Result<Option<f64>, String> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => Ok(n.as_f64()),
         Some(Value::String(s)) if s.trim() == "-" || s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
+        Some(Value::String(s)) => ungrouped(s.trim())
+            .and_then(|t| t.parse::<f64>().ok())
             .filter(|f| f.is_finite())
             .map(Some)
             .ok_or_else(|| format!("`{s}` is not a number")),
         Some(other) => Err(format!("`{other}` is not a number")),
     }
+}
+
+/// `32,737.5` → `32737.5`: commas only between groups of three digits of the
+/// whole part (`1,2` and `12,34` are not numbers).
+fn ungrouped(t: &str) -> Option<String> {
+    if !t.contains(',') {
+        return Some(t.to_string());
+    }
+    let (whole, frac) = t.split_once('.').map_or((t, None), |(w, f)| (w, Some(f)));
+    let digits = whole.strip_prefix('-').unwrap_or(whole);
+    let mut groups = digits.split(',');
+    let first = groups.next()?;
+    let ok = (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    ok.then(|| {
+        let mut out = whole.replace(',', "");
+        if let Some(f) = frac {
+            out.push('.');
+            out.push_str(f);
+        }
+        out
+    })
 }
 
 /// The figures of one node; `stats_key` is `stats` in the tree, empty for
@@ -1145,6 +1167,71 @@ mod tests {
         assert_eq!(number(Some(&Value::from("-"))), Ok(None));
         assert_eq!(number(None), Ok(None));
         assert!(number(Some(&Value::from("fast"))).is_err());
+        // Gatling 3.13.x stats.js: padded to 9, thousands grouped.
+        assert_eq!(number(Some(&Value::from("   32,737"))), Ok(Some(32737.0)));
+        assert_eq!(number(Some(&Value::from("1,234,567.5"))), Ok(Some(1234567.5)));
+        assert_eq!(number(Some(&Value::from("        -"))), Ok(None));
+        assert_eq!(number(Some(&Value::from("      187"))), Ok(Some(187.0)));
+        for bad in ["1,2", "12,34", "1,2345", ",123", "1,,234", "1,234,"] {
+            assert!(number(Some(&Value::from(bad))).is_err(), "{bad}");
+        }
+    }
+
+    /// stats.js as Gatling 3.13.4 writes its numbers: ConsoleStatsFormat's
+    /// English-locale grouping, left-padded to 9 characters.
+    fn padded(text: &str) -> String {
+        let mut out = String::with_capacity(text.len() * 2);
+        let mut rest = text;
+        // Every `"digits[.digits]"` string value after a `": ` becomes padded.
+        while let Some(i) = rest.find(": \"") {
+            out.push_str(&rest[..i + 3]);
+            rest = &rest[i + 3..];
+            let end = rest.find('"').unwrap();
+            let v = &rest[..end];
+            let numeric = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            if numeric {
+                let (whole, frac) = v.split_once('.').map_or((v, None), |(w, f)| (w, Some(f)));
+                let mut grouped = String::new();
+                for (k, c) in whole.chars().enumerate() {
+                    if k > 0 && (whole.len() - k) % 3 == 0 {
+                        grouped.push(',');
+                    }
+                    grouped.push(c);
+                }
+                if let Some(f) = frac {
+                    grouped = format!("{grouped}.{f}");
+                }
+                out.push_str(&format!("{grouped:>9}"));
+            } else if v == "-" {
+                out.push_str(&format!("{v:>9}"));
+            } else {
+                out.push_str(v);
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn a_3_13_stats_js_with_padded_grouped_numbers_reads_as_its_plain_self() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gatling/ohrm-3.6.1/js");
+        let plain = std::fs::read_to_string(dir.join("stats.js")).unwrap();
+        let text = padded(&plain);
+        assert!(text.contains("\"total\": \"    2,458\""), "the fixture's 2458 requests, grouped");
+        assert!(text.contains("\"ko\": \"        -\""));
+        let tmp = tempfile::tempdir().unwrap();
+        let read = |t: &str| {
+            let path = tmp.path().join("stats.js");
+            std::fs::write(&path, t).unwrap();
+            let mut b = RunBuilder::new();
+            StatsJs.read(&path, &mut b, &ReadOptions::default()).unwrap();
+            b.build(crate::model::RunMeta::default()).unwrap()
+        };
+        let (a, b) = (read(&text), read(&plain));
+        assert_eq!(a.totals.requests, 2458);
+        assert_eq!(a.totals, b.totals);
+        assert_eq!(a.endpoints, b.endpoints);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::{
     ab, artillery, autocannon, gatling, gatling_binary, generic, hey, input, jmeter, k6, locust, locust_json, oha,
-    resources, vegeta, wrk, Reader,
+    resources, unreadable, vegeta, wrk, Reader,
 };
 use crate::error::InputError;
 use std::path::Path;
@@ -61,6 +61,13 @@ pub fn known_formats() -> String {
 pub fn detect(path: &Path) -> Result<Option<&'static dyn Reader>, InputError> {
     let head = input::head(path)?;
     Ok(sniff(path, &head))
+}
+
+/// What a file perfreport recognises but does not read is, and what to give
+/// it instead (see [`unreadable::recognise`]); `None` for a file it knows nothing of.
+pub fn unreadable(path: &Path) -> Result<Option<String>, InputError> {
+    let head = input::head(path)?;
+    Ok(unreadable::recognise(&input::logical_name(path), &head))
 }
 
 /// [`detect`] on bytes already read.

@@ -3,8 +3,8 @@
 //! Every reader is registered once, in [`READERS`].
 
 use super::{
-    ab, artillery, autocannon, gatling, gatling_binary, generic, hey, input, jmeter, k6, locust, locust_json, oha,
-    resources, unreadable, vegeta, wrk, Reader,
+    ab, artillery, autocannon, gatling, gatling_binary, generic, hey, input, jmeter, k6, locust,
+    locust_json, oha, resources, unreadable, vegeta, wrk, Reader,
 };
 use crate::error::InputError;
 use std::path::Path;

@@ -1080,10 +1080,15 @@ mod tests {
             GroupLine::Group
         );
         assert_eq!(
-            group_kind(&fields("GROUP\tFailed to build request x: boom \t1549412111982")),
+            group_kind(&fields(
+                "GROUP\tFailed to build request x: boom \t1549412111982"
+            )),
             GroupLine::Error("Failed to build request x: boom ")
         );
-        assert_eq!(group_kind(&fields("GROUP\tlogin\tsoon")), GroupLine::Unknown);
+        assert_eq!(
+            group_kind(&fields("GROUP\tlogin\tsoon")),
+            GroupLine::Unknown
+        );
     }
 
     #[test]
@@ -1169,7 +1174,10 @@ mod tests {
         assert!(number(Some(&Value::from("fast"))).is_err());
         // Gatling 3.13.x stats.js: padded to 9, thousands grouped.
         assert_eq!(number(Some(&Value::from("   32,737"))), Ok(Some(32737.0)));
-        assert_eq!(number(Some(&Value::from("1,234,567.5"))), Ok(Some(1234567.5)));
+        assert_eq!(
+            number(Some(&Value::from("1,234,567.5"))),
+            Ok(Some(1234567.5))
+        );
         assert_eq!(number(Some(&Value::from("        -"))), Ok(None));
         assert_eq!(number(Some(&Value::from("      187"))), Ok(Some(187.0)));
         for bad in ["1,2", "12,34", "1,2345", ",123", "1,,234", "1,234,"] {
@@ -1215,17 +1223,23 @@ mod tests {
 
     #[test]
     fn a_3_13_stats_js_with_padded_grouped_numbers_reads_as_its_plain_self() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gatling/ohrm-3.6.1/js");
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gatling/ohrm-3.6.1/js");
         let plain = std::fs::read_to_string(dir.join("stats.js")).unwrap();
         let text = padded(&plain);
-        assert!(text.contains("\"total\": \"    2,458\""), "the fixture's 2458 requests, grouped");
+        assert!(
+            text.contains("\"total\": \"    2,458\""),
+            "the fixture's 2458 requests, grouped"
+        );
         assert!(text.contains("\"ko\": \"        -\""));
         let tmp = tempfile::tempdir().unwrap();
         let read = |t: &str| {
             let path = tmp.path().join("stats.js");
             std::fs::write(&path, t).unwrap();
             let mut b = RunBuilder::new();
-            StatsJs.read(&path, &mut b, &ReadOptions::default()).unwrap();
+            StatsJs
+                .read(&path, &mut b, &ReadOptions::default())
+                .unwrap();
             b.build(crate::model::RunMeta::default()).unwrap()
         };
         let (a, b) = (read(&text), read(&plain));

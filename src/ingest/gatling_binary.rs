@@ -249,7 +249,9 @@ impl<R: BufRead> Decoder<R> {
             .ok_or_else(|| {
                 Fault::Bad(
                     at,
-                    format!("a string of {len} bytes (perfreport reads at most {MAX_STRING_BYTES})"),
+                    format!(
+                        "a string of {len} bytes (perfreport reads at most {MAX_STRING_BYTES})"
+                    ),
                 )
             })?;
         let mut buf = std::mem::take(&mut self.buf);
@@ -325,7 +327,10 @@ impl<R: BufRead> Decoder<R> {
         }
         let version = self.string()?;
         if version.len() > 40 || !is_version(version.as_bytes()) {
-            return Err(Fault::Bad(1, format!("`{version}` is not a Gatling version")));
+            return Err(Fault::Bad(
+                1,
+                format!("`{version}` is not a Gatling version"),
+            ));
         }
         let simulation = self.string()?;
         let start_ms = self.i64()?;
@@ -353,7 +358,13 @@ impl<R: BufRead> Decoder<R> {
 /// Latin-1 (coder 0) or UTF-16LE (coder 1) bytes as text, control
 /// whitespace made spaces.
 fn decode(bytes: &[u8], coder: u8) -> Result<String, String> {
-    let clean = |c: char| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c };
+    let clean = |c: char| {
+        if matches!(c, '\n' | '\r' | '\t') {
+            ' '
+        } else {
+            c
+        }
+    };
     match coder {
         0 => Ok(bytes.iter().map(|&b| clean(char::from(b))).collect()),
         1 if bytes.len() % 2 == 0 => Ok(char::decode_utf16(
@@ -651,7 +662,14 @@ mod tests {
                 self.cached(g);
             }
         }
-        fn request(&mut self, groups: &[&str], name: &str, start: i32, end: i32, message: Option<&str>) {
+        fn request(
+            &mut self,
+            groups: &[&str],
+            name: &str,
+            start: i32,
+            end: i32,
+            message: Option<&str>,
+        ) {
             self.out.push(1);
             self.groups(groups);
             self.cached(name);
@@ -725,18 +743,25 @@ mod tests {
     /// Every record type, nested groups, cached strings, a Latin-1 and a
     /// UTF-16 name, KO messages, users of two scenarios.
     fn spec_log() -> (Vec<u8>, Vec<(String, f64, bool)>, u32) {
-        let mut w = Writer::new("3.14.3", 1_730_757_531_501, &["Users", "Admins"], &[b"\x01\x02opaque"]);
+        let mut w = Writer::new(
+            "3.14.3",
+            1_730_757_531_501,
+            &["Users", "Admins"],
+            &[b"\x01\x02opaque"],
+        );
         let names = ["Home", "Müller ✓ 東京", "Café", "Search\tpage"];
         let mut want = Vec::new();
         let (mut active, mut peak) = (0u32, 0u32);
         let mut seed = 7u64;
         for i in 0..400i32 {
             if i % 40 == 0 {
-                w.user((i / 40 % 2) as i32, true, i * 10);
+                w.user(i / 40 % 2, true, i * 10);
                 active += 1;
                 peak = peak.max(active);
             }
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let latency = 20 + (seed >> 33) as i32 % 900;
             let name = names[i as usize % names.len()];
             let groups: &[&str] = match i % 3 {
@@ -754,11 +779,20 @@ mod tests {
             let endpoint = groups.iter().map(|g| format!("{g} / ")).collect::<String>() + &shown;
             want.push((endpoint, f64::from(latency), message.is_none()));
             if i % 3 == 2 {
-                w.group(&["Login", "Checkout ✓"], i * 10 - 5, i * 10 + latency, latency, message.is_none());
+                w.group(
+                    &["Login", "Checkout ✓"],
+                    i * 10 - 5,
+                    i * 10 + latency,
+                    latency,
+                    message.is_none(),
+                );
                 w.group(&["Login"], i * 10 - 6, i * 10 + latency + 1, latency, true);
             }
             if i % 100 == 50 {
-                w.error("Failed to build request Home: No attribute named 'id' is defined", i * 10);
+                w.error(
+                    "Failed to build request Home: No attribute named 'id' is defined",
+                    i * 10,
+                );
             }
             if i % 90 == 89 {
                 w.user(0, false, i * 10 + 5);
@@ -781,7 +815,11 @@ mod tests {
         assert_eq!(ko, 32);
         let all: Vec<f64> = want.iter().map(|w| w.1).collect();
         for p in [50.0, 90.0, 95.0, 99.0, 100.0] {
-            close(pct(&run.totals.latency, p), nearest(&all, p), &format!("p{p}"));
+            close(
+                pct(&run.totals.latency, p),
+                nearest(&all, p),
+                &format!("p{p}"),
+            );
         }
         // Endpoints: one per group path and name, UTF-16 and Latin-1 names decoded, tabs made spaces.
         let mut by_name: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
@@ -791,7 +829,9 @@ mod tests {
         assert_eq!(run.endpoints.len(), by_name.len());
         assert_eq!(by_name.len(), 12);
         for e in &run.endpoints {
-            let mine = by_name.get(e.name.as_str()).unwrap_or_else(|| panic!("{}", e.name));
+            let mine = by_name
+                .get(e.name.as_str())
+                .unwrap_or_else(|| panic!("{}", e.name));
             assert_eq!(e.requests, mine.len() as u64, "{}", e.name);
             close(pct(&e.latency, 95.0), nearest(mine, 95.0), &e.name);
         }
@@ -819,11 +859,17 @@ mod tests {
             ex,
             [
                 (1, "jsonPath($.id) crashed"),
-                (4, "Failed to build request Home: No attribute named 'id' is defined")
+                (
+                    4,
+                    "Failed to build request Home: No attribute named 'id' is defined"
+                )
             ]
         );
         let notes = run.meta.reader_notes.join("\n");
-        assert!(notes.contains("266 Gatling group records (2 groups)"), "{notes}");
+        assert!(
+            notes.contains("266 Gatling group records (2 groups)"),
+            "{notes}"
+        );
         assert!(notes.contains("scenarios Users, Admins"), "{notes}");
         assert!(notes.contains("Run description: nightly   run"), "{notes}");
         assert_eq!(run.meta.users_recorded, Some(u64::from(peak)));
@@ -859,7 +905,11 @@ mod tests {
         // The big log, cut in its last record (an Error): every request read.
         let run = read_bytes(&bytes[..bytes.len() - 1]).unwrap();
         assert_eq!(run.totals.requests, want.len() as u64);
-        assert_eq!(run.exceptions.len(), 1, "the cut Error record is not counted");
+        assert_eq!(
+            run.exceptions.len(),
+            1,
+            "the cut Error record is not counted"
+        );
         assert!(run.meta.partial_reason.is_some());
         // Cut inside the Run record: nothing to read.
         let e = read_bytes(&full[..20]).unwrap_err();
@@ -883,12 +933,36 @@ mod tests {
         let groups_at = run_len + 1;
         let first_string_at = groups_at + 8;
         let cases: Vec<(Vec<u8>, usize, &str)> = vec![
-            (patch(&ok, first_string_at, i32::MAX), first_string_at, "a string of 2147483647 bytes"),
-            (patch(&ok, first_string_at, -5), first_string_at, "a string of -5 bytes"),
-            (patch(&ok, groups_at, i32::MAX), groups_at, "2147483647 nested groups"),
-            (patch(&ok, groups_at + 4, 9), groups_at + 4, "defines cached string 9 where 1 was next"),
-            (patch(&ok, groups_at + 4, -3), groups_at + 4, "refers to cached string 3"),
-            (patch(&ok, groups_at + 4, i32::MIN), groups_at + 4, "refers to cached string 2147483648"),
+            (
+                patch(&ok, first_string_at, i32::MAX),
+                first_string_at,
+                "a string of 2147483647 bytes",
+            ),
+            (
+                patch(&ok, first_string_at, -5),
+                first_string_at,
+                "a string of -5 bytes",
+            ),
+            (
+                patch(&ok, groups_at, i32::MAX),
+                groups_at,
+                "2147483647 nested groups",
+            ),
+            (
+                patch(&ok, groups_at + 4, 9),
+                groups_at + 4,
+                "defines cached string 9 where 1 was next",
+            ),
+            (
+                patch(&ok, groups_at + 4, -3),
+                groups_at + 4,
+                "refers to cached string 3",
+            ),
+            (
+                patch(&ok, groups_at + 4, i32::MIN),
+                groups_at + 4,
+                "refers to cached string 2147483648",
+            ),
             // The version string's length in the Run record.
             (patch(&ok, 1, 1 << 30), 1, "a string of 1073741824 bytes"),
         ];
@@ -898,24 +972,39 @@ mod tests {
             std::fs::write(&path, &bytes).unwrap();
             let mut b = RunBuilder::new();
             let e = BinaryLog
-                .read(&path, &mut b, &ReadOptions { skip_bad_rows: true, ..ReadOptions::default() })
+                .read(
+                    &path,
+                    &mut b,
+                    &ReadOptions {
+                        skip_bad_rows: true,
+                        ..ReadOptions::default()
+                    },
+                )
                 .unwrap_err();
             let text = e.to_string();
-            assert!(text.contains(&format!("simulation.log: byte {at}: {what}")), "{text}");
+            assert!(
+                text.contains(&format!("simulation.log: byte {at}: {what}")),
+                "{text}"
+            );
         }
         // A bad coder byte, an unknown tag, a second Run record.
         let mut bad = ok.clone();
         let coder_at = first_string_at + 4 + 1;
         bad[coder_at] = 7;
         let e = read_bytes(&bad).unwrap_err().to_string();
-        assert!(e.contains(&format!("byte {first_string_at}: a string with coder 7")), "{e}");
+        assert!(
+            e.contains(&format!("byte {first_string_at}: a string with coder 7")),
+            "{e}"
+        );
         for tag in [0u8, 5, 0xff] {
             let mut more = ok.clone();
             more.push(tag);
             let e = read_bytes(&more).unwrap_err().to_string();
             assert!(
-                e.contains(&format!("byte {}: a record with tag {tag}, not 1 to 4", ok.len()))
-                    && e.contains("Gatling 3.14.3"),
+                e.contains(&format!(
+                    "byte {}: a record with tag {tag}, not 1 to 4",
+                    ok.len()
+                )) && e.contains("Gatling 3.14.3"),
                 "{e}"
             );
         }
@@ -925,14 +1014,23 @@ mod tests {
         w.out.truncate(scen_at);
         w.int(1 << 30);
         let e = read_bytes(&w.out).unwrap_err().to_string();
-        assert!(e.contains(&format!("byte {scen_at}: 1073741824 scenarios")), "{e}");
+        assert!(
+            e.contains(&format!("byte {scen_at}: 1073741824 scenarios")),
+            "{e}"
+        );
         let mut w = Writer::new("3.14.3", 0, &[], &[]);
         w.out.truncate(w.out.len() - 4);
         let n_at = w.out.len();
         w.int(1);
         w.int(i32::MAX);
         let e = read_bytes(&w.out).unwrap_err().to_string();
-        assert!(e.contains(&format!("byte {}: 2147483647 bytes of an assertion", n_at + 4)), "{e}");
+        assert!(
+            e.contains(&format!(
+                "byte {}: 2147483647 bytes of an assertion",
+                n_at + 4
+            )),
+            "{e}"
+        );
     }
 
     #[test]
@@ -942,24 +1040,35 @@ mod tests {
         w.user(3, true, 10);
         w.request(&[], "a", 100, 150, None);
         let e = read_bytes(&w.out).unwrap_err().to_string();
-        assert!(e.contains("Request record: the request ends (50 ms) before it starts (100 ms)"), "{e}");
+        assert!(
+            e.contains("Request record: the request ends (50 ms) before it starts (100 ms)"),
+            "{e}"
+        );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("simulation.log");
         std::fs::write(&path, &w.out).unwrap();
         let run = read_path(&path, true).unwrap();
         assert_eq!(run.totals.requests, 1);
         assert_eq!(run.meta.skipped_rows, 2);
-        assert!(run.meta.skipped_examples[1].contains("User record: scenario 3, but the Run record lists 1"));
+        assert!(run.meta.skipped_examples[1]
+            .contains("User record: scenario 3, but the Run record lists 1"));
     }
 
     #[test]
     fn gatlings_own_test_log_gives_the_figures_its_test_suite_expects() {
         // gatling-charts LogFileReaderSpec: min 87, max 368, p0 87, p70 113,
         // p99 = p100 = 368; 104 OK and 1 KO, every OK one under 800 ms.
-        let run = read_path(Path::new(&format!("{FIXTURES}/known-stats-3.12.1/simulation.log")), false).unwrap();
+        let run = read_path(
+            Path::new(&format!("{FIXTURES}/known-stats-3.12.1/simulation.log")),
+            false,
+        )
+        .unwrap();
         let t = &run.totals;
         assert_eq!((t.requests, t.failures), (105, 1));
-        assert_eq!((t.latency.min_ms, t.latency.max_ms), (Some(87.0), Some(368.0)));
+        assert_eq!(
+            (t.latency.min_ms, t.latency.max_ms),
+            (Some(87.0), Some(368.0))
+        );
         close(pct(&t.latency, 70.0), 113.0, "p70");
         close(pct(&t.latency, 99.0), 368.0, "p99");
         close(pct(&t.latency, 100.0), 368.0, "p100");
@@ -978,23 +1087,50 @@ mod tests {
         assert_eq!(run.failures[0].name, "Post Redirect 1");
         assert_eq!(run.meta.tool_version.as_deref(), Some("3.12.1"));
         let notes = run.meta.reader_notes.join("\n");
-        assert!(notes.contains("simulation computerdatabase.ComputerDatabaseSimulation, scenarios Users, Admins."), "{notes}");
+        assert!(
+            notes.contains(
+                "simulation computerdatabase.ComputerDatabaseSimulation, scenarios Users, Admins."
+            ),
+            "{notes}"
+        );
     }
 
     #[test]
     fn taurus_logs_of_gatling_3_14_read() {
         // Figures from decoding them by the layout (the fixture README):
         // 25 requests under `HttpBin Group`, 7 group records, P50 128, P95 1,806.
-        let run = read_path(Path::new(&format!("{FIXTURES}/binary-3.14.3/simulation.log")), false).unwrap();
+        let run = read_path(
+            Path::new(&format!("{FIXTURES}/binary-3.14.3/simulation.log")),
+            false,
+        )
+        .unwrap();
         assert_eq!((run.totals.requests, run.totals.failures), (25, 0));
         close(pct(&run.totals.latency, 50.0), 128.0, "p50");
         close(pct(&run.totals.latency, 95.0), 1806.0, "p95");
-        assert_eq!((run.totals.latency.min_ms, run.totals.latency.max_ms), (Some(111.0), Some(3209.0)));
+        assert_eq!(
+            (run.totals.latency.min_ms, run.totals.latency.max_ms),
+            (Some(111.0), Some(3209.0))
+        );
         let mut names: Vec<&str> = run.endpoints.iter().map(|e| e.name.as_str()).collect();
         names.sort();
-        assert_eq!(names, ["HttpBin Group / Delayed GET", "HttpBin Group / First GET", "HttpBin Group / Second GET"]);
-        assert!(run.meta.reader_notes.iter().any(|n| n.contains("7 Gatling group records (1 groups)")));
-        let run = read_path(Path::new(&format!("{FIXTURES}/binary-recorded-3.14.3/simulation.log")), false).unwrap();
+        assert_eq!(
+            names,
+            [
+                "HttpBin Group / Delayed GET",
+                "HttpBin Group / First GET",
+                "HttpBin Group / Second GET"
+            ]
+        );
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.contains("7 Gatling group records (1 groups)")));
+        let run = read_path(
+            Path::new(&format!("{FIXTURES}/binary-recorded-3.14.3/simulation.log")),
+            false,
+        )
+        .unwrap();
         assert_eq!((run.totals.requests, run.endpoints.len()), (39, 9));
         close(pct(&run.totals.latency, 50.0), 224.0, "p50");
         close(pct(&run.totals.latency, 95.0), 452.0, "p95");

@@ -240,7 +240,10 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             if !known.is_empty() {
                 return Err(InputError::new(
                     path,
-                    format!("no result files perfreport reads here: {}", known.join("; ")),
+                    format!(
+                        "no result files perfreport reads here: {}",
+                        known.join("; ")
+                    ),
                 ));
             }
             return Err(InputError::new(

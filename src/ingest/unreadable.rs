@@ -121,7 +121,11 @@ mod tests {
         let m = recognise("results.bin", &head).unwrap();
         assert!(m.contains("re-encoded as UTF-16"), "{m}");
         // Any name: the content decides.
-        assert!(recognise("out.dat", &std::fs::read(format!("{FIXTURES}/results-gob-2018.bin")).unwrap()).is_some());
+        assert!(recognise(
+            "out.dat",
+            &std::fs::read(format!("{FIXTURES}/results-gob-2018.bin")).unwrap()
+        )
+        .is_some());
     }
 
     #[test]

@@ -324,7 +324,11 @@ mod tests {
             e.message.starts_with("a second wrk run starts here (`Running 1s test @ http://h/b`; the first was `Running 1s test @ http://h/a` on line 1)"),
             "{e}"
         );
-        assert!(e.message.contains("csplit -z -f wrk- -b '%02d.txt' loop.txt '/^Running /' '{*}'"), "{e}");
+        assert!(
+            e.message
+                .contains("csplit -z -f wrk- -b '%02d.txt' loop.txt '/^Running /' '{*}'"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -132,7 +132,11 @@ fn vegeta_binary_results_exit_2_with_the_command_that_converts_them() {
     // A directory holding only such files says what they are, too.
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(root().join(&bin), dir.path().join("results.bin")).unwrap();
-    std::fs::write(dir.path().join("plan.jmx"), "<?xml version=\"1.0\"?>\n<jmeterTestPlan version=\"1.2\">\n").unwrap();
+    std::fs::write(
+        dir.path().join("plan.jmx"),
+        "<?xml version=\"1.0\"?>\n<jmeterTestPlan version=\"1.2\">\n",
+    )
+    .unwrap();
     perfreport()
         .args(["build", dir.path().to_str().unwrap(), "-o"])
         .arg(&out)

@@ -151,7 +151,7 @@ fn twelve_runs_appended_to_one_file_are_refused_at_the_second_then_read_once_spl
         let count = |prefix: &str| -> u64 {
             b.lines()
                 .find_map(|l| l.trim().strip_prefix(prefix))
-                .map_or(0, |v| v.trim().split_whitespace().next().unwrap().parse().unwrap())
+                .map_or(0, |v| v.split_whitespace().next().unwrap().parse().unwrap())
         };
         let requests: u64 = b
             .lines()
@@ -160,7 +160,11 @@ fn twelve_runs_appended_to_one_file_are_refused_at_the_second_then_read_once_spl
             .unwrap()
             .parse()
             .unwrap();
-        assert_eq!(run["totals"]["requests"].as_u64(), Some(requests), "run {i}");
+        assert_eq!(
+            run["totals"]["requests"].as_u64(),
+            Some(requests),
+            "run {i}"
+        );
         assert_eq!(
             run["totals"]["failures"].as_u64(),
             Some(count("Non-2xx or 3xx responses:")),

@@ -657,6 +657,50 @@ mod tests {
     }
 
     #[test]
+    fn failed_captures_are_not_extra_failed_requests() {
+        // A real run: POST /v1/deployments answered 500 for 13 requests, whose
+        // bodies had no `$.id` to capture: 13 `Failed capture or match`.
+        let rel = "generated/capture-failures.json";
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(Path::new(FIXTURES).join(rel)).unwrap())
+                .unwrap();
+        let c = json["aggregate"]["counters"].as_object().unwrap();
+        let bad_responses: u64 = c
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("http.codes.")?.parse::<u16>().ok()?, v)))
+            .filter(|(code, _)| *code >= 400)
+            .map(|(_, v)| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            c["http.requests"], c["http.responses"],
+            "every request was answered"
+        );
+        assert_eq!(c["errors.Failed capture or match"], 13);
+        let run = read(rel);
+        assert_eq!(run.totals.requests, c["http.requests"].as_u64().unwrap());
+        assert_eq!(
+            run.totals.failures, bad_responses,
+            "404s and 500s, not the captures again"
+        );
+        assert_eq!(bad_responses, 75 + 13);
+        let post = run
+            .endpoints
+            .iter()
+            .find(|e| e.name == "POST /v1/deployments")
+            .unwrap();
+        assert_eq!((post.requests, post.failures), (36, 13));
+        assert!(run.failures.iter().all(|f| !f.error.contains("capture")));
+        assert_eq!(run.exceptions.len(), 1);
+        assert_eq!(
+            (run.exceptions[0].count, run.exceptions[0].message.as_str()),
+            (13, "Failed capture or match")
+        );
+        assert!(run.meta.reader_notes.iter().any(|n| n.contains(
+            "13 `Failed capture or match` errors: each happened on a response already counted"
+        )));
+    }
+
+    #[test]
     fn v2_timeouts_count_as_failures_and_are_noted() {
         let run = read("real/artillery2-taskmgr-2025_report.json");
         assert_eq!(run.totals.requests, 970_241);

@@ -1,4 +1,4 @@
-//! Gatling: the text `simulation.log` (Gatling 2.x to 3.11, one record per
+//! Gatling: the text `simulation.log` (Gatling 2.x to 3.12, one record per
 //! line) and the HTML report's pre-aggregated `js/stats.json`, `js/stats.js`
 //! and `js/global_stats.json`.
 //!
@@ -280,7 +280,7 @@ fn parse_request<'a>(fields: &[&'a str]) -> Result<Request<'a>, (usize, String)>
         return Err((
             s + 1,
             format!(
-                "REQUEST record with its status in field {}: not a simulation.log layout perfreport reads (Gatling 2.2 to 3.11)",
+                "REQUEST record with its status in field {}: not a simulation.log layout perfreport reads (Gatling 2.2 to 3.12)",
                 s + 1
             ),
         ));

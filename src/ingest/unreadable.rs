@@ -54,12 +54,12 @@ pub fn recognise(name: &str, head: &[u8]) -> Option<String> {
     let html = lower.ends_with(".html") || lower.ends_with(".htm");
     if html && text.contains("Gatling") && text.contains("<html") {
         return Some(
-            "a page of Gatling's HTML report: give perfreport the run folder instead (it reads simulation.log there, and js/stats.json where Gatling 3.13.4 or older wrote one)".to_string(),
+            "a page of Gatling's HTML report, which perfreport does not read: it reads the run's simulation.log (in the run folder beside the report), or js/stats.json where Gatling 3.13.4 or older wrote one".to_string(),
         );
     }
     if html && text.contains("Apache JMeter Dashboard") {
         return Some(
-            "a page of JMeter's HTML dashboard: give perfreport the results file it was made from (results.jtl), or the dashboard's statistics.json".to_string(),
+            "a page of JMeter's HTML dashboard, which perfreport does not read: it reads the results file the dashboard was made from (results.jtl), or the dashboard's statistics.json".to_string(),
         );
     }
     None

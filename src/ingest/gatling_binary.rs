@@ -470,10 +470,11 @@ fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
     }
     builder.note(run_note(&run));
     if t.groups > 0 {
+        let n = t.group_names.len();
         builder.note(format!(
-            "The log's {} Gatling group records ({} groups) time the requests inside them and are not counted as requests; a request in a group is named `group / request`.",
+            "The log's {} Gatling group records ({n} {}) time the requests inside them and are not counted as requests; a request in a group is named \"group / request\".",
             t.groups,
-            t.group_names.len()
+            if n == 1 { "group" } else { "groups" }
         ));
     }
     builder.note("Percentiles are computed from every response time in the log; Gatling's own report estimates them (t-digest, whole ms), so it can differ by a few ms.");
@@ -1125,7 +1126,7 @@ mod tests {
             .meta
             .reader_notes
             .iter()
-            .any(|n| n.contains("7 Gatling group records (1 groups)")));
+            .any(|n| n.contains("7 Gatling group records (1 group)")));
         let run = read_path(
             Path::new(&format!("{FIXTURES}/binary-recorded-3.14.3/simulation.log")),
             false,

@@ -492,7 +492,8 @@ fn record<R: BufRead>(
     name: &mut String,
     builder: &mut RunBuilder,
 ) -> Decoded<Option<String>> {
-    let abs = |offset: i32| (run.start_ms + i64::from(offset)) as f64;
+    // In f64: a hostile start near i64::MAX must not overflow.
+    let abs = |offset: i32| run.start_ms as f64 + f64::from(offset);
     match tag {
         1 => {
             d.groups(groups)?;
@@ -1135,6 +1136,36 @@ mod tests {
         assert_eq!((run.totals.requests, run.endpoints.len()), (39, 9));
         close(pct(&run.totals.latency, 50.0), 224.0, "p50");
         close(pct(&run.totals.latency, 95.0), 452.0, "p95");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any bytes after a valid Run record, or a valid log with bytes
+        /// changed: an answer (figures or an error), never a panic.
+        #[test]
+        fn any_bytes_give_an_answer_not_a_panic(
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            flips in proptest::collection::vec((0usize..4000, proptest::prelude::any::<u8>()), 1..6),
+        ) {
+            let mut w = Writer::new("3.14.3", i64::MAX - 5, &["S"], &[]);
+            w.out.extend(&tail);
+            let read_any = |bytes: &[u8]| {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("simulation.log");
+                std::fs::write(&path, bytes).unwrap();
+                let mut b = RunBuilder::new();
+                if BinaryLog.read(&path, &mut b, &ReadOptions::default()).is_ok() {
+                    let _ = b.build(RunMeta::default());
+                }
+            };
+            read_any(&w.out);
+            let (mut bytes, _, _) = spec_log();
+            for (at, b) in flips {
+                let i = at % bytes.len();
+                bytes[i] = b;
+            }
+            read_any(&bytes);
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod csvfile;
 pub mod detect;
 pub mod endpoint;
 pub mod gatling;
+pub mod gatling_binary;
 pub mod generic;
 pub mod hey;
 pub mod input;
@@ -26,6 +27,7 @@ pub mod locust_json;
 pub mod oha;
 pub mod resources;
 pub mod run_toml;
+pub mod unreadable;
 pub mod vegeta;
 pub mod wrk;
 
@@ -281,6 +283,22 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             g.drop_compressed_twins(None);
         }
         if found.is_empty() {
+            // Name what is here that perfreport knows but does not read.
+            let mut known = Vec::new();
+            for file in list(path)?.into_iter().filter(|p| p.is_file()) {
+                if let Some(what) = detect::unreadable(&file)? {
+                    known.push(format!("{} is {what}", file.display()));
+                }
+            }
+            if !known.is_empty() {
+                return Err(InputError::new(
+                    path,
+                    format!(
+                        "no result files perfreport reads here: {}",
+                        known.join("; ")
+                    ),
+                ));
+            }
             return Err(InputError::new(
                 path,
                 format!(
@@ -297,6 +315,9 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
         if reader.is_none() {
             if input::head(path)?.iter().all(u8::is_ascii_whitespace) {
                 return Err(InputError::new(path, "the file is empty"));
+            }
+            if let Some(what) = detect::unreadable(path)? {
+                return Err(InputError::new(path, format!("this is {what}")));
             }
             return Err(InputError::new(
                 path,
@@ -338,14 +359,14 @@ fn is_report_of_read_log(sub: &Path, parent_groups: &[Group]) -> bool {
     sub.file_name().is_some_and(|n| n == "js")
         && parent_groups
             .iter()
-            .any(|g| g.files.iter().any(|(_, r)| r.id() == "gatling-log"))
+            .any(|g| g.files.iter().any(|(_, r)| gatling::is_log(r.id())))
 }
 
 /// Lists the files of `groups` as not read, under the run they duplicate.
 fn attach_skipped(found: &mut [Group], groups: Vec<Group>) {
     if let Some(log) = found
         .iter_mut()
-        .find(|g| g.files.iter().any(|(_, r)| r.id() == "gatling-log"))
+        .find(|g| g.files.iter().any(|(_, r)| gatling::is_log(r.id())))
     {
         for g in groups {
             log.skipped.extend(g.skipped);
@@ -584,7 +605,10 @@ fn read_group_tallied(
                     "the same run's Locust JSON, not read: its CSV files beside it were (they also describe the failures)".to_string()
                 }
                 Some(_) => "the same run's report, not read: the per-request log beside it was".to_string(),
-                None => "not a result file perfreport reads".to_string(),
+                None => match detect::unreadable(&path).ok().flatten() {
+                    Some(what) => format!("not read: {what}"),
+                    None => "not a result file perfreport reads".to_string(),
+                },
             },
             read: false,
             blake3: None,

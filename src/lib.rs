@@ -25,6 +25,7 @@ pub mod progress;
 pub mod report;
 pub mod sla;
 pub mod stats;
+pub mod summary;
 pub mod warnings;
 
 use cli::{Cli, Command};

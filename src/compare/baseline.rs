@@ -11,8 +11,7 @@ use crate::ingest::{self, ReadOptions};
 use crate::model::{
     EndpointStats, FailureGroup, LatencyStats, Percentile, Precision, Run, RunMeta, SourceFile,
 };
-use crate::report::json::SCHEMA;
-use serde::Deserialize;
+use crate::summary::{FiguresIn, RunIn, SummaryIn, SCHEMA};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -101,68 +100,6 @@ pub fn summary_file(path: &Path, dir_summary: bool) -> Result<Option<PathBuf>, I
     // summary.json given directly that is not another tool's (k6 writes one too).
     let ours = text.contains("\"perfreport/summary/");
     Ok((is_json && ours).then_some(candidate))
-}
-
-#[derive(Deserialize)]
-struct SummaryIn {
-    generator: Option<String>,
-    runs: Vec<RunIn>,
-}
-
-#[derive(Deserialize)]
-struct RunIn {
-    name: String,
-    scenario: Option<String>,
-    tool: String,
-    tool_version: Option<String>,
-    #[serde(default)]
-    simulated: bool,
-    simulated_reason: Option<String>,
-    duration_s: Option<f64>,
-    users: Option<u64>,
-    users_planned: Option<u64>,
-    totals: FiguresIn,
-    endpoints: Vec<FiguresIn>,
-    #[serde(default)]
-    failures: Vec<FailureIn>,
-    #[serde(default)]
-    notes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct FiguresIn {
-    #[serde(default)]
-    method: String,
-    #[serde(default)]
-    name: String,
-    requests: Option<u64>,
-    failures: Option<u64>,
-    throughput_rps: Option<f64>,
-    latency_ms: LatencyIn,
-    source: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct LatencyIn {
-    min: Option<f64>,
-    avg: Option<f64>,
-    p50: Option<f64>,
-    p90: Option<f64>,
-    p95: Option<f64>,
-    p99: Option<f64>,
-    max: Option<f64>,
-    #[serde(default)]
-    percentiles: BTreeMap<String, f64>,
-    precision: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct FailureIn {
-    method: String,
-    name: String,
-    error: String,
-    status: Option<u16>,
-    occurrences: u64,
 }
 
 /// Parses a summary's text into runs; `path` is named in every error.

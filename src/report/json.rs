@@ -8,8 +8,8 @@ use crate::stats::Figures;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The schema id written into every summary.
-pub const SCHEMA: &str = "perfreport/summary/v1";
+/// The schema id written into every summary (defined with the read types).
+pub use crate::summary::SCHEMA;
 
 #[derive(Serialize)]
 struct Summary<'a> {

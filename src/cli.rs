@@ -128,6 +128,8 @@ impl From<CompareArgs> for BuildArgs {
             github: c.github,
             threads: None,
             max_endpoints: 500,
+            history: None,
+            label: None,
         }
     }
 }
@@ -191,6 +193,15 @@ pub struct BuildArgs {
     /// Append the Markdown summary to $GITHUB_STEP_SUMMARY (kept under GitHub's 65,536 characters).
     #[arg(long)]
     pub github: bool,
+
+    /// Record the runs into this history (a SQLite file, created when missing), with the
+    /// label, commit and branch (GITHUB_SHA/CI_COMMIT_SHA, GITHUB_REF_NAME/CI_COMMIT_REF_NAME).
+    #[arg(long, value_name = "DB")]
+    pub history: Option<String>,
+
+    /// The label recorded with the runs in --history (a release such as v2.4.0).
+    #[arg(long, value_name = "TEXT", requires = "history")]
+    pub label: Option<String>,
 }
 
 /// An output file kind.

@@ -19,6 +19,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod evidence;
+pub mod history;
 pub mod ingest;
 pub mod model;
 pub mod progress;
@@ -246,6 +247,14 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
         std::fs::remove_file(&stale)
             .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", stale.display()))?;
     }
+    if let Some(db) = &config.history {
+        record_history(&report, &config, db).map_err(|e| {
+            anyhow::anyhow!(
+                "the report was written to {}, but recording into the history failed (nothing was recorded): {e:#}",
+                config.output.display()
+            )
+        })?;
+    }
     if config.github {
         let templates = report::templates::Templates::load(config.templates.as_deref())?;
         if !report::github::append_step_summary(&report, &templates)? {
@@ -265,6 +274,55 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Failed
     })
+}
+
+/// Records the build's runs into the history `db`, through the summary.json
+/// it wrote, with each run's latency histograms.
+fn record_history(report: &report::Report, config: &Config, db: &str) -> anyhow::Result<()> {
+    let summary = report::json::render(report)?;
+    let mut provenance =
+        history::Provenance::from_env(config.label.clone(), |k| std::env::var(k).ok());
+    if config.formats.contains(&cli::OutputFormat::Html) {
+        provenance.report_path = Some(config.output.join("index.html").display().to_string());
+    }
+    let mut records = history::records_from_summary(
+        &summary,
+        std::path::Path::new("summary.json"),
+        &provenance,
+        &history::now_rfc3339(),
+    )?;
+    let v2 = |f: &stats::Figures| -> anyhow::Result<Option<Vec<u8>>> {
+        f.latency
+            .histogram
+            .as_deref()
+            .map(stats::histogram::LatencyHistogram::to_v2_bytes)
+            .transpose()
+    };
+    for (r, s) in records.iter_mut().zip(&report.scored) {
+        r.totals.histogram = v2(&s.stats.totals)?;
+        for (e, f) in r.endpoints.iter_mut().zip(&s.stats.endpoints) {
+            e.histogram = v2(f)?;
+        }
+    }
+    let mut store = history::open(db, true)?;
+    let outcome = store.record(&records)?;
+    if !config.quiet {
+        let new = outcome
+            .iter()
+            .filter(|o| matches!(o, history::Recorded::New(_)))
+            .count();
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "history: {new} run{} recorded into {db}{}",
+            if new == 1 { "" } else { "s" },
+            match outcome.len() - new {
+                0 => String::new(),
+                n => format!(" ({n} already there: same input digests)"),
+            }
+        )?;
+    }
+    Ok(())
 }
 
 /// The runs to report on: result files, or a perfreport summary.json given as a file.

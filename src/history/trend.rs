@@ -1,0 +1,1 @@
+//! Trends (filled in below).

@@ -74,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Passed)
         }
+        Command::History(args) => history_command(args),
         Command::Inspect {
             paths,
             no_generalize,
@@ -106,6 +107,118 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
         }
     }
+}
+
+/// `perfreport history`: the trend report, or import / export / prune.
+fn history_command(args: cli::HistoryArgs) -> anyhow::Result<Outcome> {
+    use cli::HistoryAction;
+    let mut out = std::io::stdout().lock();
+    match args.action {
+        Some(HistoryAction::Import { files, into, label }) => {
+            let provenance = history::Provenance::from_env(label, |_| None);
+            let now = history::now_rfc3339();
+            // Every file is read before anything is recorded: one bad file, nothing recorded.
+            let mut records = Vec::new();
+            for f in &files {
+                let bytes = std::fs::read(f)
+                    .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", f.display()))?;
+                records.extend(history::records_from_summary(&bytes, f, &provenance, &now)?);
+            }
+            let outcome = history::open(&into, true)?.record(&records)?;
+            let new = outcome
+                .iter()
+                .filter(|o| matches!(o, history::Recorded::New(_)))
+                .count();
+            writeln!(
+                out,
+                "history: {new} run{} imported into {into} from {} file{}; {} already there",
+                if new == 1 { "" } else { "s" },
+                files.len(),
+                if files.len() == 1 { "" } else { "s" },
+                outcome.len() - new
+            )?;
+        }
+        Some(HistoryAction::Export {
+            db,
+            format,
+            scenario,
+            last,
+        }) => {
+            let runs = history::open(&db, false)?.runs(&history::Query {
+                scenario,
+                last,
+                endpoints: format == cli::ExportFormat::Bencher,
+                histograms: false,
+            })?;
+            let bytes = match format {
+                cli::ExportFormat::Otava => history::export::otava(&runs)?,
+                cli::ExportFormat::Bencher => history::export::bencher(&runs)?,
+            };
+            out.write_all(&bytes)?;
+        }
+        Some(HistoryAction::Prune {
+            db,
+            keep,
+            older_than,
+        }) => {
+            let before = match older_than {
+                Some(age) => {
+                    let secs = history::parse_age(&age)
+                        .map_err(|e| error::UsageError(format!("--older-than {e}")))?;
+                    let t = chrono::Utc::now() - chrono::Duration::seconds(secs);
+                    Some(t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
+                }
+                None => None,
+            };
+            let n = history::open(&db, false)?.prune(&history::Prune { keep, before })?;
+            writeln!(
+                out,
+                "history: {n} run{} removed from {db}",
+                if n == 1 { "" } else { "s" }
+            )?;
+        }
+        None => {
+            let db = args
+                .db
+                .ok_or_else(|| error::UsageError("give the history file (DB)".to_string()))?;
+            if args.output.is_file() {
+                return Err(error::UsageError(format!(
+                    "-o {}: is a file; give a directory for the trend report",
+                    args.output.display()
+                ))
+                .into());
+            }
+            let runs = history::open(&db, false)?.runs(&history::Query {
+                scenario: args.scenario.clone(),
+                last: args.last,
+                endpoints: true,
+                histograms: false,
+            })?;
+            if runs.is_empty() {
+                return Err(error::UsageError(match &args.scenario {
+                    Some(s) => format!("{db}: no runs of scenario `{s}`"),
+                    None => format!("{db}: no runs recorded yet"),
+                })
+                .into());
+            }
+            let trend = history::trend::build(&runs, history::changepoint::Options::default());
+            let templates = report::templates::Templates::load(args.templates.as_deref())?;
+            let files = report::trend::render(&trend, &db, &args.output, &templates)?;
+            report::write_atomically(&args.output, &files)?;
+            if !args.quiet {
+                writeln!(
+                    out,
+                    "Trend of {} run{} in {} scenario{} written to {}",
+                    runs.len(),
+                    if runs.len() == 1 { "" } else { "s" },
+                    trend.scenarios.len(),
+                    if trend.scenarios.len() == 1 { "" } else { "s" },
+                    args.output.display()
+                )?;
+            }
+        }
+    }
+    Ok(Outcome::Passed)
 }
 
 /// `perfreport inspect` output: a plain-text table, then the formats and the

@@ -13,6 +13,7 @@
 //! between `sla` and `report`: it knows nothing of rendering.
 
 pub mod changepoint;
+pub mod export;
 pub mod sqlite;
 pub mod trend;
 
@@ -139,6 +140,8 @@ pub struct RunRecord {
     pub verdict: Option<String>,
     /// SLA score, 0–100.
     pub score: Option<f64>,
+    /// The SLA's pass mark, 0–100 (when the summary says which SLA the run was scored against).
+    pub pass_score: Option<f64>,
     /// The figures were not measured.
     pub simulated: bool,
     /// Length of the run, seconds.
@@ -254,19 +257,19 @@ pub fn records_from_summary(
         .unwrap_or_default();
     let summary: SummaryIn = serde_json::from_value(value)
         .with_context(|| format!("{}: not a valid {SCHEMA} summary", path.display()))?;
-    let main_sla = summary.sla.as_ref().map(|s| s.name.clone());
+    let main_sla = summary.sla.as_ref();
     summary
         .runs
         .iter()
         .zip(&run_values)
-        .map(|(r, v)| record_from_run(r, v, main_sla.as_deref(), provenance, now))
+        .map(|(r, v)| record_from_run(r, v, main_sla, provenance, now))
         .collect()
 }
 
 fn record_from_run(
     r: &RunIn,
     value: &serde_json::Value,
-    main_sla: Option<&str>,
+    main_sla: Option<&crate::summary::SlaIn>,
     provenance: &Provenance,
     now: &str,
 ) -> anyhow::Result<RunRecord> {
@@ -306,9 +309,13 @@ fn record_from_run(
         name: r.name.clone(),
         tool: r.tool.clone(),
         users: r.users.or(r.users_planned),
-        sla: r.sla.clone().or_else(|| main_sla.map(str::to_string)),
+        sla: r.sla.clone().or_else(|| main_sla.map(|s| s.name.clone())),
         verdict: r.verdict_code(),
         score: r.score.as_ref().map(|s| s.value),
+        // The main SLA's pass mark holds for runs scored against it.
+        pass_score: main_sla
+            .filter(|m| r.sla.as_ref().is_none_or(|s| *s == m.name))
+            .and_then(|m| m.pass_score),
         simulated: r.simulated,
         duration_s: r.duration_s,
         totals: Figures::from_summary(&r.totals),

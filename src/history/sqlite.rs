@@ -31,6 +31,7 @@ CREATE TABLE runs (
     sla            TEXT,
     verdict        TEXT,
     score          REAL,
+    pass_score     REAL,
     simulated      INTEGER NOT NULL,
     duration_s     REAL,
     requests       INTEGER,
@@ -233,7 +234,7 @@ impl Store for SqliteStore {
         {
             let mut find = tx.prepare_cached("SELECT id FROM runs WHERE digest = ?1")?;
             let mut run = tx.prepare_cached(&format!(
-                "INSERT INTO runs (digest, run_at, recorded_at, started_at, label, commit_sha, branch, report_path, scenario, name, tool, users, sla, verdict, score, simulated, duration_s, summary_json, {FIGURE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)"
+                "INSERT INTO runs (digest, run_at, recorded_at, started_at, label, commit_sha, branch, report_path, scenario, name, tool, users, sla, verdict, score, simulated, duration_s, summary_json, pass_score, {FIGURE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)"
             ))?;
             let mut endpoint = tx.prepare_cached(&format!(
                 "INSERT INTO endpoints (run_id, position, method, name, {FIGURE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
@@ -272,6 +273,7 @@ impl Store for SqliteStore {
                     r.simulated,
                     r.duration_s,
                     r.summary_json,
+                    r.pass_score,
                     count(t.requests),
                     count(t.failures),
                     t.error_rate,
@@ -326,7 +328,7 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         // The last N of each scenario: rank from the newest, keep rank ≤ N.
         let sql = format!(
-            "SELECT id, digest, run_at, recorded_at, started_at, label, commit_sha, branch, report_path, scenario, name, tool, users, sla, verdict, score, simulated, duration_s, summary_json, {FIGURE_COLUMNS}
+            "SELECT id, digest, run_at, recorded_at, started_at, label, commit_sha, branch, report_path, scenario, name, tool, users, sla, verdict, score, simulated, duration_s, summary_json, pass_score, {FIGURE_COLUMNS}
              FROM (SELECT *, row_number() OVER (PARTITION BY scenario ORDER BY run_at DESC, id DESC) AS newest FROM runs
                    WHERE ?1 IS NULL OR scenario = ?1)
              WHERE ?2 IS NULL OR newest <= ?2
@@ -361,7 +363,8 @@ impl Store for SqliteStore {
                     simulated: row.get(16)?,
                     duration_s: row.get(17)?,
                     summary_json: row.get(18)?,
-                    totals: figures_from_row(row, 19, query.histograms)?,
+                    pass_score: row.get(19)?,
+                    totals: figures_from_row(row, 20, query.histograms)?,
                     endpoints: Vec::new(),
                     warnings: Vec::new(),
                     inputs: Vec::new(),

@@ -14,6 +14,7 @@ pub mod junit;
 pub mod markdown;
 pub mod templates;
 pub mod terminal;
+pub mod trend;
 pub mod view;
 
 use crate::cli::OutputFormat;

@@ -13,6 +13,7 @@ mod relative_change;
 mod resources;
 pub(crate) mod scaling;
 mod throughput;
+pub mod trend;
 mod users;
 
 use super::Scored;

@@ -148,7 +148,7 @@ fn history_command(args: cli::HistoryArgs) -> anyhow::Result<Outcome> {
                 scenario,
                 last,
                 endpoints: format == cli::ExportFormat::Bencher,
-                histograms: false,
+                ..history::Query::default()
             })?;
             let bytes = match format {
                 cli::ExportFormat::Otava => history::export::otava(&runs)?,
@@ -192,7 +192,7 @@ fn history_command(args: cli::HistoryArgs) -> anyhow::Result<Outcome> {
                 scenario: args.scenario.clone(),
                 last: args.last,
                 endpoints: true,
-                histograms: false,
+                ..history::Query::default()
             })?;
             if runs.is_empty() {
                 return Err(error::UsageError(match &args.scenario {
@@ -327,7 +327,24 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
     let runs = load_current(&config)?;
     let mut report = report::Report::build(runs, &config.sla);
     if let Some(path) = &config.baseline {
-        let (origin, base_runs) = compare::baseline::load(path, &config.read, true)?;
+        let (origin, base_runs) = match history::baseline::parse_spec(&path.to_string_lossy()) {
+            Some(spec) => {
+                let scenarios: Vec<String> = report
+                    .scored
+                    .iter()
+                    .map(|s| {
+                        s.run
+                            .meta
+                            .scenario
+                            .clone()
+                            .unwrap_or_else(|| s.run.meta.name.clone())
+                    })
+                    .collect();
+                let env = history::Provenance::from_env(None, |k| std::env::var(k).ok());
+                compare::baseline::load_history(&spec, &scenarios, env.branch.as_deref())?
+            }
+            None => compare::baseline::load(path, &config.read, true)?,
+        };
         let base_stats: Vec<stats::RunStats> = base_runs
             .iter()
             .map(|r| stats::compute(r, |g| config.sla.expected_by(g)))

@@ -7,6 +7,7 @@
 //! scored and classified by the same SLA. Every error names the file.
 
 use crate::error::{InputError, Position};
+use crate::history;
 use crate::ingest::{self, ReadOptions};
 use crate::model::{
     EndpointStats, FailureGroup, LatencyStats, Percentile, Precision, Run, RunMeta, SourceFile,
@@ -26,6 +27,8 @@ pub struct Origin {
     pub generator: Option<String>,
     /// BLAKE3 of the summary file.
     pub blake3: Option<String>,
+    /// Why these runs were taken (a baseline picked from a history).
+    pub reason: Option<String>,
 }
 
 /// What kind of input a side was read from.
@@ -35,6 +38,8 @@ pub enum OriginKind {
     Summary,
     /// Result files read by perfreport's readers.
     Results,
+    /// Runs picked from a run history (`history:DB`).
+    History,
 }
 
 impl OriginKind {
@@ -43,6 +48,7 @@ impl OriginKind {
         match self {
             OriginKind::Summary => "summary.json",
             OriginKind::Results => "results",
+            OriginKind::History => "history",
         }
     }
 }
@@ -64,6 +70,7 @@ pub fn load(
                 kind: OriginKind::Summary,
                 generator,
                 blake3: Some(blake3_hex(text.as_bytes())),
+                reason: None,
             },
             runs,
         ));
@@ -75,6 +82,79 @@ pub fn load(
             kind: OriginKind::Results,
             generator: None,
             blake3: None,
+            reason: None,
+        },
+        runs,
+    ))
+}
+
+/// Loads a `history:DB[:scenario]` baseline: for each current scenario
+/// (or the one named), the run [`history::baseline::pick`] chooses, read
+/// back through its summary. A scenario with no passing run gets none (the
+/// comparison lists the current run as unmatched) and the reason says so.
+pub fn load_history(
+    spec: &history::baseline::Spec,
+    current_scenarios: &[String],
+    branch: Option<&str>,
+) -> anyhow::Result<(Origin, Vec<Run>)> {
+    let mut store = history::open(&spec.db, false)?;
+    let mut wanted: Vec<String> = match &spec.scenario {
+        Some(s) => vec![s.clone()],
+        None => current_scenarios.to_vec(),
+    };
+    wanted.sort();
+    wanted.dedup();
+    let mut runs = Vec::new();
+    let mut reasons = Vec::new();
+    let mut digests = Vec::new();
+    for scenario in &wanted {
+        match history::baseline::pick(store.as_mut(), scenario, branch)? {
+            Ok((picked, why)) => {
+                let file = format!("history:{}#{}", spec.db, picked.id);
+                // Read again with its endpoints' histograms (only this run's).
+                let stored = store
+                    .runs(&history::Query {
+                        id: Some(picked.id),
+                        endpoints: true,
+                        histograms: true,
+                        ..history::Query::default()
+                    })?
+                    .pop()
+                    .ok_or_else(|| anyhow::anyhow!("{file}: the run vanished while reading"))?;
+                let r: RunIn = serde_json::from_str(&stored.run.summary_json).map_err(|e| {
+                    anyhow::anyhow!("{file}: the recorded summary cannot be read: {e}")
+                })?;
+                let mut run = run_from(r, &file, &stored.run.digest);
+                let histogram = |bytes: &Option<Vec<u8>>| -> anyhow::Result<_> {
+                    bytes
+                        .as_deref()
+                        .map(|b| {
+                            crate::stats::histogram::LatencyHistogram::from_v2_bytes(b)
+                                .map(std::sync::Arc::new)
+                                .map_err(|e| anyhow::anyhow!("{file}: {e}"))
+                        })
+                        .transpose()
+                };
+                run.totals.latency.histogram = histogram(&stored.run.totals.histogram)?;
+                for (e, s) in run.endpoints.iter_mut().zip(&stored.run.endpoints) {
+                    if e.method == s.method && e.name == s.name {
+                        e.latency.histogram = histogram(&s.histogram)?;
+                    }
+                }
+                runs.push(run);
+                digests.push(stored.run.digest.clone());
+                reasons.push(why);
+            }
+            Err(why) => reasons.push(why),
+        }
+    }
+    Ok((
+        Origin {
+            path: format!("history:{}", spec.db),
+            kind: OriginKind::History,
+            generator: None,
+            blake3: None,
+            reason: Some(reasons.join("; ")),
         },
         runs,
     ))

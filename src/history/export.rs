@@ -76,11 +76,7 @@ pub fn bencher(runs: &[StoredRun]) -> anyhow::Result<Vec<u8>> {
         let mut doc = Map::new();
         doc.insert(r.run.scenario.clone(), measures(&r.run.totals));
         for e in &r.run.endpoints {
-            let name = if e.method.is_empty() {
-                e.name.clone()
-            } else {
-                format!("{} {}", e.method, e.name)
-            };
+            let name = crate::model::endpoint_label(&e.method, &e.name);
             doc.insert(format!("{}: {name}", r.run.scenario), measures(e));
         }
         serde_json::to_writer(&mut out, &Value::Object(doc))?;

@@ -12,6 +12,7 @@
 //! by a newer perfreport is refused, never rewritten. This module sits
 //! between `sla` and `report`: it knows nothing of rendering.
 
+pub mod baseline;
 pub mod changepoint;
 pub mod export;
 pub mod sqlite;
@@ -179,6 +180,8 @@ pub enum Recorded {
 /// Which runs to read.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
+    /// Only the run with this id.
+    pub id: Option<i64>,
     /// Only this scenario.
     pub scenario: Option<String>,
     /// Only the last N runs of each scenario.

@@ -330,7 +330,7 @@ impl Store for SqliteStore {
         let sql = format!(
             "SELECT id, digest, run_at, recorded_at, started_at, label, commit_sha, branch, report_path, scenario, name, tool, users, sla, verdict, score, simulated, duration_s, summary_json, pass_score, {FIGURE_COLUMNS}
              FROM (SELECT *, row_number() OVER (PARTITION BY scenario ORDER BY run_at DESC, id DESC) AS newest FROM runs
-                   WHERE ?1 IS NULL OR scenario = ?1)
+                   WHERE (?1 IS NULL OR scenario = ?1) AND (?3 IS NULL OR id = ?3))
              WHERE ?2 IS NULL OR newest <= ?2
              ORDER BY scenario, run_at, id"
         );
@@ -339,7 +339,8 @@ impl Store for SqliteStore {
             let mut stmt = tx.prepare(&sql)?;
             let mut rows = stmt.query(params![
                 query.scenario,
-                query.last.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+                query.last.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                query.id
             ])?;
             while let Some(row) = rows.next()? {
                 let run = RunRecord {

@@ -400,6 +400,7 @@ fn comparison(c: &crate::compare::Comparison) -> serde_json::Value {
             "kind": c.baseline.kind.code(),
             "generator": c.baseline.generator,
             "blake3": c.baseline.blake3,
+            "reason": c.baseline.reason,
         },
         "thresholds": Metric::ALL
             .iter()

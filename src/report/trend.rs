@@ -349,11 +349,7 @@ fn scenario_view(s: &ScenarioTrend, max_p: f64, out_dir: &std::path::Path) -> Sc
         .endpoints
         .iter()
         .map(|e| {
-            let name = if e.method.is_empty() {
-                e.name.clone()
-            } else {
-                format!("{} {}", e.method, e.name)
-            };
+            let name = crate::model::endpoint_label(&e.method, &e.name);
             let shown = measured_only(&e.p95_ms[spark_from..]);
             let measured: Vec<f64> = measured_only(&e.p95_ms).into_iter().flatten().collect();
             EndpointView {

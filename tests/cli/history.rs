@@ -14,13 +14,17 @@ fn build_records_each_run_once_with_its_histogram_and_ci_labels() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("perf.db");
     let out = dir.path().join("report");
+    // An SLA the fixture passes, so the recorded run can be a baseline.
+    std::fs::write(
+        dir.path().join("lenient.toml"),
+        "name = \"Lenient\"\npass_score = 50\n[[rule]]\nid = \"p95\"\nmetric = \"p95\"\ntarget = \"< 10s\"\nweight = 1\n",
+    )
+    .unwrap();
     for _ in 0..2 {
         let o = perfreport()
-            .args([
-                "build",
-                "tests/fixtures/hey/create_n2000_c10.csv",
-                "--history",
-            ])
+            .args(["build", "tests/fixtures/hey/create_n2000_c10.csv", "--sla"])
+            .arg(dir.path().join("lenient.toml"))
+            .arg("--history")
             .arg(&db)
             .args(["--label", "v2.4.0", "-o"])
             .arg(&out)
@@ -64,6 +68,48 @@ fn build_records_each_run_once_with_its_histogram_and_ci_labels() {
         r.inputs[0].1.as_deref(),
         summary["runs"][0]["sources"][0]["blake3"].as_str()
     );
+
+    // The recorded run passed: it is the baseline picked from history.
+    assert_eq!(r.verdict.as_deref(), Some("pass"));
+    let again = dir.path().join("again");
+    let o = perfreport()
+        .args([
+            "build",
+            "tests/fixtures/hey/create_n2000_c10.csv",
+            "-q",
+            "--sla",
+        ])
+        .arg(dir.path().join("lenient.toml"))
+        .arg("--baseline")
+        .arg(format!("history:{}", db.display()))
+        .arg("-o")
+        .arg(&again)
+        .env("GITHUB_REF_NAME", "main")
+        .output()
+        .unwrap();
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let c = &read_json(&again.join("summary.json"))["comparison"];
+    assert_eq!(c["baseline"]["kind"], "history");
+    let reason = c["baseline"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("run #1 v2.4.0 (01234567)") && reason.contains("on branch main"),
+        "{reason}"
+    );
+    // The stored histograms make the Mann–Whitney test possible against history.
+    let total = &c["runs"][0]["rows"][0];
+    let p95 = total["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["metric"] == "p95")
+        .unwrap();
+    assert_eq!(p95["test"]["kind"], "mann-whitney", "{p95}");
+    assert_eq!(p95["baseline"], t["latency_ms"]["p95"]);
 }
 
 #[test]
@@ -133,7 +179,7 @@ fn the_trend_of_the_loadlab_series_finds_the_step_at_v2_5_0() {
     let t = read_json(&trend.join("trend.json"));
     assert_eq!(t["schema"], "perfreport/trend/v1");
     let s = &t["scenarios"][0];
-    assert_eq!(s["scenario"], "checkout");
+    assert_eq!(s["scenario"], "list-deployments");
     let runs = s["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 16);
     let p95 = s["metrics"]

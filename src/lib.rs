@@ -112,6 +112,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 /// `perfreport history`: the trend report, or import / export / prune.
 fn history_command(args: cli::HistoryArgs) -> anyhow::Result<Outcome> {
     use cli::HistoryAction;
+    let last_zero = matches!(
+        args.action,
+        Some(HistoryAction::Export { last: Some(0), .. })
+    );
+    if args.last == Some(0) || last_zero {
+        return Err(error::UsageError("--last 0: give at least 1".to_string()).into());
+    }
     let mut out = std::io::stdout().lock();
     match args.action {
         Some(HistoryAction::Import { files, into, label }) => {

@@ -15,7 +15,10 @@
 pub mod baseline;
 pub mod changepoint;
 pub mod export;
+pub mod postgresql;
 pub mod sqlite;
+#[cfg(test)]
+mod suite;
 pub mod trend;
 
 use crate::summary::{FiguresIn, RunIn, SummaryIn, SCHEMA};
@@ -212,13 +215,12 @@ pub trait Store {
     fn prune(&mut self, prune: &Prune) -> anyhow::Result<usize>;
 }
 
-/// Opens the history at `location` (a SQLite file path). With `create`, a
-/// missing file is created; without, it is an error naming the path.
+/// Opens the history at `location`: a `postgres://` (or `postgresql://`) URL,
+/// else a SQLite file path. With `create`, a missing file is created;
+/// without, it is an error naming the path.
 pub fn open(location: &str, create: bool) -> anyhow::Result<Box<dyn Store>> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        anyhow::bail!(
-            "--history {location}: PostgreSQL histories are not supported by this build yet; give a SQLite file path"
-        );
+        return Ok(Box::new(postgresql::PostgresStore::open(location)?));
     }
     Ok(Box::new(sqlite::SqliteStore::open(
         Path::new(location),

@@ -459,112 +459,28 @@ mod tests {
         .unwrap()
     }
 
+    /// A store on one SQLite file in a temporary directory kept for the test's life.
+    fn opener() -> &'static crate::history::suite::Opener {
+        let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+        let db = dir.path().join("perf.db");
+        Box::leak(Box::new(move || {
+            Box::new(SqliteStore::open(&db, true).unwrap()) as Box<dyn Store>
+        }))
+    }
+
     #[test]
     fn a_recorded_run_reads_back_whole_and_is_not_duplicated() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("perf.db");
-        let mut s = SqliteStore::open(&db, true).unwrap();
-        let mut r = records(&[("peak", 42.0, true, "d1")], "2026-01-01T00:00:00+00:00");
-        r[0].totals.histogram = Some(vec![1, 2, 3]);
-        r[0].endpoints[0].histogram = Some(vec![4, 5]);
-        assert_eq!(s.record(&r).unwrap(), vec![Recorded::New(1)]);
-        assert_eq!(s.record(&r).unwrap(), vec![Recorded::Duplicate(1)]);
-        drop(s);
-        let mut s = SqliteStore::open(&db, false).unwrap();
-        let back = s
-            .runs(&Query {
-                endpoints: true,
-                histograms: true,
-                ..Query::default()
-            })
-            .unwrap();
-        assert_eq!(back.len(), 1);
-        assert_eq!(back[0].run, r[0]);
-        // Without histograms, the same minus the blobs.
-        let light = s
-            .runs(&Query {
-                endpoints: true,
-                ..Query::default()
-            })
-            .unwrap();
-        assert_eq!(light[0].run.totals.histogram, None);
-        assert_eq!(light[0].run.endpoints[0].p95_ms, Some(42.0));
+        crate::history::suite::round_trip(opener());
     }
 
     #[test]
     fn last_n_scenario_filter_and_prune() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = SqliteStore::open(&dir.path().join("p.db"), true).unwrap();
-        for i in 0..5 {
-            let at = format!("2026-01-0{}T00:00:00+00:00", i + 1);
-            s.record(&records(
-                &[
-                    ("peak", i as f64, true, &format!("p{i}")),
-                    ("soak", i as f64, true, &format!("s{i}")),
-                ],
-                &at,
-            ))
-            .unwrap();
-        }
-        let last2 = s
-            .runs(&Query {
-                last: Some(2),
-                ..Query::default()
-            })
-            .unwrap();
-        let p95: Vec<(String, Option<f64>)> = last2
-            .iter()
-            .map(|r| (r.run.scenario.clone(), r.run.totals.p95_ms))
-            .collect();
-        assert_eq!(
-            p95,
-            vec![
-                ("peak".into(), Some(3.0)),
-                ("peak".into(), Some(4.0)),
-                ("soak".into(), Some(3.0)),
-                ("soak".into(), Some(4.0))
-            ]
-        );
-        let soak = s
-            .runs(&Query {
-                scenario: Some("soak".into()),
-                ..Query::default()
-            })
-            .unwrap();
-        assert_eq!(soak.len(), 5);
-        assert_eq!(
-            s.prune(&Prune {
-                keep: Some(3),
-                before: None
-            })
-            .unwrap(),
-            4
-        );
-        assert_eq!(
-            s.prune(&Prune {
-                keep: None,
-                before: Some("2026-01-04T00:00:00+00:00".into())
-            })
-            .unwrap(),
-            2
-        );
-        let left = s
-            .runs(&Query {
-                endpoints: true,
-                ..Query::default()
-            })
-            .unwrap();
-        assert_eq!(left.len(), 4);
-        assert!(left.iter().all(|r| r.run.run_at.as_str() >= "2026-01-04"));
-        let orphans: i64 = s
-            .conn
-            .query_row(
-                "SELECT count(*) FROM endpoints WHERE run_id NOT IN (SELECT id FROM runs)",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(orphans, 0);
+        crate::history::suite::last_scenario_and_prune(opener());
+    }
+
+    #[test]
+    fn two_concurrent_recordings_both_land() {
+        crate::history::suite::concurrent_recordings(opener());
     }
 
     #[test]
@@ -606,32 +522,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("no such history"), "{e}");
-    }
-
-    #[test]
-    fn two_concurrent_recordings_both_land() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("shared.db");
-        let handles: Vec<_> = (0..2)
-            .map(|job| {
-                let db = db.clone();
-                std::thread::spawn(move || {
-                    let mut s = SqliteStore::open(&db, true).unwrap();
-                    for i in 0..20 {
-                        let d = format!("job{job}-{i}");
-                        s.record(&records(
-                            &[("peak", i as f64, true, &d)],
-                            "2026-01-01T00:00:00+00:00",
-                        ))
-                        .unwrap();
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().unwrap();
-        }
-        let mut s = SqliteStore::open(&db, false).unwrap();
-        assert_eq!(s.runs(&Query::default()).unwrap().len(), 40);
     }
 }

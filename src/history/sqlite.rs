@@ -446,18 +446,6 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::tests::summary;
-    use crate::history::{records_from_summary, Provenance};
-
-    fn records(runs: &[(&str, f64, bool, &str)], at: &str) -> Vec<RunRecord> {
-        records_from_summary(
-            &summary(runs),
-            Path::new("s.json"),
-            &Provenance::default(),
-            at,
-        )
-        .unwrap()
-    }
 
     /// A store on one SQLite file in a temporary directory kept for the test's life.
     fn opener() -> &'static crate::history::suite::Opener {

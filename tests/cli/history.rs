@@ -337,3 +337,120 @@ fn import_export_and_prune_round_trip_and_names_from_input_are_escaped() {
         "prune needs --keep or --older-than"
     );
 }
+
+#[test]
+fn the_same_commands_work_on_a_postgresql_history() {
+    let Ok(url) = std::env::var("PERFREPORT_TEST_POSTGRES_URL") else {
+        eprintln!("SKIPPED the_same_commands_work_on_a_postgresql_history: PERFREPORT_TEST_POSTGRES_URL is not set (.ci/run sets it)");
+        return;
+    };
+    let name = format!("perfreport_cli_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    // One statement each: DROP/CREATE DATABASE cannot share a transaction.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let db = format!("{}/{name}", url.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    // Record the 16 loadlab runs, twice (stored once), then the trend.
+    for _ in 0..2 {
+        let o = perfreport()
+            .args([
+                "build",
+                "samples/history/runs",
+                "-q",
+                "--history",
+                &db,
+                "-o",
+            ])
+            .arg(dir.path().join("runs"))
+            .output()
+            .unwrap();
+        assert_ne!(
+            o.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let trend = dir.path().join("trend");
+    let o = perfreport()
+        .args(["history", &db, "-q", "-o"])
+        .arg(&trend)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let t = read_json(&trend.join("trend.json"));
+    let s = &t["scenarios"][0];
+    assert_eq!(s["runs"].as_array().unwrap().len(), 16);
+    let p95 = s["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "p95")
+        .unwrap();
+    let c = &p95["changes"]["changes"][0];
+    assert_eq!(
+        s["runs"][c["run"].as_u64().unwrap() as usize]["name"],
+        "v2.5.0"
+    );
+    // Import, export, prune and the baseline from history, on the same server.
+    let o = perfreport()
+        .args(["history", "import"])
+        .arg(dir.path().join("runs/summary.json"))
+        .args(["--into", &db])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("0 runs imported"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = perfreport()
+        .args(["history", "export", &db, "--format", "otava"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 16);
+    let o = perfreport()
+        .args([
+            "build",
+            "samples/history/runs/16-v2.7.1",
+            "-q",
+            "--baseline",
+        ])
+        .arg(format!("history:{db}"))
+        .arg("-o")
+        .arg(dir.path().join("one"))
+        .output()
+        .unwrap();
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let c = &read_json(&dir.path().join("one/summary.json"))["comparison"];
+    // Every sample run fails the default SLA: no passing run to compare with, and it says so.
+    assert!(
+        c["baseline"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no passing measured run of scenario list-deployments"),
+        "{c}"
+    );
+    let o = perfreport()
+        .args(["history", "prune", &db, "--keep", "10"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("6 runs removed"));
+    drop(admin);
+}

@@ -47,6 +47,14 @@ pub enum Command {
         /// The SLA file (TOML).
         sla: PathBuf,
     },
+    /// The run history: the trend report (trend.md, trend.html, trend.json) with change
+    /// points; `import`, `export` and `prune`. Runs are recorded with `build --history DB`.
+    #[command(
+        after_help = HISTORY_EXAMPLES,
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true
+    )]
+    History(HistoryArgs),
     /// Show, per file, the format detected, the run it belongs to, the rows
     /// read and skipped (with why), and the files not recognised (with why).
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -132,6 +140,110 @@ are compared whatever their names. Endpoints are matched by method and name.
 Exit codes: 0 no regression and SLA passed; 1 a regression (regression.md is
 written) or the SLA failed; 2 bad usage or unreadable input.";
 
+const HISTORY_EXAMPLES: &str = "\
+Examples:
+  perfreport build results/ --sla sla/peak.toml --history perf.db --label v2.4.0 -o report/
+  perfreport history perf.db -o trend/                  # trend.md, trend.html, trend.json
+  perfreport history perf.db --scenario peak --last 30
+  perfreport build results/ --baseline history:perf.db  # the last passing run of the same scenario
+  perfreport history import old-reports/*/summary.json --into perf.db
+  perfreport history export perf.db --format otava --scenario peak > peak.json
+  perfreport history export perf.db --format bencher --last 1 > bmf.json
+  perfreport history prune perf.db --keep 200
+  perfreport history prune perf.db --older-than 180d
+
+Change points: E-divisive means with a permutation test (as Apache Otava), window 50, p <= 0.001,
+a fixed seed (the same history gives the same report). Simulated runs are shown, never used.
+
+Exit codes: 0 done; 2 bad usage, or a history that cannot be read or written (nothing is changed).";
+
+/// Arguments of `perfreport history`.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// import, export or prune; without one, the trend report of DB.
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+
+    /// The history (a SQLite file written by `build --history`).
+    #[arg(value_name = "DB", required = true)]
+    pub db: Option<String>,
+
+    /// Output directory for trend.md, trend.html and trend.json (created, or those files replaced).
+    #[arg(short, long, value_name = "DIR", default_value = "trend")]
+    pub output: PathBuf,
+
+    /// Only this scenario (run.toml `scenario`, else the run's name).
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
+
+    /// Only the last N runs of each scenario.
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+
+    /// Directory whose files replace the built-in templates (trend.md, trend.html) of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// Do not print where the report went.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// What `perfreport history` does besides the trend report.
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Record old perfreport summary.json files into a history (runs already there are skipped).
+    Import {
+        /// summary.json files.
+        #[arg(required = true, value_name = "SUMMARY")]
+        files: Vec<PathBuf>,
+        /// The history to record into (created when missing).
+        #[arg(long, value_name = "DB")]
+        into: String,
+        /// The label recorded with the imported runs.
+        #[arg(long, value_name = "TEXT")]
+        label: Option<String>,
+    },
+    /// Write the history's runs for another tool, to standard output.
+    Export {
+        /// The history.
+        #[arg(value_name = "DB")]
+        db: String,
+        /// otava: Apache Otava's JSON import (one scenario); bencher: Bencher Metric Format,
+        /// one JSON document per run, one per line.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Only this scenario (required for otava when the history holds several).
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+        /// Only the last N runs of each scenario.
+        #[arg(long, value_name = "N")]
+        last: Option<usize>,
+    },
+    /// Remove old runs.
+    #[command(group = clap::ArgGroup::new("what").required(true).multiple(true))]
+    Prune {
+        /// The history.
+        #[arg(value_name = "DB")]
+        db: String,
+        /// Keep the newest N runs of each scenario.
+        #[arg(long, value_name = "N", group = "what")]
+        keep: Option<usize>,
+        /// Remove runs older than this (`180d`, `12w`, `36h`).
+        #[arg(long, value_name = "AGE", group = "what")]
+        older_than: Option<String>,
+    },
+}
+
+/// A `history export` format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Apache Otava's JSON import: `[{"timestamp", "metrics": [{"name", "value"}], "attributes"}]`.
+    Otava,
+    /// Bencher Metric Format JSON (`bencher run --adapter json`), one document per run per line.
+    Bencher,
+}
+
 /// Arguments of `perfreport compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -194,6 +306,8 @@ impl From<CompareArgs> for BuildArgs {
             threads: None,
             timezone: None,
             max_endpoints: 500,
+            history: None,
+            label: None,
         }
     }
 }
@@ -262,6 +376,15 @@ pub struct BuildArgs {
     /// Append the Markdown summary to $GITHUB_STEP_SUMMARY (kept under GitHub's 65,536 characters).
     #[arg(long)]
     pub github: bool,
+
+    /// Record the runs into this history (a SQLite file, created when missing), with the
+    /// label, commit and branch (GITHUB_SHA/CI_COMMIT_SHA, GITHUB_REF_NAME/CI_COMMIT_REF_NAME).
+    #[arg(long, value_name = "DB")]
+    pub history: Option<String>,
+
+    /// The label recorded with the runs in --history (a release such as v2.4.0).
+    #[arg(long, value_name = "TEXT", requires = "history")]
+    pub label: Option<String>,
 }
 
 /// An output file kind.

@@ -32,6 +32,10 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// Append report.md to `$GITHUB_STEP_SUMMARY`.
     pub github: bool,
+    /// The history to record the runs into (`--history`).
+    pub history: Option<String>,
+    /// The label recorded with them (`--label`).
+    pub label: Option<String>,
 }
 
 impl Config {
@@ -101,6 +105,8 @@ impl Config {
             read,
             baseline: args.baseline,
             github: args.github,
+            history: args.history,
+            label: args.label,
         })
     }
 }

@@ -19,12 +19,14 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod evidence;
+pub mod history;
 pub mod ingest;
 pub mod model;
 pub mod progress;
 pub mod report;
 pub mod sla;
 pub mod stats;
+pub mod summary;
 pub mod warnings;
 
 use cli::{Cli, Command};
@@ -70,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             anstream::AutoStream::auto(std::io::stdout().lock()).write_all(text.as_bytes())?;
             Ok(Outcome::Passed)
         }
+        Command::History(args) => history_command(args),
         Command::Inspect {
             paths,
             no_generalize,
@@ -102,6 +105,125 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
         }
     }
+}
+
+/// `perfreport history`: the trend report, or import / export / prune.
+fn history_command(args: cli::HistoryArgs) -> anyhow::Result<Outcome> {
+    use cli::HistoryAction;
+    let last_zero = matches!(
+        args.action,
+        Some(HistoryAction::Export { last: Some(0), .. })
+    );
+    if args.last == Some(0) || last_zero {
+        return Err(error::UsageError("--last 0: give at least 1".to_string()).into());
+    }
+    let mut out = std::io::stdout().lock();
+    match args.action {
+        Some(HistoryAction::Import { files, into, label }) => {
+            let provenance = history::Provenance::from_env(label, |_| None);
+            let now = history::now_rfc3339();
+            // Every file is read before anything is recorded: one bad file, nothing recorded.
+            let mut records = Vec::new();
+            for f in &files {
+                let bytes = std::fs::read(f)
+                    .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", f.display()))?;
+                records.extend(history::records_from_summary(&bytes, f, &provenance, &now)?);
+            }
+            let outcome = history::open(&into, true)?.record(&records)?;
+            let new = outcome
+                .iter()
+                .filter(|o| matches!(o, history::Recorded::New(_)))
+                .count();
+            writeln!(
+                out,
+                "history: {new} run{} imported into {into} from {} file{}; {} already there",
+                if new == 1 { "" } else { "s" },
+                files.len(),
+                if files.len() == 1 { "" } else { "s" },
+                outcome.len() - new
+            )?;
+        }
+        Some(HistoryAction::Export {
+            db,
+            format,
+            scenario,
+            last,
+        }) => {
+            let runs = history::open(&db, false)?.runs(&history::Query {
+                scenario,
+                last,
+                endpoints: format == cli::ExportFormat::Bencher,
+                ..history::Query::default()
+            })?;
+            let bytes = match format {
+                cli::ExportFormat::Otava => history::export::otava(&runs)?,
+                cli::ExportFormat::Bencher => history::export::bencher(&runs)?,
+            };
+            out.write_all(&bytes)?;
+        }
+        Some(HistoryAction::Prune {
+            db,
+            keep,
+            older_than,
+        }) => {
+            let before = match older_than {
+                Some(age) => {
+                    let secs = history::parse_age(&age)
+                        .map_err(|e| error::UsageError(format!("--older-than {e}")))?;
+                    let t = chrono::Utc::now() - chrono::Duration::seconds(secs);
+                    Some(t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
+                }
+                None => None,
+            };
+            let n = history::open(&db, false)?.prune(&history::Prune { keep, before })?;
+            writeln!(
+                out,
+                "history: {n} run{} removed from {db}",
+                if n == 1 { "" } else { "s" }
+            )?;
+        }
+        None => {
+            let db = args
+                .db
+                .ok_or_else(|| error::UsageError("give the history file (DB)".to_string()))?;
+            if args.output.is_file() {
+                return Err(error::UsageError(format!(
+                    "-o {}: is a file; give a directory for the trend report",
+                    args.output.display()
+                ))
+                .into());
+            }
+            let runs = history::open(&db, false)?.runs(&history::Query {
+                scenario: args.scenario.clone(),
+                last: args.last,
+                endpoints: true,
+                ..history::Query::default()
+            })?;
+            if runs.is_empty() {
+                return Err(error::UsageError(match &args.scenario {
+                    Some(s) => format!("{db}: no runs of scenario `{s}`"),
+                    None => format!("{db}: no runs recorded yet"),
+                })
+                .into());
+            }
+            let trend = history::trend::build(&runs, history::changepoint::Options::default());
+            let templates = report::templates::Templates::load(args.templates.as_deref())?;
+            let files = report::trend::render(&trend, &db, &args.output, &templates)?;
+            report::write_atomically(&args.output, &files)?;
+            if !args.quiet {
+                writeln!(
+                    out,
+                    "Trend of {} run{} in {} scenario{} written to {}",
+                    runs.len(),
+                    if runs.len() == 1 { "" } else { "s" },
+                    trend.scenarios.len(),
+                    if trend.scenarios.len() == 1 { "" } else { "s" },
+                    args.output.display()
+                )?;
+            }
+        }
+    }
+    Ok(Outcome::Passed)
 }
 
 /// `perfreport inspect` output: a plain-text table, then the formats and the
@@ -210,7 +332,24 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
     let runs = load_current(&config)?;
     let mut report = report::Report::build(runs, &config.sla);
     if let Some(path) = &config.baseline {
-        let (origin, base_runs) = compare::baseline::load(path, &config.read, true)?;
+        let (origin, base_runs) = match history::baseline::parse_spec(&path.to_string_lossy()) {
+            Some(spec) => {
+                let scenarios: Vec<String> = report
+                    .scored
+                    .iter()
+                    .map(|s| {
+                        s.run
+                            .meta
+                            .scenario
+                            .clone()
+                            .unwrap_or_else(|| s.run.meta.name.clone())
+                    })
+                    .collect();
+                let env = history::Provenance::from_env(None, |k| std::env::var(k).ok());
+                compare::baseline::load_history(&spec, &scenarios, env.branch.as_deref())?
+            }
+            None => compare::baseline::load(path, &config.read, true)?,
+        };
         let base_stats: Vec<stats::RunStats> = base_runs
             .iter()
             .map(|r| stats::compute(r, |g| config.sla.expected_by(g)))
@@ -239,6 +378,14 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
     // regression.md exists only while there is a regression: a previous
     // build's goes with the rest of its files (a user's own file stays).
     let regressed = report.regressed();
+    if let Some(db) = &config.history {
+        record_history(&report, &config, db).map_err(|e| {
+            anyhow::anyhow!(
+                "the report was written to {}, but recording into the history failed (nothing was recorded): {e:#}",
+                config.output.display()
+            )
+        })?;
+    }
     if config.github {
         let templates = report::templates::Templates::load(config.templates.as_deref())?;
         if !report::github::append_step_summary(&report, &templates)? {
@@ -275,6 +422,55 @@ fn terminal_width() -> usize {
             terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
         })
         .unwrap_or(80)
+}
+
+/// Records the build's runs into the history `db`, through the summary.json
+/// it wrote, with each run's latency histograms.
+fn record_history(report: &report::Report, config: &Config, db: &str) -> anyhow::Result<()> {
+    let summary = report::json::render(report)?;
+    let mut provenance =
+        history::Provenance::from_env(config.label.clone(), |k| std::env::var(k).ok());
+    if config.formats.contains(&cli::OutputFormat::Html) {
+        provenance.report_path = Some(config.output.join("index.html").display().to_string());
+    }
+    let mut records = history::records_from_summary(
+        &summary,
+        std::path::Path::new("summary.json"),
+        &provenance,
+        &history::now_rfc3339(),
+    )?;
+    let v2 = |f: &stats::Figures| -> anyhow::Result<Option<Vec<u8>>> {
+        f.latency
+            .histogram
+            .as_deref()
+            .map(stats::histogram::LatencyHistogram::to_v2_bytes)
+            .transpose()
+    };
+    for (r, s) in records.iter_mut().zip(&report.scored) {
+        r.totals.histogram = v2(&s.stats.totals)?;
+        for (e, f) in r.endpoints.iter_mut().zip(&s.stats.endpoints) {
+            e.histogram = v2(f)?;
+        }
+    }
+    let mut store = history::open(db, true)?;
+    let outcome = store.record(&records)?;
+    if !config.quiet {
+        let new = outcome
+            .iter()
+            .filter(|o| matches!(o, history::Recorded::New(_)))
+            .count();
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "history: {new} run{} recorded into {db}{}",
+            if new == 1 { "" } else { "s" },
+            match outcome.len() - new {
+                0 => String::new(),
+                n => format!(" ({n} already there: same input digests)"),
+            }
+        )?;
+    }
+    Ok(())
 }
 
 /// The runs to report on: result files, or a perfreport summary.json given as a file.

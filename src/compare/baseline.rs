@@ -7,12 +7,12 @@
 //! scored and classified by the same SLA. Every error names the file.
 
 use crate::error::{InputError, Position};
+use crate::history;
 use crate::ingest::{self, ReadOptions};
 use crate::model::{
     EndpointStats, FailureGroup, LatencyStats, Percentile, Precision, Run, RunMeta, SourceFile,
 };
-use crate::report::json::SCHEMA;
-use serde::Deserialize;
+use crate::summary::{FiguresIn, RunIn, SummaryIn, SCHEMA};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,8 @@ pub struct Origin {
     pub generator: Option<String>,
     /// BLAKE3 of the summary file.
     pub blake3: Option<String>,
+    /// Why these runs were taken (a baseline picked from a history).
+    pub reason: Option<String>,
 }
 
 /// What kind of input a side was read from.
@@ -36,6 +38,8 @@ pub enum OriginKind {
     Summary,
     /// Result files read by perfreport's readers.
     Results,
+    /// Runs picked from a run history (`history:DB`).
+    History,
 }
 
 impl OriginKind {
@@ -44,6 +48,7 @@ impl OriginKind {
         match self {
             OriginKind::Summary => "summary.json",
             OriginKind::Results => "results",
+            OriginKind::History => "history",
         }
     }
 }
@@ -65,6 +70,7 @@ pub fn load(
                 kind: OriginKind::Summary,
                 generator,
                 blake3: Some(blake3_hex(text.as_bytes())),
+                reason: None,
             },
             runs,
         ));
@@ -76,6 +82,79 @@ pub fn load(
             kind: OriginKind::Results,
             generator: None,
             blake3: None,
+            reason: None,
+        },
+        runs,
+    ))
+}
+
+/// Loads a `history:DB[:scenario]` baseline: for each current scenario
+/// (or the one named), the run [`history::baseline::pick`] chooses, read
+/// back through its summary. A scenario with no passing run gets none (the
+/// comparison lists the current run as unmatched) and the reason says so.
+pub fn load_history(
+    spec: &history::baseline::Spec,
+    current_scenarios: &[String],
+    branch: Option<&str>,
+) -> anyhow::Result<(Origin, Vec<Run>)> {
+    let mut store = history::open(&spec.db, false)?;
+    let mut wanted: Vec<String> = match &spec.scenario {
+        Some(s) => vec![s.clone()],
+        None => current_scenarios.to_vec(),
+    };
+    wanted.sort();
+    wanted.dedup();
+    let mut runs = Vec::new();
+    let mut reasons = Vec::new();
+    let mut digests = Vec::new();
+    for scenario in &wanted {
+        match history::baseline::pick(store.as_mut(), scenario, branch)? {
+            Ok((picked, why)) => {
+                let file = format!("history:{}#{}", spec.db, picked.id);
+                // Read again with its endpoints' histograms (only this run's).
+                let stored = store
+                    .runs(&history::Query {
+                        id: Some(picked.id),
+                        endpoints: true,
+                        histograms: true,
+                        ..history::Query::default()
+                    })?
+                    .pop()
+                    .ok_or_else(|| anyhow::anyhow!("{file}: the run vanished while reading"))?;
+                let r: RunIn = serde_json::from_str(&stored.run.summary_json).map_err(|e| {
+                    anyhow::anyhow!("{file}: the recorded summary cannot be read: {e}")
+                })?;
+                let mut run = run_from(r, &file, &stored.run.digest);
+                let histogram = |bytes: &Option<Vec<u8>>| -> anyhow::Result<_> {
+                    bytes
+                        .as_deref()
+                        .map(|b| {
+                            crate::stats::histogram::LatencyHistogram::from_v2_bytes(b)
+                                .map(std::sync::Arc::new)
+                                .map_err(|e| anyhow::anyhow!("{file}: {e}"))
+                        })
+                        .transpose()
+                };
+                run.totals.latency.histogram = histogram(&stored.run.totals.histogram)?;
+                for (e, s) in run.endpoints.iter_mut().zip(&stored.run.endpoints) {
+                    if e.method == s.method && e.name == s.name {
+                        e.latency.histogram = histogram(&s.histogram)?;
+                    }
+                }
+                runs.push(run);
+                digests.push(stored.run.digest.clone());
+                reasons.push(why);
+            }
+            Err(why) => reasons.push(why),
+        }
+    }
+    Ok((
+        Origin {
+            path: format!("history:{}", spec.db),
+            kind: OriginKind::History,
+            generator: None,
+            blake3: None,
+            reason: Some(reasons.join("; ")),
         },
         runs,
     ))
@@ -101,72 +180,6 @@ pub fn summary_file(path: &Path, dir_summary: bool) -> Result<Option<PathBuf>, I
     // summary.json given directly that is not another tool's (k6 writes one too).
     let ours = text.contains("\"perfreport/summary/");
     Ok((is_json && ours).then_some(candidate))
-}
-
-#[derive(Deserialize)]
-struct SummaryIn {
-    generator: Option<String>,
-    runs: Vec<RunIn>,
-}
-
-#[derive(Deserialize)]
-struct RunIn {
-    name: String,
-    scenario: Option<String>,
-    tool: String,
-    tool_version: Option<String>,
-    #[serde(default)]
-    simulated: bool,
-    simulated_reason: Option<String>,
-    duration_s: Option<f64>,
-    users: Option<u64>,
-    users_planned: Option<u64>,
-    totals: FiguresIn,
-    endpoints: Vec<FiguresIn>,
-    #[serde(default)]
-    transactions: Vec<FiguresIn>,
-    #[serde(default)]
-    transactions_as_requests: bool,
-    #[serde(default)]
-    failures: Vec<FailureIn>,
-    #[serde(default)]
-    notes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct FiguresIn {
-    #[serde(default)]
-    method: String,
-    #[serde(default)]
-    name: String,
-    requests: Option<u64>,
-    failures: Option<u64>,
-    throughput_rps: Option<f64>,
-    latency_ms: LatencyIn,
-    source: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct LatencyIn {
-    min: Option<f64>,
-    avg: Option<f64>,
-    p50: Option<f64>,
-    p90: Option<f64>,
-    p95: Option<f64>,
-    p99: Option<f64>,
-    max: Option<f64>,
-    #[serde(default)]
-    percentiles: BTreeMap<String, f64>,
-    precision: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct FailureIn {
-    method: String,
-    name: String,
-    error: String,
-    status: Option<u16>,
-    occurrences: u64,
 }
 
 /// Parses a summary's text into runs; `path` is named in every error.
@@ -228,7 +241,7 @@ fn run_from(r: RunIn, file: &str, sha: &str) -> Run {
         reader_notes: notes,
         no_failure_data,
         no_request_counts,
-        transactions_as_requests: r.transactions_as_requests,
+        transactions_as_requests: r.requests_are_transactions,
         ..RunMeta::default()
     };
     let mut totals = endpoint_from(r.totals, file);

@@ -378,6 +378,10 @@ fn row(
                 "the baseline's {} files hold aggregates only",
                 base.meta.tool
             ),
+            baseline::OriginKind::History => format!(
+                "the baseline run was recorded from {} aggregates only (no histogram in the history)",
+                base.meta.tool
+            ),
         }),
         (_, None) => Test::NotTested(format!(
             "the current run's {} files hold aggregates only",

@@ -46,6 +46,8 @@ pub struct BaselineView {
     pub generator: String,
     /// BLAKE3 of the summary, or empty.
     pub blake3: String,
+    /// Why these runs were taken (a baseline picked from a history), or empty.
+    pub reason: String,
 }
 
 /// One pair of runs.
@@ -188,6 +190,7 @@ pub fn build(c: &Comparison) -> ComparisonView {
             kind: c.baseline.kind.code().to_string(),
             generator: c.baseline.generator.clone().unwrap_or_default(),
             blake3: c.baseline.blake3.clone().unwrap_or_default(),
+            reason: c.baseline.reason.clone().unwrap_or_default(),
         },
         thresholds: c
             .regression

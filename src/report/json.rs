@@ -8,8 +8,8 @@ use crate::stats::Figures;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The schema id written into every summary.
-pub const SCHEMA: &str = "perfreport/summary/v1";
+/// The schema id written into every summary (defined with the read types).
+pub use crate::summary::SCHEMA;
 
 #[derive(Serialize)]
 struct Summary<'a> {
@@ -425,6 +425,7 @@ fn comparison(c: &crate::compare::Comparison) -> serde_json::Value {
             "kind": c.baseline.kind.code(),
             "generator": c.baseline.generator,
             "blake3": c.baseline.blake3,
+            "reason": c.baseline.reason,
         },
         "thresholds": Metric::ALL
             .iter()

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod outdir;
 pub mod templates;
 pub mod terminal;
+pub mod trend;
 pub mod view;
 
 use crate::cli::OutputFormat;

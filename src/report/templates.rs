@@ -45,6 +45,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "regression.md",
         include_str!("../../templates/regression.md"),
     ),
+    ("trend.md", include_str!("../../templates/trend.md")),
+    ("trend.html", include_str!("../../templates/trend.html")),
 ];
 
 /// A loaded template set.

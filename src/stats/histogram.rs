@@ -109,6 +109,29 @@ impl<C: Counter> LatencyHistogram<C> {
     }
 }
 
+impl LatencyHistogram<u64> {
+    /// The histogram in HdrHistogram's V2 serialization format (the format
+    /// every HdrHistogram implementation reads), for storing in a history.
+    pub fn to_v2_bytes(&self) -> anyhow::Result<Vec<u8>> {
+        use hdrhistogram::serialization::{Serializer, V2Serializer};
+        let mut out = Vec::new();
+        V2Serializer::new()
+            .serialize(&self.0, &mut out)
+            .map_err(|e| anyhow::anyhow!("cannot serialise a histogram: {e:?}"))?;
+        Ok(out)
+    }
+
+    /// Reads back a histogram written by [`LatencyHistogram::to_v2_bytes`].
+    pub fn from_v2_bytes(bytes: &[u8]) -> anyhow::Result<Self> {
+        use hdrhistogram::serialization::Deserializer;
+        let mut h: Histogram<u64> = Deserializer::new()
+            .deserialize(&mut std::io::Cursor::new(bytes))
+            .map_err(|e| anyhow::anyhow!("not an HdrHistogram V2 histogram: {e:?}"))?;
+        h.auto(true);
+        Ok(LatencyHistogram(h))
+    }
+}
+
 impl Default for LatencyHistogram {
     fn default() -> Self {
         Self::new()
@@ -209,6 +232,19 @@ mod tests {
             for v in &b { hb.record_ms(*v); all.record_ms(*v); }
             ha.merge(&hb);
             prop_assert_eq!(ha, all);
+        }
+
+        #[test]
+        fn a_v2_serialised_histogram_reads_back_equal(
+            a in proptest::collection::vec(0.0f64..100_000.0, 0..500),
+        ) {
+            let mut h = LatencyHistogram::new();
+            for v in &a { h.record_ms(*v); }
+            let back = LatencyHistogram::from_v2_bytes(&h.to_v2_bytes().unwrap()).unwrap();
+            prop_assert_eq!(back.count(), h.count());
+            for p in [50.0, 95.0, 99.0, 100.0] {
+                prop_assert_eq!(back.percentile_ms(p), h.percentile_ms(p));
+            }
         }
     }
 }

@@ -22,6 +22,8 @@ mod gatling;
 mod generic;
 /// hey -o csv.
 mod hey;
+/// The run history: recording, trend and change points, import, export, prune.
+mod history;
 /// Locust readers: figures in summary.json against the CSVs' own numbers.
 mod ingest;
 /// JMeter readers: JTL CSV/XML and dashboard statistics.json against independent computations.

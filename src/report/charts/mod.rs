@@ -15,6 +15,7 @@ mod request_mix;
 mod resources;
 pub(crate) mod scaling;
 mod throughput;
+pub mod trend;
 mod users;
 
 use super::Scored;

@@ -66,7 +66,10 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Option<Chart>> 
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(70)
-            .build_cartesian_2d((x_lo..x_hi).log_scale(), 0.0..y_max * 1.25)
+            .build_cartesian_2d(
+                super::log_axis(x_lo, x_hi).log_scale(),
+                super::axis(0.0, y_max * 1.25),
+            )
             .map_err(chart_error(NAME))?;
         chart
             .configure_mesh()

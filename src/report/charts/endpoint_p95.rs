@@ -21,14 +21,14 @@ pub(super) fn draw(
         .filter_map(|e| {
             e.latency
                 .percentile(Percentile::P95)
-                .map(|v| (short(&e.label), v))
+                .map(|v| (short(&e.label), super::finite(v)))
         })
         .collect();
     let n = bars.len();
     let x_max = bars
         .iter()
         .map(|b| b.1)
-        .chain(target_ms)
+        .chain(target_ms.map(super::finite))
         .fold(0.0, f64::max);
     let height = (110 + 30 * n as u32).max(220);
     let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();

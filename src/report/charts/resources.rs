@@ -141,7 +141,7 @@ fn draw(
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(70)
-            .build_cartesian_2d(x_min..x_max, 0.0..headroom(y_max))
+            .build_cartesian_2d(super::axis(x_min, x_max), super::axis(0.0, headroom(y_max)))
             .map_err(chart_error(NAME))?;
         chart
             .configure_mesh()
@@ -162,7 +162,7 @@ fn draw(
         if run_end > 0.0 && (x_min < 0.0 || x_max > run_end) {
             // The run's span, when the monitor ran longer than the test.
             let style = INK.mix(0.5).stroke_width(1);
-            for x in [0.0, run_end] {
+            for x in [0.0, super::finite(run_end)] {
                 chart
                     .draw_series(DashedLineSeries::new(
                         vec![(x, 0.0), (x, headroom(y_max))],

@@ -110,6 +110,89 @@ pub fn head(path: &Path) -> Result<Vec<u8>, InputError> {
     Ok(out)
 }
 
+/// The most perfreport reads of a file that another input file names, or
+/// of `run.toml` itself: 1 MiB.
+pub const MAX_NAMED_FILE: u64 = 1 << 20;
+
+/// What `meta` is, for errors about a path that is not a regular file
+/// ("a FIFO (named pipe)", "a character device such as /dev/zero").
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_char_device() {
+        "a character device (such as /dev/zero)"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a regular file"
+    }
+}
+
+/// Reads the text file `rel` that a file in `dir` names (run.toml's
+/// `notes`), under the rules for paths that come from input files: a
+/// relative path without `..`, that resolves (symlinks followed) to a
+/// regular file inside `dir`, of at most `limit` bytes, in UTF-8. The `Err`
+/// says which rule was broken, for the caller to place in its file.
+pub fn read_named_file(dir: &Path, rel: &str, limit: u64) -> Result<String, String> {
+    let named = Path::new(rel);
+    if rel.is_empty() {
+        return Err("the path is empty".to_string());
+    }
+    if named.is_absolute() {
+        return Err("is an absolute path; it must name a file inside the run's folder".into());
+    }
+    if named
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err("contains `..`; it must name a file inside the run's folder".into());
+    }
+    let inside = dir
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve the run's folder: {e}"))?;
+    let target = dir
+        .join(named)
+        .canonicalize()
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if !target.starts_with(&inside) {
+        return Err(format!(
+            "resolves (through a symbolic link) to {}, outside the run's folder",
+            target.display()
+        ));
+    }
+    // Checked before opening: opening a FIFO would wait for a writer.
+    let meta = std::fs::metadata(&target).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("is {}, not a regular file", kind_of(&meta)));
+    }
+    let too_big = || format!("is larger than {} bytes (1 MiB), the limit", limit);
+    if meta.len() > limit {
+        return Err(too_big());
+    }
+    let file = File::open(&target).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    // Bounded even if the file grows after the check.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("is not UTF-8 text (line {line})")
+    })
+}
+
 /// The file name without a `.gz` suffix, for extension checks (`run.jtl.gz` → `run.jtl`).
 pub fn logical_name(path: &Path) -> String {
     let name = path

@@ -22,6 +22,8 @@ mod gatling;
 mod generic;
 /// hey -o csv.
 mod hey;
+/// Hostile inputs: paths an input names, devices and FIFOs, memory bombs.
+mod hostile;
 /// Locust readers: figures in summary.json against the CSVs' own numbers.
 mod ingest;
 /// JMeter readers: JTL CSV/XML and dashboard statistics.json against independent computations.

@@ -89,6 +89,18 @@ pub fn excerpt(text: &str) -> String {
     }
 }
 
+/// A cell of input for an error message: in backticks, cut to
+/// [`EXCERPT_CHARS`] characters with the length of the rest.
+pub fn cell(text: &str) -> String {
+    let total = text.chars().count();
+    if total <= EXCERPT_CHARS {
+        format!("`{text}`")
+    } else {
+        let head: String = text.chars().take(EXCERPT_CHARS).collect();
+        format!("`{head}…` ({total} characters)")
+    }
+}
+
 /// The 1-based line and column of byte `offset` in `text`.
 pub fn position_of(text: &str, offset: usize) -> Position {
     let before = &text[..offset.min(text.len())];

@@ -361,6 +361,13 @@ fn parse_from<P: ChunkParser>(
     let mut pos = from; // offset of buf[0]
     let mut error = None;
     loop {
+        if have > super::input::MAX_LINE {
+            // One record waiting for its end past the cap: stop before the buffer grows more.
+            let line = parser.newlines() + 1;
+            let at = crate::error::Position { line, column: None };
+            error = Some(InputError::at(path, at, super::input::line_too_long(line)));
+            break;
+        }
         let want = BLOCK.max(have);
         if buf.len() < have + want {
             buf.resize(have + want, 0);

@@ -88,7 +88,10 @@ fn record(row: &Row<'_>, c: &Columns, builder: &mut RunBuilder) -> Result<(), In
         Some((i, t)) if !t.is_empty() => {
             return Err(row.error(
                 Some(i),
-                format!("`{t}` in column `ok` is not true or false"),
+                format!(
+                    "{} in column `ok` is not true or false",
+                    crate::error::cell(&t)
+                ),
             ))
         }
         _ => status.is_some_and(|s| s < 400),

@@ -703,7 +703,8 @@ impl RowReader<'_> {
                     line,
                     Some(c.elapsed),
                     format!(
-                        "`{elapsed}` in column `elapsed` is not a whole number of milliseconds"
+                        "{} in column `elapsed` is not a whole number of milliseconds",
+                        crate::error::cell(&elapsed)
                     ),
                 ))
             }
@@ -719,8 +720,8 @@ impl RowReader<'_> {
                         line,
                         Some(i),
                         format!(
-                            "`{}` in column `success` is not true or false",
-                            text(Some(i))
+                            "{} in column `success` is not true or false",
+                            crate::error::cell(&text(Some(i)))
                         ),
                     ))
                 }
@@ -772,7 +773,11 @@ impl RowReader<'_> {
             self.error(
                 line,
                 Some(i),
-                format!("`{t}` in column `{}` is not a whole number", self.names[i]),
+                format!(
+                    "{} in column `{}` is not a whole number",
+                    crate::error::cell(&t),
+                    self.names[i]
+                ),
             )
         })
     }
@@ -786,12 +791,14 @@ fn parse_timestamp(t: &str) -> Result<Option<f64>, String> {
     match t.parse::<i64>() {
         Ok(v) => Ok(Some(v as f64)),
         Err(_) if looks_like_date(t) => Err(format!(
-            "`{t}` in column `timeStamp` is a formatted date; perfreport reads JTL timestamps in \
+            "{} in column `timeStamp` is a formatted date; perfreport reads JTL timestamps in \
              epoch milliseconds, JMeter's default (jmeter.save.saveservice.timestamp_format=ms); \
-             the date has no time zone, so it cannot be converted safely"
+             the date has no time zone, so it cannot be converted safely",
+            crate::error::cell(t)
         )),
         Err(_) => Err(format!(
-            "`{t}` in column `timeStamp` is not epoch milliseconds"
+            "{} in column `timeStamp` is not epoch milliseconds",
+            crate::error::cell(t)
         )),
     }
 }
@@ -1259,10 +1266,8 @@ impl Reader for Statistics {
         _opts: &ReadOptions,
     ) -> Result<(), InputError> {
         builder.tool("jmeter", None);
-        let mut text = String::new();
-        input::open(path)?
-            .read_to_string(&mut text)
-            .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+        let text = input::read_text(path)?;
+        input::check_json_numbers(path, text.as_bytes(), 1)?;
         if text.trim().is_empty() {
             return Err(InputError::new(path, "the file is empty"));
         }

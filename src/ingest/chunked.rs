@@ -368,7 +368,9 @@ fn parse_from<P: ChunkParser>(
             error = Some(InputError::at(path, at, super::input::line_too_long(line)));
             break;
         }
-        let want = BLOCK.max(have);
+        // Never more than one byte past the cap in the buffer: a longer
+        // line cannot end in it, so it is refused above, not parsed.
+        let want = BLOCK.max(have).min(super::input::MAX_LINE + 1 - have);
         if buf.len() < have + want {
             buf.resize(have + want, 0);
         }

@@ -172,3 +172,59 @@ fn a_plain_file_with_one_line_past_16_mib_exits_2_naming_the_line() {
     assert!(err.contains("long.jtl: line 3"), "{err}");
     assert!(err.contains("longer than 16 MiB"), "{err}");
 }
+
+#[test]
+fn names_with_control_characters_and_urls_stay_text_in_junit_markdown_and_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = std::fs::read_to_string(
+        crate::common::root().join("tests/fixtures/locust/handmade/eighty/eighty_stats.csv"),
+    )
+    .unwrap()
+    .replacen(
+        "GET,/v1/items,",
+        "GET,https://evil.invalid/x\u{1}\u{1b}[31m,",
+        1,
+    )
+    .replacen("POST,/v1/items,", "POST,www.evil.invalid\u{ffff},", 1);
+    std::fs::write(dir.path().join("eighty_stats.csv"), stats).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let summary = out.path().join("step-summary.md");
+    let o = perfreport()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--format", "md,junit", "--github", "--quiet", "-o"])
+        .arg(out.path().join("r"))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code() != Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let junit = std::fs::read_to_string(out.path().join("r/junit.xml")).unwrap();
+    let forbidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{ffff}';
+    assert!(!junit.contains(forbidden), "{junit}");
+    let mut r = quick_xml::Reader::from_str(&junit);
+    let mut cases = 0;
+    loop {
+        match r.read_event().expect("junit.xml is well-formed XML") {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == b"testcase" => cases += 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(cases > 1, "{junit}");
+
+    for path in [out.path().join("r/report.md"), summary] {
+        let md = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            md.contains("evil.invalid"),
+            "{}: names missing",
+            path.display()
+        );
+        assert!(!md.contains("https://evil"), "{}: {md}", path.display());
+        assert!(!md.contains("www.evil"), "{}: {md}", path.display());
+    }
+}

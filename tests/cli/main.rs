@@ -32,6 +32,8 @@ mod jmeter;
 mod k6;
 /// Locust --json output.
 mod locust_json;
+/// Seeded mutations of the fixtures through every reader, in process, with a time limit.
+mod mutation;
 /// oha -j, bare and wrapped.
 mod oha;
 /// Large inputs: threads, fast paths and the endpoint cap give the figures of one general pass.

@@ -775,7 +775,7 @@ impl RowReader<'_> {
                 Some(i),
                 format!(
                     "{} in column `{}` is not a whole number",
-                    crate::error::cell(&t),
+                    crate::error::cell(t),
                     self.names[i]
                 ),
             )

@@ -73,6 +73,34 @@ pub struct SlaFileError {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// Longest excerpt of input (a cell, a value) an error message quotes.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// `text` quoted for an error message: Rust string syntax (control
+/// characters escaped), cut to [`EXCERPT_CHARS`] characters with the length
+/// of the rest, so a 1 MB cell never becomes a 1 MB stderr line.
+pub fn excerpt(text: &str) -> String {
+    let total = text.chars().count();
+    if total <= EXCERPT_CHARS {
+        format!("{text:?}")
+    } else {
+        let head: String = text.chars().take(EXCERPT_CHARS).collect();
+        format!("{head:?}… ({} characters in all)", total)
+    }
+}
+
+/// A cell of input for an error message: in backticks, cut to
+/// [`EXCERPT_CHARS`] characters with the length of the rest.
+pub fn cell(text: &str) -> String {
+    let total = text.chars().count();
+    if total <= EXCERPT_CHARS {
+        format!("`{text}`")
+    } else {
+        let head: String = text.chars().take(EXCERPT_CHARS).collect();
+        format!("`{head}…` ({total} characters)")
+    }
+}
+
 /// The 1-based line and column of byte `offset` in `text`.
 pub fn position_of(text: &str, offset: usize) -> Position {
     let before = &text[..offset.min(text.len())];

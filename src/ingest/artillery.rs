@@ -72,6 +72,7 @@ impl Reader for Report {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(InputError::new(path, "the file is empty"));
         }
+        input::check_json_numbers(path, &bytes, 1)?;
         let start = if bytes.starts_with(b"\xef\xbb\xbf") {
             3
         } else {

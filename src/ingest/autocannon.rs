@@ -34,6 +34,7 @@ pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
     input::open(path)?
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    input::check_json_numbers(path, &bytes, 1)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     if text.trim().is_empty() {
         return Err(InputError::new(path, "the file is empty"));

@@ -455,7 +455,20 @@ impl RunBuilder {
         let totals = match self.totals.take() {
             Some(t) => t,
             None => {
-                return Err("the stats file has no `Aggregated` (or `Total`) row".to_string());
+                let files: Vec<&str> = self
+                    .sources
+                    .iter()
+                    .filter(|s| s.read && !self.resources.iter().any(|r| r.source == s.path))
+                    .map(|s| s.path.as_str())
+                    .collect();
+                return Err(format!(
+                    "{} has no `Aggregated` (or `Total`) row",
+                    if files.is_empty() {
+                        "the stats file".to_string()
+                    } else {
+                        files.join(", ")
+                    }
+                ));
             }
         };
         self.series.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
@@ -632,4 +645,31 @@ fn place_resources(
         }
     }
     resources
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EndpointStats, RunMeta, SourceFile};
+
+    #[test]
+    fn a_stats_file_without_totals_is_named_in_the_error() {
+        let mut b = RunBuilder::new();
+        b.source(SourceFile {
+            path: "results/peak_stats.csv".into(),
+            role: "Locust stats".into(),
+            read: true,
+            blake3: None,
+        });
+        b.endpoint(EndpointStats {
+            name: "/a".into(),
+            requests: 1,
+            ..EndpointStats::default()
+        });
+        let e = b.build(RunMeta::default()).unwrap_err();
+        assert_eq!(
+            e,
+            "results/peak_stats.csv has no `Aggregated` (or `Total`) row"
+        );
+    }
 }

@@ -381,7 +381,16 @@ fn parse_from<P: ChunkParser>(
     let mut pos = from; // offset of buf[0]
     let mut error = None;
     loop {
-        let want = BLOCK.max(have);
+        if have > super::input::MAX_LINE {
+            // One record waiting for its end past the cap: stop before the buffer grows more.
+            let line = parser.newlines() + 1;
+            let at = crate::error::Position { line, column: None };
+            error = Some(InputError::at(path, at, super::input::line_too_long(line)));
+            break;
+        }
+        // Never more than one byte past the cap in the buffer: a longer
+        // line cannot end in it, so it is refused above, not parsed.
+        let want = BLOCK.max(have).min(super::input::MAX_LINE + 1 - have);
         if buf.len() < have + want {
             buf.resize(have + want, 0);
         }

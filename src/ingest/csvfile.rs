@@ -13,6 +13,8 @@ pub struct CsvFile {
     reader: csv::Reader<Box<dyn BufRead + Send>>,
     headers: Vec<String>,
     record: csv::ByteRecord,
+    /// An I/O error ended reading: later rows cannot be read.
+    broken: bool,
 }
 
 impl CsvFile {
@@ -42,6 +44,7 @@ impl CsvFile {
             reader,
             headers,
             record: csv::ByteRecord::new(),
+            broken: false,
         })
     }
 
@@ -89,6 +92,11 @@ impl CsvFile {
                 Err(e) => Err(e),
             };
             if let Err(e) = result {
+                // The file itself cannot be read on (a broken gzip stream, a
+                // line past the cap): not a row to skip, or this would loop.
+                if self.broken {
+                    return Err(e);
+                }
                 builder.bad_row(e, skip)?;
             }
         }
@@ -104,7 +112,10 @@ impl CsvFile {
                 line: self.record.position().map_or(0, |p| p.line()),
                 record: &self.record,
             })),
-            Err(e) => Err(csv_error(&self.path, e)),
+            Err(e) => {
+                self.broken |= matches!(e.kind(), csv::ErrorKind::Io(_));
+                Err(csv_error(&self.path, e))
+            }
         }
     }
 }
@@ -196,7 +207,11 @@ impl<'a> Row<'a> {
             let column = self.headers.get(i).map(String::as_str).unwrap_or("?");
             self.error(
                 Some(i),
-                format!("`{t}` in column `{}` is not {what}", column.trim()),
+                format!(
+                    "{} in column `{}` is not {what}",
+                    crate::error::cell(&t),
+                    column.trim()
+                ),
             )
         })
     }
@@ -204,8 +219,8 @@ impl<'a> Row<'a> {
     /// The cell as a number; `None` for an empty or `N/A` cell.
     pub fn f64(&self, i: usize) -> Result<Option<f64>, InputError> {
         match self.number::<f64>(i, "a number")? {
-            Some(v) if !v.is_finite() => {
-                Err(self.error(Some(i), format!("`{v}` is not a finite number")))
+            Some(v) if super::input::figure(v).is_err() => {
+                Err(self.error(Some(i), super::input::figure(v).err().unwrap_or_default()))
             }
             v => Ok(v),
         }

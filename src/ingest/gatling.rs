@@ -584,6 +584,7 @@ fn read_text(path: &Path) -> Result<String, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::new(path, "empty file"));
     }
+    input::check_json_numbers(path, &bytes, 1)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

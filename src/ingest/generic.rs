@@ -88,7 +88,10 @@ fn record(row: &Row<'_>, c: &Columns, builder: &mut RunBuilder) -> Result<(), In
         Some((i, t)) if !t.is_empty() => {
             return Err(row.error(
                 Some(i),
-                format!("`{t}` in column `ok` is not true or false"),
+                format!(
+                    "{} in column `ok` is not true or false",
+                    crate::error::cell(&t)
+                ),
             ))
         }
         _ => status.is_some_and(|s| s < 400),
@@ -129,6 +132,8 @@ fn record(row: &Row<'_>, c: &Columns, builder: &mut RunBuilder) -> Result<(), In
 /// RFC 3339, or Unix seconds (milliseconds when above 10^11), as Unix ms.
 pub fn parse_time_ms(text: &str) -> Option<f64> {
     if let Ok(v) = text.parse::<f64>() {
+        // `inf` and `1e308` are no time: refused as an unreadable cell.
+        let v = super::input::figure(v).ok()?;
         return Some(if v > 1e11 { v } else { v * 1000.0 });
     }
     chrono::DateTime::parse_from_rfc3339(text)
@@ -139,6 +144,14 @@ pub fn parse_time_ms(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_that_are_no_figure_are_not_times() {
+        for t in ["inf", "-inf", "NaN", "1e308", "Infinity"] {
+            assert_eq!(parse_time_ms(t), None, "{t}");
+        }
+        assert_eq!(parse_time_ms("1795432343"), Some(1_795_432_343_000.0));
+    }
 
     #[test]
     fn timestamps_in_every_documented_form() {

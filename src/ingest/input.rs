@@ -18,27 +18,228 @@ pub fn is_gzip(path: &Path) -> std::io::Result<bool> {
     Ok(n == 2 && magic == [0x1f, 0x8b])
 }
 
-/// Opens `path` for reading, decompressing gzip transparently.
+/// The longest line (or record) perfreport reads: 16 MiB. Past it, reading
+/// stops with an error naming the line, so a file (or a gzip bomb) holding
+/// one endless line cannot take memory in proportion to it.
+pub const MAX_LINE: usize = 16 << 20;
+
+/// The error for a line past [`MAX_LINE`] (`line` is 1-based).
+pub fn line_too_long(line: u64) -> String {
+    format!("line {line} is longer than 16 MiB, the most perfreport reads of one line or record")
+}
+
+/// Opens `path` for reading, decompressing gzip transparently, with lines
+/// capped at [`MAX_LINE`] (see [`LineCap`]).
 pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, InputError> {
     let file = File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
     let gz = is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-    let file = Counted(file);
+    let file = Counted { file, read: 0 };
     Ok(if gz {
-        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            LineCap::new(Gz(MultiGzDecoder::new(file))),
+        ))
     } else {
-        Box::new(BufReader::with_capacity(1 << 16, file))
+        Box::new(BufReader::with_capacity(1 << 16, LineCap::new(file)))
     })
 }
 
-/// A file that counts the bytes read from it for the progress bar.
-struct Counted(File);
+/// A file that counts the bytes read from it, for the progress bar and for
+/// the offset in gzip errors.
+struct Counted {
+    file: File,
+    read: u64,
+}
 
 impl Read for Counted {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.0.read(buf)?;
+        let n = self.file.read(buf)?;
         crate::progress::add(n as u64);
+        self.read += n as u64;
         Ok(n)
     }
+}
+
+/// A gzip stream whose errors say how far into the compressed file they
+/// happened ("stream ended early" alone does not help find the break).
+struct Gz(MultiGzDecoder<Counted>);
+
+impl Read for Gz {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            // The decoder reads ahead up to 32 KiB: the break is in the block before this offset.
+            let at = self.0.get_ref().read;
+            std::io::Error::new(
+                e.kind(),
+                format!("broken gzip data within the first {at} bytes of the compressed file: {e}"),
+            )
+        })
+    }
+}
+
+/// Ends reading with an error once a line passes [`MAX_LINE`] bytes, and
+/// adds the line to the errors of the reader below (gzip). After an error
+/// every read fails the same way, so no caller can read past it.
+pub struct LineCap<R> {
+    inner: R,
+    /// Newlines passed so far.
+    newlines: u64,
+    /// Bytes since the last newline.
+    since_newline: usize,
+    /// The error that ended reading.
+    failed: Option<(std::io::ErrorKind, String)>,
+}
+
+impl<R: Read> LineCap<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        LineCap {
+            inner,
+            newlines: 0,
+            since_newline: 0,
+            failed: None,
+        }
+    }
+
+    fn fail(&mut self, kind: std::io::ErrorKind, message: String) -> std::io::Error {
+        self.failed = Some((kind, message.clone()));
+        std::io::Error::new(kind, message)
+    }
+}
+
+impl<R: Read> Read for LineCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some((kind, message)) = &self.failed {
+            return Err(std::io::Error::new(*kind, message.clone()));
+        }
+        let n = match self.inner.read(buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Err(e),
+            Err(e) => {
+                let line = self.newlines + 1;
+                return Err(self.fail(e.kind(), format!("{e} (at line {line})")));
+            }
+        };
+        let mut start = 0;
+        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+            if self.since_newline + (i - start) > MAX_LINE {
+                break;
+            }
+            self.newlines += 1;
+            self.since_newline = 0;
+            start = i + 1;
+        }
+        self.since_newline += n - start;
+        if self.since_newline > MAX_LINE {
+            let line = self.newlines + 1;
+            return Err(self.fail(std::io::ErrorKind::InvalidData, line_too_long(line)));
+        }
+        Ok(n)
+    }
+}
+
+/// The largest magnitude perfreport takes as a figure: 1e20. No measured
+/// latency, count, rate, size or timestamp (nanoseconds since 1970 are
+/// 1.7e18) comes near it; values past it (1e300, "Infinity") are data errors
+/// that would otherwise overflow sums and axes.
+pub const MAX_FIGURE: f64 = 1e20;
+
+/// `v` when it is finite and within ±[`MAX_FIGURE`]; else what is wrong with it.
+pub fn figure(v: f64) -> Result<f64, String> {
+    if !v.is_finite() {
+        Err(format!("`{v}` is not a finite number"))
+    } else if v.abs() > MAX_FIGURE {
+        Err(format!(
+            "`{v:e}` is beyond ±1e20, larger than any measured figure"
+        ))
+    } else {
+        Ok(v)
+    }
+}
+
+/// Refuses a JSON document (or one NDJSON line, whose first line is
+/// `first_line`) holding a number that is not a [`figure`] (`1e400`,
+/// `-1e308`), naming its line and column: one check for every JSON reader,
+/// on the bytes, before any field is taken as a figure.
+pub fn check_json_numbers(path: &Path, json: &[u8], first_line: u64) -> Result<(), InputError> {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut i = 0;
+    while i < json.len() {
+        let b = json[i];
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'-' | b'0'..=b'9' => {
+                let end = json[i..]
+                    .iter()
+                    .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .map_or(json.len(), |n| i + n);
+                let token = std::str::from_utf8(&json[i..end]).unwrap_or("");
+                if let Some(Err(why)) = token.parse::<f64>().ok().map(figure) {
+                    let before = &json[..i];
+                    let line = first_line + before.iter().filter(|&&c| c == b'\n').count() as u64;
+                    let start = before
+                        .iter()
+                        .rposition(|&c| c == b'\n')
+                        .map_or(0, |n| n + 1);
+                    // Characters, not bytes, as editors count columns.
+                    let column =
+                        json[start..i].iter().filter(|&&c| c & 0xC0 != 0x80).count() as u64 + 1;
+                    return Err(InputError::at(
+                        path,
+                        crate::error::Position {
+                            line,
+                            column: Some(column),
+                        },
+                        why,
+                    ));
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// The whole (decompressed) file as UTF-8 text, for the readers that parse
+/// one JSON document; invalid UTF-8 is an error naming its line.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let mut bytes = Vec::new();
+    open(path)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let column = (at
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)) as u64
+            + 1;
+        InputError::at(
+            path,
+            crate::error::Position {
+                line,
+                column: Some(column),
+            },
+            "the file is not UTF-8 text (invalid byte here; column counts bytes)",
+        )
+    })
 }
 
 /// Turns `\r\n` and lone `\r` line ends into `\n` while reading. The csv
@@ -110,6 +311,89 @@ pub fn head(path: &Path) -> Result<Vec<u8>, InputError> {
     Ok(out)
 }
 
+/// The most perfreport reads of a file that another input file names, or
+/// of `run.toml` itself: 1 MiB.
+pub const MAX_NAMED_FILE: u64 = 1 << 20;
+
+/// What `meta` is, for errors about a path that is not a regular file
+/// ("a FIFO (named pipe)", "a character device such as /dev/zero").
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_char_device() {
+        "a character device (such as /dev/zero)"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a regular file"
+    }
+}
+
+/// Reads the text file `rel` that a file in `dir` names (run.toml's
+/// `notes`), under the rules for paths that come from input files: a
+/// relative path without `..`, that resolves (symlinks followed) to a
+/// regular file inside `dir`, of at most `limit` bytes, in UTF-8. The `Err`
+/// says which rule was broken, for the caller to place in its file.
+pub fn read_named_file(dir: &Path, rel: &str, limit: u64) -> Result<String, String> {
+    let named = Path::new(rel);
+    if rel.is_empty() {
+        return Err("the path is empty".to_string());
+    }
+    if named.is_absolute() {
+        return Err("is an absolute path; it must name a file inside the run's folder".into());
+    }
+    if named
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err("contains `..`; it must name a file inside the run's folder".into());
+    }
+    let inside = dir
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve the run's folder: {e}"))?;
+    let target = dir
+        .join(named)
+        .canonicalize()
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if !target.starts_with(&inside) {
+        return Err(format!(
+            "resolves (through a symbolic link) to {}, outside the run's folder",
+            target.display()
+        ));
+    }
+    // Checked before opening: opening a FIFO would wait for a writer.
+    let meta = std::fs::metadata(&target).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("is {}, not a regular file", kind_of(&meta)));
+    }
+    let too_big = || format!("is larger than {} bytes (1 MiB), the limit", limit);
+    if meta.len() > limit {
+        return Err(too_big());
+    }
+    let file = File::open(&target).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    // Bounded even if the file grows after the check.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("is not UTF-8 text (line {line})")
+    })
+}
+
 /// The file name without a `.gz` suffix, for extension checks (`run.jtl.gz` → `run.jtl`).
 pub fn logical_name(path: &Path) -> String {
     let name = path
@@ -143,6 +427,117 @@ mod tests {
         assert!(is_gzip(&p).unwrap());
         assert_eq!(head(&p).unwrap(), b"timeStamp,elapsed,label\n1,2,a\n");
         assert_eq!(extension(&p), "jtl");
+    }
+
+    /// The error text of reading all of `r`.
+    fn read_err(mut r: impl Read) -> String {
+        let mut sink = Vec::new();
+        r.read_to_end(&mut sink).expect_err("must fail").to_string()
+    }
+
+    #[test]
+    fn a_line_past_the_cap_is_an_error_naming_it_and_stays_one() {
+        // Lines 1 and 2 fine, line 3 one byte too long; MAX_LINE itself is fine.
+        let mut data = b"a\nb\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', MAX_LINE + 1));
+        let e = read_err(LineCap::new(&data[..]));
+        assert_eq!(e, line_too_long(3));
+        let mut ok = vec![b'x'; MAX_LINE];
+        ok.push(b'\n');
+        ok.extend(vec![b'y'; MAX_LINE]);
+        let mut sink = Vec::new();
+        LineCap::new(&ok[..]).read_to_end(&mut sink).unwrap();
+        assert_eq!(sink.len(), 2 * MAX_LINE + 1);
+        // After the error, no read gets past it.
+        let mut r = LineCap::new(&data[..]);
+        let mut buf = vec![0; 1 << 16];
+        let mut failed = 0;
+        for _ in 0..400 {
+            if r.read(&mut buf).is_err() {
+                failed += 1;
+            }
+        }
+        assert!(failed > 100, "{failed}");
+    }
+
+    #[test]
+    fn broken_gzip_says_where_and_on_which_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.jtl.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        for i in 0..20000 {
+            writeln!(enc, "{i},{},label {}", i * 7 % 13, i % 3).unwrap();
+        }
+        let mut gz = enc.finish().unwrap();
+        let len = gz.len();
+        gz.truncate(len / 2);
+        std::fs::write(&p, &gz).unwrap();
+        let e = read_err(open(&p).unwrap());
+        assert!(e.contains("broken gzip data within the first"), "{e}");
+        assert!(e.contains("bytes of the compressed file"), "{e}");
+        assert!(e.contains("(at line "), "{e}");
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        std::fs::write(&p, b"[\n  {\"a\": 1},\n  {\"b\xff\": 2}\n]").unwrap();
+        let e = read_text(&p).unwrap_err();
+        assert_eq!(
+            e.position,
+            Some(crate::error::Position {
+                line: 3,
+                column: Some(6)
+            }),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn json_numbers_past_any_figure_are_refused_where_they_stand() {
+        let p = Path::new("s.json");
+        let at = |text: &str| {
+            check_json_numbers(p, text.as_bytes(), 1).err().map(|e| {
+                (
+                    e.position.unwrap().line,
+                    e.position.unwrap().column.unwrap(),
+                    e.message,
+                )
+            })
+        };
+        assert_eq!(
+            at("{\"a\": [1, -2.5e3, 0.001, 18446744073709551615]}"),
+            None
+        );
+        // Numbers inside strings are text; escaped quotes do not end a string.
+        assert_eq!(at(r#"{"a\"1e999": "1e999", "b": "x\\"}"#), None);
+        let (line, column, why) = at("{\n  \"p95\": 1e308\n}").unwrap();
+        assert_eq!((line, column), (2, 10));
+        assert!(why.contains("beyond ±1e20"), "{why}");
+        let (line, column, why) = at("[\"é\", -1e400]").unwrap();
+        assert_eq!((line, column), (1, 7));
+        assert!(why.contains("not a finite number"), "{why}");
+        // NDJSON: the line number of the line given.
+        assert_eq!(at("{}").map(|a| a.0), None);
+        let e = check_json_numbers(p, b"{\"v\": 2e21}", 40).unwrap_err();
+        assert_eq!(e.position.unwrap().line, 40);
+    }
+
+    #[test]
+    fn figures_are_finite_and_within_1e20() {
+        assert_eq!(figure(1e20), Ok(1e20));
+        assert_eq!(figure(-3.5), Ok(-3.5));
+        for bad in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1.0001e20,
+            -1e308,
+            f64::MAX,
+        ] {
+            assert!(figure(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -913,7 +913,8 @@ impl RowReader<'_> {
                     line,
                     Some(c.elapsed),
                     format!(
-                        "`{elapsed}` in column `elapsed` is not a whole number of milliseconds"
+                        "{} in column `elapsed` is not a whole number of milliseconds",
+                        crate::error::cell(&elapsed)
                     ),
                 ))
             }
@@ -929,8 +930,8 @@ impl RowReader<'_> {
                         line,
                         Some(i),
                         format!(
-                            "`{}` in column `success` is not true or false",
-                            text(Some(i))
+                            "{} in column `success` is not true or false",
+                            crate::error::cell(&text(Some(i)))
                         ),
                     ))
                 }
@@ -999,7 +1000,11 @@ impl RowReader<'_> {
             self.error(
                 line,
                 Some(i),
-                format!("`{t}` in column `{}` is not a whole number", self.names[i]),
+                format!(
+                    "{} in column `{}` is not a whole number",
+                    crate::error::cell(t),
+                    self.names[i]
+                ),
             )
         })
     }
@@ -1050,7 +1055,8 @@ fn parse_timestamp(
     }
     if !looks_like_date(t) {
         return Err(format!(
-            "`{t}` in column `timeStamp` is not epoch milliseconds"
+            "{} in column `timeStamp` is not epoch milliseconds",
+            crate::error::cell(t)
         ));
     }
     let order = std::iter::once(*hint).chain((0..DATE_FORMATS.len()).filter(|i| i != hint));
@@ -1591,10 +1597,8 @@ impl Reader for Statistics {
         _opts: &ReadOptions,
     ) -> Result<(), InputError> {
         builder.tool("jmeter", None);
-        let mut text = String::new();
-        input::open(path)?
-            .read_to_string(&mut text)
-            .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+        let text = input::read_text(path)?;
+        input::check_json_numbers(path, text.as_bytes(), 1)?;
         if text.trim().is_empty() {
             return Err(InputError::new(path, "the file is empty"));
         }

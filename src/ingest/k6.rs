@@ -185,6 +185,7 @@ pub(crate) fn read_json_document(path: &Path) -> Result<Value, InputError> {
     if text.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::new(path, "the file is empty"));
     }
+    input::check_json_numbers(path, &text, 1)?;
     let text = String::from_utf8_lossy(&text);
     serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| json_error(path, &e, 0))
 }
@@ -579,12 +580,12 @@ fn read_ndjson(
                 }
                 if k < last {
                     c.parser.lines.lookahead = true;
-                    let mut reader = std::io::BufReader::new(
-                        std::fs::File::open(path)
-                            .map_err(|e| InputError::new(path, format!("cannot open: {e}")))?,
-                    );
-                    std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(c.end))
+                    let mut file = std::fs::File::open(path)
+                        .map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
+                    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(c.end))
                         .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+                    // Lines capped like every other read (the next chunk names the line).
+                    let mut reader = std::io::BufReader::new(input::LineCap::new(file));
                     let mut buf = Vec::new();
                     while c.parser.lines.pending.is_some() {
                         buf.clear();
@@ -1231,6 +1232,9 @@ impl<'a> K6Lines<'a> {
         let line = text.trim();
         if line.is_empty() {
             return Ok(());
+        }
+        if let Err(e) = input::check_json_numbers(self.path, line.as_bytes(), line_no) {
+            return self.bad(sink, e);
         }
         let parsed: Line<'_> = match serde_json::from_str(line) {
             Ok(l) => l,

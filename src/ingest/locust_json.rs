@@ -16,7 +16,6 @@ use crate::stats::histogram::LatencyHistogram;
 use crate::stats::samples::LISTED_PERCENTILES;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -67,10 +66,8 @@ impl Reader for LocustJson {
         _: &ReadOptions,
     ) -> Result<(), InputError> {
         builder.tool("locust", None);
-        let mut text = String::new();
-        input::open(path)?
-            .read_to_string(&mut text)
-            .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+        let text = input::read_text(path)?;
+        input::check_json_numbers(path, text.as_bytes(), 1)?;
         let entries: Vec<Entry> = serde_json::from_str(&text).map_err(|e| {
             InputError::at(
                 path,
@@ -121,16 +118,16 @@ impl Reader for LocustJson {
         let mut per_second: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
         for e in &entries {
             for (t, n) in &e.num_reqs_per_sec {
-                per_second.entry(second(path, t)?).or_default().0 += n;
+                per_second.entry(second(path, &text, t)?).or_default().0 += n;
             }
             for (t, n) in &e.num_fail_per_sec {
-                per_second.entry(second(path, t)?).or_default().1 += n;
+                per_second.entry(second(path, &text, t)?).or_default().1 += n;
             }
         }
         if let (Some(&first), Some(&last)) =
             (per_second.keys().next(), per_second.keys().next_back())
         {
-            if last - first > 7 * 24 * 3600 {
+            if last.saturating_sub(first) > 7 * 24 * 3600 {
                 builder.note("num_reqs_per_sec spans more than a week: a timestamp is wrong, so the file's time series is not drawn");
                 return Ok(());
             }
@@ -152,13 +149,26 @@ impl Reader for LocustJson {
     }
 }
 
-fn second(path: &Path, t: &str) -> Result<i64, InputError> {
-    t.parse::<f64>().map(|v| v.floor() as i64).map_err(|_| {
-        InputError::new(
-            path,
-            format!("`{t}` in num_reqs_per_sec is not a Unix time"),
-        )
-    })
+/// Latest Unix time taken as a second of a run: the year 3000.
+const LAST_SECOND: f64 = 32_503_680_000.0;
+
+/// A `num_reqs_per_sec` key as a Unix second. The keys size the time series
+/// (one point a second from the first to the last), so a key such as
+/// `"-inf"` or `"-1e308"` is refused here, at the key's line and column.
+fn second(path: &Path, text: &str, t: &str) -> Result<i64, InputError> {
+    match t.trim().parse::<f64>() {
+        Ok(v) if (0.0..=LAST_SECOND).contains(&v) => Ok(v.floor() as i64),
+        _ => {
+            let message = format!(
+                "{} in num_reqs_per_sec is not a Unix time (seconds from 1970 to 3000)",
+                crate::error::cell(t)
+            );
+            Err(match text.find(&format!("\"{t}\"")) {
+                Some(at) => InputError::at(path, crate::error::position_of(text, at), message),
+                None => InputError::new(path, message),
+            })
+        }
+    }
 }
 
 /// One endpoint's (or all endpoints') figures, mergeable.
@@ -247,5 +257,41 @@ impl Stats {
             avg_content_bytes: (self.requests > 0).then(|| self.bytes / self.requests as f64),
             source: Some(source),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/locust/json/peak.json"
+    );
+
+    /// Reads `peak.json` with its first `num_reqs_per_sec` key replaced by `key`.
+    fn read_with_key(key: &str) -> Result<(), InputError> {
+        let text = std::fs::read_to_string(FIXTURE).unwrap();
+        let at = text.find("\"num_reqs_per_sec\": {").unwrap();
+        let open = at + text[at..].find('{').unwrap();
+        let q1 = open + text[open..].find('"').unwrap();
+        let q2 = q1 + 1 + text[q1 + 1..].find('"').unwrap();
+        let mutated = format!("{}\"{key}\"{}", &text[..q1], &text[q2 + 1..]);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("peak.json");
+        std::fs::write(&p, mutated).unwrap();
+        let mut b = RunBuilder::new();
+        LocustJson.read(&p, &mut b, &ReadOptions::default())
+    }
+
+    #[test]
+    fn a_key_that_is_no_unix_second_is_refused_at_its_line() {
+        // "-inf" or "-1e308" sized a time series of 2^63 seconds (16 GB and an abort).
+        for key in ["-inf", "-1e308", "1e308", "NaN", "inf", "-5"] {
+            let e = read_with_key(key).expect_err(key);
+            assert!(e.message.contains("is not a Unix time"), "{key}: {e}");
+            assert!(e.position.is_some_and(|p| p.line > 1), "{key}: {e}");
+        }
+        read_with_key("1795432350").unwrap();
     }
 }

@@ -344,6 +344,12 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             .ok_or_else(|| InputError::new(path, "cannot group this file into a run"))?;
         group.drop_compressed_twins(Some(path));
         Ok(vec![group])
+    } else if let Ok(meta) = std::fs::metadata(path) {
+        // A FIFO or a device would block or never end: say what it is.
+        Err(InputError::new(
+            path,
+            format!("is {}; give result files or folders", input::kind_of(&meta)),
+        ))
     } else {
         Err(InputError::new(path, "no such file or directory"))
     }

@@ -337,9 +337,10 @@ impl Reader for Json {
         let mut c = Collector::new(path);
         if String::from_utf8_lossy(&head).trim_start().starts_with('[') {
             // A JSON array is one document; resource files are small (a sample a second).
-            let reader = input::open(path)?;
+            let text = input::read_text(path)?;
+            input::check_json_numbers(path, text.as_bytes(), 1)?;
             let values: Vec<serde_json::Value> =
-                serde_json::from_reader(reader).map_err(|e| json_error(path, &e, 0))?;
+                serde_json::from_str(&text).map_err(|e| json_error(path, &e, 0))?;
             for (i, v) in values.iter().enumerate() {
                 match json_object(v, &mut c) {
                     Ok(()) => c.rows += 1,
@@ -358,8 +359,11 @@ impl Reader for Json {
                 if text.trim().is_empty() {
                     continue;
                 }
-                let r = serde_json::from_str::<serde_json::Value>(&text)
-                    .map_err(|e| json_error(path, &e, line_no - 1))
+                let r = input::check_json_numbers(path, text.as_bytes(), line_no)
+                    .and_then(|()| {
+                        serde_json::from_str::<serde_json::Value>(&text)
+                            .map_err(|e| json_error(path, &e, line_no - 1))
+                    })
                     .and_then(|v| {
                         json_object(&v, &mut c).map_err(|m| {
                             InputError::at(

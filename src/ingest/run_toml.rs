@@ -2,6 +2,7 @@
 //! planned users, whether the figures were measured at all).
 
 use crate::error::InputError;
+use crate::ingest::input;
 use crate::model::RunMeta;
 use serde::Deserialize;
 use std::path::Path;
@@ -20,7 +21,7 @@ struct RunToml {
     #[serde(default)]
     simulated: bool,
     simulated_reason: Option<String>,
-    notes: Option<String>,
+    notes: Option<toml::Spanned<String>>,
     duration: Option<String>,
     timezone: Option<String>,
 }
@@ -28,21 +29,26 @@ struct RunToml {
 /// Reads `dir/run.toml` into a [`RunMeta`] (all defaults when there is none).
 pub fn read(dir: &Path) -> Result<RunMeta, InputError> {
     let path = dir.join("run.toml");
-    if !path.is_file() {
+    if std::fs::symlink_metadata(&path).is_err() {
         return Ok(RunMeta::default());
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| InputError::new(&path, format!("cannot read: {e}")))?;
+    // run.toml itself follows the rules for files an input names.
+    let text = input::read_named_file(dir, "run.toml", input::MAX_NAMED_FILE)
+        .map_err(|e| InputError::new(&path, e))?;
     let raw: RunToml = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
     let notes_markdown = match raw.notes {
         Some(rel) => {
-            let notes = dir.join(&rel);
-            Some(std::fs::read_to_string(&notes).map_err(|e| {
-                InputError::new(
-                    &path,
-                    format!("`notes = \"{rel}\"`: cannot read {}: {e}", notes.display()),
-                )
-            })?)
+            let at = crate::error::position_of(&text, rel.span().start);
+            let rel = rel.into_inner();
+            Some(
+                input::read_named_file(dir, &rel, input::MAX_NAMED_FILE).map_err(|e| {
+                    InputError::at(
+                        &path,
+                        at,
+                        format!("`notes = {}`: {e}", crate::error::excerpt(&rel)),
+                    )
+                })?,
+            )
         }
         None => None,
     };
@@ -118,5 +124,115 @@ pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> InputError {
     match e.span() {
         Some(span) => InputError::at(path, crate::error::position_of(text, span.start), message),
         None => InputError::new(path, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// A run folder holding `run.toml` with `notes = <notes>` on line 2.
+    fn folder(notes: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = format!("name = \"r\"\nnotes = {notes:?}\n");
+        std::fs::write(dir.path().join("run.toml"), toml).unwrap();
+        dir
+    }
+
+    /// The error reading the folder, as printed; it must name run.toml, line 2.
+    fn refused(dir: &Path) -> String {
+        let e = read(dir).expect_err("the notes must be refused");
+        assert_eq!(e.path, dir.join("run.toml"));
+        assert_eq!(e.position.map(|p| p.line), Some(2), "{e}");
+        e.to_string()
+    }
+
+    #[test]
+    fn notes_inside_the_folder_are_read() {
+        let dir = folder("docs/notes.md");
+        std::fs::create_dir(dir.path().join("docs")).unwrap();
+        std::fs::write(dir.path().join("docs/notes.md"), "# Hi\n").unwrap();
+        let meta = read(dir.path()).unwrap();
+        assert_eq!(meta.notes_markdown.as_deref(), Some("# Hi\n"));
+    }
+
+    #[test]
+    fn notes_outside_the_folder_are_refused() {
+        for notes in ["/proc/self/environ", "/etc/passwd", "/dev/zero"] {
+            let dir = folder(notes);
+            let e = refused(dir.path());
+            assert!(e.contains("absolute path"), "{e}");
+        }
+        let dir = folder("../../../etc/passwd");
+        assert!(refused(dir.path()).contains("`..`"));
+        let dir = folder("sub/../../x.md");
+        assert!(refused(dir.path()).contains("`..`"));
+    }
+
+    #[test]
+    fn notes_through_a_symlink_out_of_the_folder_are_refused() {
+        for target in ["/proc/self/environ", "/dev/zero", "/etc/passwd"] {
+            let dir = folder("notes.md");
+            std::os::unix::fs::symlink(target, dir.path().join("notes.md")).unwrap();
+            let e = refused(dir.path());
+            assert!(e.contains("outside the run's folder"), "{e}");
+        }
+        // A symlinked folder is followed too.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("n.md"), "secret").unwrap();
+        let dir = folder("docs/n.md");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("docs")).unwrap();
+        assert!(refused(dir.path()).contains("outside the run's folder"));
+    }
+
+    #[test]
+    fn notes_that_are_not_a_regular_file_are_refused_without_blocking() {
+        let dir = folder("pipe.md");
+        let fifo: PathBuf = dir.path().join("pipe.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+        // Opening a FIFO blocks until a writer comes; the check must come first.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let d = dir.path().to_path_buf();
+        std::thread::spawn(move || tx.send(read(&d).map(|_| ()).map_err(|e| e.to_string())));
+        let e = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("reading notes from a FIFO blocked")
+            .expect_err("a FIFO must be refused");
+        assert!(e.contains("a FIFO (named pipe), not a regular file"), "{e}");
+
+        let dir = folder("sub");
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(refused(dir.path()).contains("a directory, not a regular file"));
+    }
+
+    #[test]
+    fn notes_over_one_mib_are_refused_and_one_mib_is_read() {
+        let dir = folder("notes.md");
+        let limit = input::MAX_NAMED_FILE as usize;
+        std::fs::write(dir.path().join("notes.md"), "a".repeat(limit)).unwrap();
+        assert_eq!(
+            read(dir.path()).unwrap().notes_markdown.unwrap().len(),
+            limit
+        );
+        std::fs::write(dir.path().join("notes.md"), "a".repeat(limit + 1)).unwrap();
+        assert!(refused(dir.path()).contains("1 MiB"));
+    }
+
+    #[test]
+    fn a_long_notes_path_is_quoted_short() {
+        let dir = folder(&"x".repeat(5000));
+        let e = refused(dir.path());
+        assert!(e.len() < 400, "{} bytes: {e}", e.len());
+        assert!(e.contains("(5000 characters in all)"), "{e}");
+    }
+
+    #[test]
+    fn run_toml_itself_must_be_a_regular_file_inside_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("run.toml")).unwrap();
+        let e = read(dir.path()).expect_err("run.toml outside the folder");
+        assert!(e.to_string().contains("outside the run's folder"), "{e}");
     }
 }

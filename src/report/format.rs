@@ -200,6 +200,115 @@ pub fn markdown(text: &str) -> String {
             _ => out.push(c),
         }
     }
+    break_autolinks(&out)
+}
+
+/// `text` with GitHub's extended autolinks broken by a zero-width space
+/// (`https:&#8203;//…`, `www&#8203;.…`): a name from an input file is text,
+/// and must not become a link in report.md, regression.md or the step summary.
+fn break_autolinks(text: &str) -> String {
+    let text = text.replace("://", ":&#8203;//");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.to_ascii_lowercase().find("www.") {
+        out.push_str(&rest[..i + 3]);
+        out.push_str("&#8203;");
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The run's notes as Markdown for report.md, under the rules the HTML
+/// follows ([`notes_html`]): images become their alt text, and an entity
+/// that decodes to `@` (`&#64;`, `&#x40;`, `&commat;`) becomes a plain `@`,
+/// which the template's mention filter then defuses like any other.
+pub fn notes_markdown(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    // (range of the image in the source, its alt text)
+    let mut images: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut depth = 0;
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { .. }) => {
+                if depth == 0 {
+                    images.push((range, String::new()));
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Image) => depth -= 1,
+            Event::Text(t) | Event::Code(t) if depth > 0 => {
+                if let Some(last) = images.last_mut() {
+                    last.1.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (range, alt) in images {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..range.start]);
+        out.push_str(&markdown_inline(&alt));
+        at = range.end;
+    }
+    out.push_str(&markdown[at..]);
+    at_entities_to_at(&out)
+}
+
+/// `text` escaped for Markdown prose (not a table): emphasis, link and
+/// image characters, so an image's alt text stays text.
+fn markdown_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Every HTML entity that decodes to `@` replaced by `@`.
+fn at_entities_to_at(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail[1..].find(';').map(|j| j + 1).filter(|&j| j <= 12);
+        let decoded = end.and_then(|j| {
+            let body = &tail[1..j];
+            let code =
+                if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
+                    u32::from_str_radix(hex, 16).ok()
+                } else if let Some(dec) = body.strip_prefix('#') {
+                    dec.parse::<u32>().ok()
+                } else if body == "commat" {
+                    Some(0x40)
+                } else {
+                    None
+                };
+            (code == Some(0x40)).then_some(j)
+        });
+        match decoded {
+            Some(j) => {
+                out.push('@');
+                rest = &tail[j + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -287,6 +396,42 @@ mod tests {
         assert!(html.contains("<a href=\"https://example.com\">ok</a>"));
         assert!(!html.contains("javascript:") && html.contains("bad"));
         assert!(!html.contains("<img") && html.contains("logo"));
+    }
+
+    #[test]
+    fn names_never_become_autolinks() {
+        for name in [
+            "GET https://evil.invalid/x",
+            "http://a.b/c?d",
+            "www.evil.invalid",
+            "see WWW.Evil.invalid/x",
+            "ftp://x.y",
+        ] {
+            let md = markdown(name);
+            // GitHub's extended autolinks start at `scheme://` or `www.`.
+            assert!(!md.contains("://"), "{name}: {md}");
+            assert!(!md.to_ascii_lowercase().contains("www."), "{name}: {md}");
+            // The text reads the same once the zero-width space is gone.
+            assert_eq!(md.replace("&#8203;", ""), name, "{name}");
+        }
+    }
+
+    #[test]
+    fn notes_markdown_follows_the_html_rules() {
+        let md = notes_markdown(
+            "Logo ![the *logo*](https://x.invalid/t.png) here, [ref ![i](a.png)](https://ok.invalid).\n\n\
+             Ping &#64;release-team, &#x40;ops, &#X40;qa, &commat;dev; keep &amp; &#65; &#64x;.\n",
+        );
+        assert!(!md.contains("!["), "{md}");
+        assert!(md.contains("Logo the logo here"), "{md}");
+        // A link stays a link; an image inside it becomes its text.
+        assert!(md.contains("[ref i](https://ok.invalid)"), "{md}");
+        assert!(md.contains("Ping @release-team, @ops, @qa, @dev;"), "{md}");
+        assert!(md.contains("keep &amp; &#65; &#64x;."), "{md}");
+        // The HTML says the same.
+        let html = notes_html("![alt text](https://x.invalid/t.png) &#64;team");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("alt text"), "{html}");
     }
 
     #[test]

@@ -6,7 +6,6 @@
 
 use super::Report;
 use crate::compare::verdict::Verdict;
-use quick_xml::escape::escape;
 use std::fmt::Write;
 
 struct Case {
@@ -25,6 +24,23 @@ enum Outcome {
 struct Suite {
     name: String,
     cases: Vec<Case>,
+}
+
+/// `text` escaped for XML, with the characters XML 1.0 forbids (C0
+/// controls other than tab, newline and carriage return; U+FFFE, U+FFFF)
+/// replaced by U+FFFD, so any name an input holds leaves the file well-formed.
+fn xml(text: &str) -> String {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+    };
+    if text.chars().all(allowed) {
+        return quick_xml::escape::escape(text).into_owned();
+    }
+    let clean: String = text
+        .chars()
+        .map(|c| if allowed(c) { c } else { '\u{FFFD}' })
+        .collect();
+    quick_xml::escape::escape(clean.as_str()).into_owned()
 }
 
 /// Renders `junit.xml`.
@@ -140,7 +156,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
         writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
-            escape(s.name.as_str()),
+            xml(s.name.as_str()),
             s.cases.len(),
             count(s, is_fail),
             count(s, is_skip)
@@ -149,27 +165,52 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\" time=\"0\">",
-                escape(c.classname.as_str()),
-                escape(c.name.as_str())
+                xml(c.classname.as_str()),
+                xml(c.name.as_str())
             )?;
             match &c.outcome {
                 Outcome::Pass => {}
                 Outcome::Fail(m) => write!(
                     out,
                     "<failure message=\"{}\" type=\"perfreport\">{}</failure>",
-                    escape(m.as_str()),
-                    escape(c.detail.as_str())
+                    xml(m.as_str()),
+                    xml(c.detail.as_str())
                 )?,
-                Outcome::Skip(m) => write!(out, "<skipped message=\"{}\"/>", escape(m.as_str()))?,
+                Outcome::Skip(m) => write!(out, "<skipped message=\"{}\"/>", xml(m.as_str()))?,
             }
             writeln!(
                 out,
                 "<system-out>{}</system-out></testcase>",
-                escape(c.detail.as_str())
+                xml(c.detail.as_str())
             )?;
         }
         writeln!(out, "  </testsuite>")?;
     }
     writeln!(out, "</testsuites>")?;
     Ok(out.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_character_xml_forbids_is_replaced_and_the_rest_escaped() {
+        let all: String = (0u32..0x80)
+            .chain([0xFFFE, 0xFFFF, 0xFFFD, 0x1F600])
+            .filter_map(char::from_u32)
+            .collect();
+        let out = xml(&all);
+        for c in out.chars() {
+            let ok = matches!(c, '\t' | '\n' | '\r')
+                || (' '..='\u{D7FF}').contains(&c)
+                || ('\u{E000}'..='\u{FFFD}').contains(&c)
+                || c >= '\u{10000}';
+            assert!(ok, "U+{:04X} left in {out:?}", c as u32);
+        }
+        // 29 C0 controls plus U+FFFE and U+FFFF.
+        assert_eq!(out.matches('\u{FFFD}').count(), 29 + 2 + 1);
+        assert!(out.contains("&lt;") && out.contains("&amp;") && out.contains("&quot;"));
+        assert_eq!(xml("plain /v1/items"), "plain /v1/items");
+    }
 }

@@ -664,7 +664,7 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         sources: s.run.sources.iter().map(source_view).collect(),
         precision_note: precision_note(s),
         input_notes: meta.reader_notes.clone(),
-        notes_markdown: meta.notes_markdown.clone(),
+        notes_markdown: meta.notes_markdown.as_deref().map(fmt::notes_markdown),
         notes_html: meta.notes_markdown.as_deref().map(fmt::notes_html),
         resources: s.stats.resources.iter().map(resource_view).collect(),
     }

@@ -24,6 +24,8 @@ mod generic;
 mod hey;
 /// The run history: recording, trend and change points, import, export, prune.
 mod history;
+/// Hostile inputs: paths an input names, devices and FIFOs, memory bombs.
+mod hostile;
 /// Locust readers: figures in summary.json against the CSVs' own numbers.
 mod ingest;
 /// JMeter readers: JTL CSV/XML and dashboard statistics.json against independent computations.
@@ -32,6 +34,8 @@ mod jmeter;
 mod k6;
 /// Locust --json output.
 mod locust_json;
+/// Seeded mutations of the fixtures through every reader, in process, with a time limit.
+mod mutation;
 /// oha -j, bare and wrapped.
 mod oha;
 /// The output folder as one unit: kills, signals, a second build.

@@ -170,7 +170,10 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Option<Chart>> 
             .margin_right(28)
             .x_label_area_size(48)
             .y_label_area_size(74)
-            .build_cartesian_2d((x_lo..x_hi).log_scale(), 0.0..y_max * 1.1)
+            .build_cartesian_2d(
+                super::log_axis(x_lo, x_hi).log_scale(),
+                super::axis(0.0, y_max * 1.1),
+            )
             .map_err(chart_error(NAME))?;
         let mut mesh = chart.configure_mesh();
         super::mesh_style(&mut mesh);

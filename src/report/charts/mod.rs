@@ -320,6 +320,70 @@ fn watermark(root: &DrawingArea<SVGBackend<'_>, Shift>) -> anyhow::Result<()> {
         .map_err(chart_error("watermark"))
 }
 
+/// The largest magnitude an axis reaches. plotters' key-point search
+/// multiplies and divides the span by 10 and loops until the tick count fits:
+/// a span that is infinite, NaN, or so large that ×10 overflows never fits,
+/// and a span below one ulp of its ends never advances. Data past this is
+/// drawn at the edge of the chart (pixel positions saturate).
+pub(crate) const AXIS_LIMIT: f64 = 1e300;
+
+/// `lo..hi` made safe for plotters: finite, within ±[`AXIS_LIMIT`], and wide
+/// enough to hold ticks (a degenerate or inverted range gets a span of
+/// `max(|lo|, 1)`). Every chart's axis ranges go through this.
+pub(crate) fn axis(lo: f64, hi: f64) -> std::ops::Range<f64> {
+    let clamp = |v: f64| {
+        if v.is_nan() {
+            0.0
+        } else {
+            v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
+        }
+    };
+    let (lo, hi) = (clamp(lo), clamp(hi));
+    let magnitude = lo.abs().max(hi.abs());
+    if hi - lo > magnitude * 1e-9 {
+        lo..hi
+    } else {
+        lo..lo + lo.abs().max(1.0)
+    }
+}
+
+/// `v` as a plottable figure: NaN as 0, anything else within ±[`AXIS_LIMIT`].
+/// plotters turns a point into pixels with integer additions that overflow
+/// for a point far outside the axis; axes are computed from the data, so
+/// keeping data within the axis limit keeps every point within reach.
+pub(crate) fn finite(v: f64) -> f64 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
+    }
+}
+
+/// `v` kept within one span of `range` on either side: drawn the same (the
+/// plot area clips it), with pixel positions that stay small.
+pub(crate) fn clip(v: f64, range: &std::ops::Range<f64>) -> f64 {
+    let span = range.end - range.start;
+    finite(v).clamp(range.start - span, range.end + span)
+}
+
+/// `lo..hi` made safe for a log axis: both ends positive and finite, within
+/// [1e-300, [`AXIS_LIMIT`]], at least a tenth of a decade apart.
+pub(crate) fn log_axis(lo: f64, hi: f64) -> std::ops::Range<f64> {
+    let clamp = |v: f64| {
+        if v.is_nan() {
+            1.0
+        } else {
+            v.clamp(1e-300, AXIS_LIMIT)
+        }
+    };
+    let (lo, hi) = (clamp(lo), clamp(hi));
+    if hi > lo * 1.25 {
+        lo..hi
+    } else {
+        lo..lo * 10.0
+    }
+}
+
 /// Tick labels for an axis spanning `span`: as many decimals as its ticks
 /// need (0, 0.5, 1 over four seconds; 0, 20, 40 over a minute), no more.
 pub(crate) fn tick_label(span: f64) -> impl Fn(&f64) -> String {
@@ -362,6 +426,7 @@ pub(crate) fn xy_chart<'a, 'b>(
     y: std::ops::Range<f64>,
     (x_desc, y_desc): (&str, &str),
 ) -> anyhow::Result<XyChart<'a, 'b>> {
+    let (x, y) = (axis(x.start, x.end), axis(y.start, y.end));
     let x_label = tick_label(x.end - x.start);
     let y_label = tick_label(y.end - y.start);
     let mut chart = ChartBuilder::on(root)
@@ -404,7 +469,8 @@ pub(crate) fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<
 /// A y-axis upper bound a little above the data (the key is drawn under
 /// the plot, so no room is kept for it), never 0.
 pub(crate) fn headroom(max: f64) -> f64 {
-    if max > 0.0 && max.is_finite() {
+    let max = finite(max);
+    if max > 0.0 {
         max * 1.1
     } else {
         1.0
@@ -420,6 +486,15 @@ pub(crate) fn draw_line(
 ) -> anyhow::Result<()> {
     let dot = (style.stroke_width + 2) as i32;
     let color = style.color;
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let segments: Vec<Vec<(f64, f64)>> = segments
+        .into_iter()
+        .map(|s| {
+            s.into_iter()
+                .map(|(x, y)| (clip(x, &xr), clip(y, &yr)))
+                .collect()
+        })
+        .collect();
     chart
         .draw_series(
             segments
@@ -448,16 +523,18 @@ pub(crate) fn time_marks(chart: &XyChart<'_, '_>, marks: &mut Marks, rows: &[(f6
     };
     let step = rows.len().div_ceil(400).max(1);
     let picked: Vec<&(f64, String)> = rows.iter().step_by(step).collect();
+    let xr = chart.x_range();
     for (i, (x, text)) in picked.iter().enumerate() {
-        let px = chart.backend_coord(&(*x, y_lo));
+        let x = clip(*x, &xr);
+        let px = chart.backend_coord(&(x, y_lo));
         let half = |other: Option<&&(f64, String)>| {
             other.map_or(4, |o| {
-                ((chart.backend_coord(&(o.0, y_lo)).0 - px.0).abs() / 2).max(1)
+                ((chart.backend_coord(&(clip(o.0, &xr), y_lo)).0 - px.0).abs() / 2).max(1)
             })
         };
         let left = half(i.checked_sub(1).and_then(|j| picked.get(j)));
         let right = half(picked.get(i + 1));
-        let top = chart.backend_coord(&(*x, y_hi)).1;
+        let top = chart.backend_coord(&(x, y_hi)).1;
         marks.add((px.0 - left, top), (px.0 + right, px.1), text.clone());
     }
 }
@@ -468,6 +545,8 @@ pub(crate) fn draw_target(
     x: (f64, f64),
     y: f64,
 ) -> anyhow::Result<()> {
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let (x, y) = ((clip(x.0, &xr), clip(x.1, &xr)), clip(y, &yr));
     chart
         .draw_series(DashedLineSeries::new(
             vec![(x.0, y), (x.1, y)],
@@ -516,7 +595,10 @@ pub(crate) fn bar_chart<'a, 'b>(
         .margin_right(40)
         .x_label_area_size(48)
         .y_label_area_size(300)
-        .build_cartesian_2d(x, (0..n.saturating_sub(1).max(1)).into_segmented())
+        .build_cartesian_2d(
+            axis(x.start, x.end),
+            (0..n.saturating_sub(1).max(1)).into_segmented(),
+        )
         .map_err(chart_error(name))?;
     let mut mesh = chart.configure_mesh();
     mesh_style(&mut mesh);
@@ -570,7 +652,10 @@ pub(crate) fn bar(
     // A lone bar fills both rows of its 0..1 range (see `bar_chart`).
     let top = if rows == 1 { 2 } else { i + 1 };
     let mut r = Rectangle::new(
-        [(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(top))],
+        [
+            (0.0, SegmentValue::Exact(i)),
+            (finite(v), SegmentValue::Exact(top)),
+        ],
         color.filled(),
     );
     r.set_margin(5, 5, 0, 0);
@@ -587,7 +672,7 @@ pub(crate) fn bar_box(
     let top = if rows == 1 { 2 } else { i + 1 };
     (
         chart.backend_coord(&(0.0, SegmentValue::Exact(i))),
-        chart.backend_coord(&(v, SegmentValue::Exact(top))),
+        chart.backend_coord(&(clip(v, &chart.x_range()), SegmentValue::Exact(top))),
     )
 }
 
@@ -597,6 +682,7 @@ pub(crate) fn draw_bar_target(
     x: f64,
     rows: usize,
 ) -> anyhow::Result<()> {
+    let x = clip(x, &chart.x_range());
     chart
         .draw_series(DashedLineSeries::new(
             vec![
@@ -726,5 +812,167 @@ mod tests {
             segments(pts.into_iter()),
             vec![vec![(1.0, 5.0), (2.0, 6.0)], vec![(4.0, 7.0)]]
         );
+    }
+}
+
+#[cfg(test)]
+mod extreme_values {
+    //! No chart call may loop, whatever the figures: each draw runs on its own
+    //! thread and the test fails if it takes longer than a few seconds.
+    use super::*;
+    use crate::model::{
+        EndpointStats, LatencyStats, ResourceSeries, ResourceUnit, Run, RunMeta, SeriesPoint,
+    };
+    use std::time::Duration;
+
+    /// The values that made plotters' key-point search loop (about 1e308 up to
+    /// the largest double, infinities), NaN, and tiny or equal values.
+    const EXTREMES: [f64; 10] = [
+        1e308,
+        f64::MAX,
+        f64::MAX / 1.4,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        -1e308,
+        0.0,
+        1e-300,
+        1.0e20,
+    ];
+
+    /// Runs `f` on a thread; panics if it does not finish within 5 s.
+    fn within_time<T: Send + 'static>(what: String, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        match rx.recv_timeout(Duration::from_secs(5)) {
+            Ok(v) => v,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                panic!("{what} did not finish within 5 s")
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked"),
+        }
+    }
+
+    fn run_with(v: f64, t: f64) -> Run {
+        let point = |t_s: f64| SeriesPoint {
+            t_s,
+            users: Some(10),
+            rps: Some(v),
+            failures_per_s: Some(v),
+            p50_ms: Some(v),
+            p95_ms: Some(v),
+            p99_ms: Some(v),
+            total_requests: Some(1),
+        };
+        let mut latency = LatencyStats::default();
+        latency.percentiles.insert(Percentile::P95, v);
+        let endpoint = EndpointStats {
+            method: "GET".into(),
+            name: "/x".into(),
+            requests: 5,
+            latency,
+            ..EndpointStats::default()
+        };
+        Run {
+            meta: RunMeta::default(),
+            totals: endpoint.clone(),
+            endpoints: vec![endpoint],
+            series: vec![point(0.0), point(t)],
+            failures: Vec::new(),
+            exceptions: Vec::new(),
+            sources: Vec::new(),
+            transactions: Vec::new(),
+            resources: [
+                ResourceUnit::Percent,
+                ResourceUnit::Bytes,
+                ResourceUnit::Count,
+            ]
+            .into_iter()
+            .map(|unit| ResourceSeries {
+                metric: "cpu".into(),
+                unit,
+                points: vec![(t, v), (0.0, v), (v, 1.0)],
+                clock: crate::model::ResourceClock::Relative,
+                source: "r.csv".into(),
+            })
+            .collect(),
+        }
+    }
+
+    #[test]
+    fn axis_ranges_are_always_finite_ordered_and_wide_enough() {
+        for lo in EXTREMES {
+            for hi in EXTREMES {
+                for r in [axis(lo, hi), log_axis(lo, hi)] {
+                    assert!(
+                        r.start.is_finite() && r.end.is_finite(),
+                        "{lo}..{hi}: {r:?}"
+                    );
+                    assert!((r.end - r.start).is_finite(), "{lo}..{hi}: {r:?}");
+                    assert!(r.end - r.start > r.end.abs().max(r.start.abs()) * 1e-9);
+                }
+                assert!(log_axis(lo, hi).start > 0.0);
+            }
+        }
+        // Ordinary ranges are left alone.
+        assert_eq!(axis(0.0, 140.0), 0.0..140.0);
+        assert_eq!(log_axis(0.5, 2000.0), 0.5..2000.0);
+    }
+
+    #[test]
+    fn frames_finish_with_any_range() {
+        for lo in EXTREMES {
+            for hi in EXTREMES {
+                within_time(format!("xy_chart {lo:e}..{hi:e}"), move || {
+                    let mut out = String::new();
+                    {
+                        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+                        let mut c = xy_chart(&root, "t", "t", lo..hi, lo..hi, ("x", "y"))?;
+                        draw_line(
+                            &mut c,
+                            vec![vec![(lo, hi), (hi, lo)], vec![(hi, hi)]],
+                            BLUE.into(),
+                        )?;
+                        draw_target(&mut c, (lo, hi), hi)?;
+                    }
+                    anyhow::Ok(out.len())
+                })
+                .unwrap();
+                within_time(format!("bar_chart {lo:e}..{hi:e}"), move || {
+                    let mut out = String::new();
+                    {
+                        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+                        let labels = vec!["a".to_string(), "b".to_string()];
+                        let mut c =
+                            bar_chart(&root, "t", "t", lo..hi, &labels, ("x", &|v| v.to_string()))?;
+                        c.draw_series([bar(0, 2, hi, BLUE), bar(1, 2, lo, BLUE)])
+                            .map_err(chart_error("t"))?;
+                        let _ = bar_box(&c, 0, 2, hi);
+                        draw_bar_target(&mut c, hi, 2)?;
+                    }
+                    anyhow::Ok(out.len())
+                })
+                .unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn every_run_chart_finishes_with_extreme_figures() {
+        for v in EXTREMES {
+            for t in [v, 60.0] {
+                let run = run_with(v, t);
+                let charts = within_time(format!("charts of value {v:e}, time {t:e}"), move || {
+                    let sla = crate::sla::file::default_sla();
+                    let report = crate::report::Report::build(vec![run], &sla);
+                    for_run(&report.scored[0], &sla).map_or(0, |c| c.len())
+                });
+                // Drawing may refuse (an error), but not loop; with these
+                // figures a run has its time charts at least.
+                assert!(charts >= 3, "value {v}, time {t}: {charts} charts");
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
             let c = row.checks.iter().find(|c| c.metric == Metric::P95)?;
             Some((
                 short(&row.label),
-                c.relative()? * 100.0,
+                super::finite(c.relative()? * 100.0),
                 c.verdict,
                 if row.total {
                     u64::MAX

@@ -159,7 +159,7 @@ fn draw(
         if run_end > 0.0 && (x_min < 0.0 || x_max > run_end) {
             // The run's span, when the monitor ran longer than the test.
             let style = INK.mix(0.5).stroke_width(1);
-            for x in [0.0, run_end] {
+            for x in [0.0, super::finite(run_end)] {
                 chart
                     .draw_series(DashedLineSeries::new(
                         vec![(x, 0.0), (x, headroom(y_max))],
@@ -173,8 +173,9 @@ fn draw(
         for (i, (label, pts)) in lines.into_iter().enumerate() {
             // Hover points, at most about 150 a line.
             for p in pts.iter().step_by(pts.len().div_ceil(150).max(1)) {
+                let (xr, yr) = (chart.x_range(), chart.y_range());
                 marks.point(
-                    chart.backend_coord(p),
+                    chart.backend_coord(&(super::clip(p.0, &xr), super::clip(p.1, &yr))),
                     5,
                     format!(
                         "{label}: {} {unit_label} at {} s",

@@ -61,6 +61,10 @@ fn draw_xy(
             ("Concurrent users", y_desc),
         )?;
         for (label, color, pts) in series {
+            let pts: Vec<(f64, f64)> = pts
+                .into_iter()
+                .map(|(x, y)| (super::finite(x), super::finite(y)))
+                .collect();
             let style = color.stroke_width(3);
             chart
                 .draw_series(LineSeries::new(pts.clone(), style))

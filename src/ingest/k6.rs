@@ -1238,7 +1238,7 @@ impl<'a> K6Lines<'a> {
         }
         let parsed: Line<'_> = match serde_json::from_str(line) {
             Ok(l) => l,
-            Err(e) => return self.bad(sink, json_error(self.path, &e, line_no - 1)),
+            Err(e) => return self.bad(sink, json_error(self.path, &e, line_no.saturating_sub(1))),
         };
         if parsed.kind.0 != "Point" {
             return Ok(());
@@ -1582,6 +1582,16 @@ mod tests {
             )
             .unwrap();
         b.build(RunMeta::default()).unwrap()
+    }
+
+    #[test]
+    fn a_broken_line_read_ahead_as_line_zero_is_an_error_not_a_panic() {
+        // The chunked reader reads past a chunk's end with line number 0;
+        // a JSON error there computed 0 - 1 (found by the k6_ndjson fuzz target).
+        let opts = ReadOptions::default();
+        let mut lines = K6Lines::new(Path::new("x.ndjson"), &opts);
+        let mut b = RunBuilder::new();
+        assert!(lines.line(b"{\"type\":\"Point\",", 0, &mut b).is_err());
     }
 
     #[test]

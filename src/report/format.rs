@@ -70,6 +70,54 @@ pub fn score(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// A score range out of 100: `70.0–100.0`, or `80.0` when both ends agree.
+pub fn score_range(low: f64, high: f64) -> String {
+    if score(low) == score(high) {
+        score(low)
+    } else {
+        format!("{}–{}", score(low), score(high))
+    }
+}
+
+/// A grade range: `FAIR–EXCELLENT`, or `GOOD` when both ends agree.
+pub fn grade_range(low: &str, high: &str) -> String {
+    if low == high {
+        low.to_string()
+    } else {
+        format!("{low}–{high}")
+    }
+}
+
+/// Points of a rule that could not be judged: `0–15 / 15` (no credit at the
+/// low end of the score, full credit at the high end).
+pub fn points_open(weight: f64) -> String {
+    format!("0–{} / {}", trim_number(weight), trim_number(weight))
+}
+
+/// A path for a report: relative to the working directory when it lies
+/// under it, else the file name alone; never a machine's absolute path.
+pub fn display_path(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if !p.is_absolute() {
+        return path.to_string();
+    }
+    if let Some(rel) = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(std::path::Path::to_path_buf))
+    {
+        if !rel.as_os_str().is_empty() {
+            return rel.display().to_string();
+        }
+    }
+    p.file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// `1 run`, `2 runs`: a count and its noun, pluralised with `s`.
+pub fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Points earned of a weight: `7.5 / 10`.
 pub fn points(points: f64, weight: f64) -> String {
     format!("{} / {}", trim_number(points), trim_number(weight))

@@ -7,6 +7,7 @@ use std::path::Path;
 /// The verdict table for the terminal, plain text.
 pub fn render(report: &Report, output: &Path) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "{}", report.view.overall.line);
     for run in &report.view.runs {
         let _ = writeln!(
             out,
@@ -20,11 +21,14 @@ pub fn render(report: &Report, output: &Path) -> String {
             "rule", "target", "measured", "points"
         );
         for r in &run.rules {
-            let measured = if r.measured_at.is_empty() {
+            let mut measured = if r.measured_at.is_empty() {
                 r.measured.clone()
             } else {
                 format!("{} ({})", r.measured, r.measured_at)
             };
+            if !r.unscored.is_empty() {
+                measured = format!("{measured}, {}", r.unscored);
+            }
             let _ = writeln!(
                 out,
                 "  {:<16} {:<10} {:<26} {:>9}  {}{}",
@@ -47,11 +51,7 @@ pub fn render(report: &Report, output: &Path) -> String {
         }
     }
     if let Some(c) = &report.view.comparison {
-        let _ = writeln!(
-            out,
-            "Against the baseline {}: {}. {}",
-            c.baseline.path, c.label, c.headline
-        );
+        let _ = writeln!(out, "{} {}", c.label, c.lead);
         for r in &c.regressions {
             let _ = writeln!(out, "  REGRESSED {r}");
         }

@@ -354,6 +354,9 @@ pub struct WarningView {
     pub message: String,
     /// Why it matters.
     pub why: String,
+    /// An earlier run of this report already explains `why` for this code
+    /// (report.md says it once).
+    pub why_said: bool,
 }
 
 /// One source file.
@@ -381,6 +384,10 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
         if *n > 1 {
             r.anchor = format!("{}-{}", r.anchor, n);
         }
+    }
+    let mut explained = std::collections::BTreeSet::new();
+    for w in runs.iter_mut().flat_map(|r| r.warnings.iter_mut()) {
+        w.why_said = !explained.insert(w.code.clone());
     }
     let anchors: Vec<String> = runs.iter().map(|r| r.anchor.clone()).collect();
     let simulated = scored.iter().any(|s| s.run.meta.simulated);
@@ -553,7 +560,7 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
             page: run_page(&anchors[i]),
             users: fmt::opt(
                 s.run.meta.users_recorded.or(s.run.meta.users_planned),
-                |u| format!("{} users", fmt::count(u)),
+                |u| format!("{} user{}", fmt::count(u), if u == 1 { "" } else { "s" }),
             ),
             verdict: s.score.verdict.label().to_string(),
             class: verdict_class(s.score.verdict).to_string(),
@@ -829,6 +836,7 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
                 severity: w.severity.code().to_string(),
                 message: w.message.clone(),
                 why: w.why().to_string(),
+                why_said: false,
             })
             .collect(),
         sources: s.run.sources.iter().map(source_view).collect(),
@@ -926,8 +934,9 @@ fn verdict_reason(s: &Scored, sla: &Sla) -> String {
                 .count();
             parts.push(if score.is_range() {
                 format!(
-                    "score {range} reaches the pass mark {pass_mark} whatever the {} that could not be judged score; {met} of {} rules met",
+                    "score {range} reaches the pass mark {pass_mark} whatever the {} that could not be judged {}; {met} of {} rules met",
                     if open.len() == 1 { "rule".to_string() } else { format!("{} rules", open.len()) },
+                    if open.len() == 1 { "scores" } else { "score" },
                     score.rules.len()
                 )
             } else {

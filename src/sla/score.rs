@@ -309,10 +309,10 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
         let small = small.filter(|_| f.requests_known);
         let value = match (&small, evidence.small_sample) {
             (Some(s), SmallSample::Inconclusive | SmallSample::Gate) => Err(format!(
-                "{} of {} requests rests on {} values above it; scoring it needs at least {} requests",
+                "{} of {} requests rests on {} above it; scoring it needs at least {} requests",
                 s.percentile,
                 crate::report::format::count(s.requests),
-                s.values_above,
+                crate::report::format::plural(s.values_above as usize, "value"),
                 crate::report::format::count(s.needed)
             )),
             _ => value,
@@ -321,9 +321,8 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
             let why = match (&small, &value) {
                 (_, Ok(_)) => None,
                 (Some(s), Err(_)) => Some(format!(
-                    "from {} {} above it: too few to score",
-                    s.values_above,
-                    if s.values_above == 1 { "value" } else { "values" }
+                    "from {} above it: too few to score",
+                    crate::report::format::plural(s.values_above as usize, "value")
                 )),
                 (None, Err(_)) => Some("request count not in the input: not scored".to_string()),
             };
@@ -748,13 +747,85 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("holds p95, p99"));
-        assert_eq!(s.value, 50.0);
+        assert_eq!((s.value, s.value_high), (50.0, 100.0));
+        assert!(s.failed_gates.is_empty(), "not judged, so not failed");
         assert_eq!(
-            s.failed_gates,
+            s.inconclusive_gates,
             vec!["tail".to_string()],
             "inconclusive cannot pass a gate"
         );
         assert!(!s.passed);
+        assert_eq!(s.verdict, Verdict::Inconclusive);
+    }
+
+    /// P95 (judged, 10 ms) and P99 (228 requests: too few, inconclusive),
+    /// with the given weights and P95 target, pass mark 70.
+    fn p95_and_thin_p99(p95_target: &str, w95: u32, w99: u32, p99_gate: bool) -> Score {
+        let sla = sla(&format!(
+            "pass_score = 70\n[[rule]]\nid = \"p95\"\nmetric = \"p95\"\ntarget = \"{p95_target}\"\nweight = {w95}\n[[rule]]\nid = \"p99\"\nmetric = \"p99\"\ntarget = \"< 50ms\"\nweight = {w99}\ngate = {p99_gate}\n"
+        ));
+        score(
+            &stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]),
+            &sla,
+            false,
+        )
+    }
+
+    #[test]
+    fn a_run_that_passes_whatever_the_inconclusive_rules_score_is_pass() {
+        // Low end 80 / 100 ≥ 70: PASS even if P99 earned nothing.
+        let s = p95_and_thin_p99("< 50ms", 80, 20, false);
+        assert_eq!((s.value, s.value_high), (80.0, 100.0));
+        assert_eq!((s.grade.as_str(), s.grade_high.as_str()), ("GOOD", "EXCELLENT"));
+        assert_eq!(s.verdict, Verdict::Pass);
+        assert!(s.passed && s.is_range());
+        // The figure is kept, with why it was not scored.
+        let p99 = &s.rules[1];
+        assert_eq!(p99.status, Status::Inconclusive);
+        assert_eq!(p99.measured, Some(12.0));
+        assert_eq!(
+            p99.unscored.as_deref(),
+            Some("from 2 values above it: too few to score")
+        );
+    }
+
+    #[test]
+    fn a_run_that_fails_whatever_the_inconclusive_rules_score_is_fail() {
+        // P95 missed: high end 20 / 100 < 70 even with full credit for P99.
+        let s = p95_and_thin_p99("< 5ms", 80, 20, false);
+        assert_eq!((s.value, s.value_high), (0.0, 20.0));
+        assert_eq!(s.verdict, Verdict::Fail);
+        assert!(!s.passed);
+    }
+
+    #[test]
+    fn a_run_the_inconclusive_rules_decide_is_inconclusive() {
+        // 50–100: passes only if P99 passes.
+        let s = p95_and_thin_p99("< 50ms", 50, 50, false);
+        assert_eq!((s.value, s.value_high), (50.0, 100.0));
+        assert_eq!(s.verdict, Verdict::Inconclusive);
+        assert!(!s.passed);
+        // An inconclusive gate keeps a run from passing even at 80 ≥ 70.
+        let s = p95_and_thin_p99("< 50ms", 80, 20, true);
+        assert_eq!(s.inconclusive_gates, vec!["p99".to_string()]);
+        assert_eq!(s.verdict, Verdict::Inconclusive);
+        // A judged gate that fails decides, whatever the range.
+        let s = p95_and_thin_p99("< 5ms", 20, 80, false);
+        assert_eq!(s.verdict, Verdict::Inconclusive, "0–80 straddles 70");
+        let sla = sla("pass_score = 10\n[[rule]]\nid = \"p95\"\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\ngate = true\n[[rule]]\nid = \"p99\"\nmetric = \"p99\"\ntarget = \"< 50ms\"\nweight = 9\n");
+        let s = score(&stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]), &sla, false);
+        assert_eq!((s.value, s.value_high), (0.0, 90.0));
+        assert_eq!(s.failed_gates, vec!["p95".to_string()]);
+        assert_eq!(s.verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn a_simulated_run_is_not_valid_but_keeps_its_outcome() {
+        let sla = sla("pass_score = 70\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 50\n[[rule]]\nmetric = \"p99\"\ntarget = \"< 50ms\"\nweight = 50\n");
+        let s = score(&stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]), &sla, true);
+        assert_eq!(s.verdict, Verdict::NotValid);
+        assert_eq!(s.outcome(), Verdict::Inconclusive);
+        assert_eq!(Verdict::NotValid.code(), "not-valid");
     }
 
     #[test]

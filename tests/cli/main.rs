@@ -44,5 +44,7 @@ mod scenarios;
 mod sla;
 /// vegeta JSON report and per-request JSON lines.
 mod vegeta;
+// PASS, INCONCLUSIVE and FAIL in every output (issue #11).
+mod verdict;
 /// wrk text output.
 mod wrk;

@@ -485,3 +485,96 @@ fn row(
         checks,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats() -> RunStats {
+        let totals = Figures {
+            method: String::new(),
+            name: "Total".into(),
+            label: "Total".into(),
+            requests: 500,
+            failures: 0,
+            expected_failures: 0,
+            error_rate: Some(0.0),
+            error_rate_all: Some(0.0),
+            throughput_rps: Some(10.0),
+            latency: crate::model::LatencyStats::default(),
+            consistency: None,
+            source: None,
+            requests_known: true,
+        };
+        let mut only = totals.clone();
+        (only.method, only.name, only.label) = ("GET".into(), "/x".into(), "GET /x".into());
+        RunStats {
+            totals,
+            endpoints: vec![only],
+            failures: vec![],
+            resources: vec![],
+        }
+    }
+
+    #[test]
+    fn a_baseline_of_another_tool_load_or_verdict_is_a_weak_reference() {
+        let s = stats();
+        let meta = |tool: &str, users: u64, simulated: bool| RunMeta {
+            name: "r".into(),
+            tool: tool.into(),
+            users_recorded: Some(users),
+            simulated,
+            ..RunMeta::default()
+        };
+        let (b, c) = (meta("locust", 20, false), meta("locust", 20, false));
+        let side = |m, v| Side {
+            meta: m,
+            stats: &s,
+            verdict: v,
+        };
+        let alike = compare(
+            baseline_origin(),
+            &[side(&b, Some(crate::sla::Verdict::Pass))],
+            &[side(&c, Some(crate::sla::Verdict::Pass))],
+            &Regression::default(),
+        );
+        assert!(alike.runs[0].weak.is_empty());
+        // The one endpoint repeats the total: one row, not two.
+        assert_eq!(alike.runs[0].rows.len(), 1);
+        let b = meta("k6", 50, false);
+        let weak = compare(
+            baseline_origin(),
+            &[side(&b, Some(crate::sla::Verdict::Inconclusive))],
+            &[side(&c, Some(crate::sla::Verdict::Pass))],
+            &Regression::default(),
+        );
+        assert_eq!(
+            weak.runs[0].weak,
+            [
+                "the baseline was measured with k6, this run with locust",
+                "the baseline ran with 50 users, this run with 20",
+                "the baseline is itself INCONCLUSIVE against this SLA (too little data to judge it)",
+            ]
+        );
+        let b = meta("locust", 20, true);
+        let simulated = compare(
+            baseline_origin(),
+            &[side(&b, Some(crate::sla::Verdict::NotValid))],
+            &[side(&c, None)],
+            &Regression::default(),
+        );
+        assert_eq!(
+            simulated.runs[0].weak,
+            ["the baseline is simulated: its figures were not measured"]
+        );
+    }
+
+    fn baseline_origin() -> Origin {
+        Origin {
+            path: "base".into(),
+            kind: baseline::OriginKind::Results,
+            generator: None,
+            blake3: None,
+        }
+    }
+}

@@ -113,6 +113,18 @@ pub fn display_path(path: &str) -> String {
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// `text` with each of `paths` that occurs in it shown as [`display_path`]
+/// shows it (a reader's note naming another file by the path it was given).
+pub fn display_paths_in<'a>(text: &str, paths: impl Iterator<Item = &'a str>) -> String {
+    let mut out = text.to_string();
+    for p in paths {
+        if std::path::Path::new(p).is_absolute() && out.contains(p) {
+            out = out.replace(p, &display_path(p));
+        }
+    }
+    out
+}
+
 /// `1 run`, `2 runs`: a count and its noun, pluralised with `s`.
 pub fn plural(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
@@ -308,6 +320,42 @@ mod tests {
         assert_eq!(duration(605.0), "10 min 5 s");
         assert_eq!(duration(7380.0), "2 h 3 min");
         assert_eq!(timestamp(1795432343.0), "2026-11-23 11:12:23 UTC");
+    }
+
+    #[test]
+    fn ranges_and_plurals() {
+        assert_eq!(score_range(70.0, 100.0), "70.0–100.0");
+        assert_eq!(score_range(80.0, 80.0), "80.0");
+        assert_eq!(grade_range("GOOD", "GOOD"), "GOOD");
+        assert_eq!(grade_range("FAIR", "EXCELLENT"), "FAIR–EXCELLENT");
+        assert_eq!(points_open(15.0), "0–15 / 15");
+        assert_eq!(
+            (plural(1, "run"), plural(2, "run")),
+            ("1 run".into(), "2 runs".into())
+        );
+    }
+
+    #[test]
+    fn no_absolute_machine_path_reaches_a_report() {
+        let cwd = std::env::current_dir().unwrap();
+        let inside = cwd.join("results/peak/peak_stats.csv");
+        assert_eq!(
+            display_path(&inside.display().to_string()),
+            "results/peak/peak_stats.csv"
+        );
+        assert_eq!(display_path("/elsewhere/run/results.jtl"), "results.jtl");
+        assert_eq!(
+            display_path("sla/peak.toml"),
+            "sla/peak.toml",
+            "relative stays"
+        );
+        assert_eq!(
+            display_paths_in(
+                "the same log as /elsewhere/run/results.jtl (one compressed)",
+                ["/elsewhere/run/results.jtl"].into_iter()
+            ),
+            "the same log as results.jtl (one compressed)"
+        );
     }
 
     #[test]

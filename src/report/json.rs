@@ -202,7 +202,7 @@ struct WarningJson {
 #[derive(Serialize)]
 struct SourceJson<'a> {
     path: String,
-    role: &'a str,
+    role: String,
     read: bool,
     blake3: Option<&'a str>,
 }
@@ -366,7 +366,10 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     .iter()
                     .map(|src| SourceJson {
                         path: super::format::display_path(&src.path),
-                        role: &src.role,
+                        role: super::format::display_paths_in(
+                            &src.role,
+                            s.run.sources.iter().map(|o| o.path.as_str()),
+                        ),
                         read: src.read,
                         blake3: src.blake3.as_deref(),
                     })

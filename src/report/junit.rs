@@ -39,10 +39,9 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             name: format!("verdict: {}", run.verdict.label),
             outcome: match run.verdict.class.as_str() {
                 "pass" => Outcome::Pass,
-                "inconclusive" => Outcome::Skip(format!(
-                    "{}: {}",
-                    run.verdict.label, run.verdict.reason
-                )),
+                "inconclusive" => {
+                    Outcome::Skip(format!("{}: {}", run.verdict.label, run.verdict.reason))
+                }
                 _ => Outcome::Fail(format!("{}: {}", run.verdict.label, run.verdict.reason)),
             },
             detail: format!(

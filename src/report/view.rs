@@ -443,7 +443,11 @@ pub fn overall(
 ) -> OverallView {
     use crate::sla::Verdict;
     let verdicts: Vec<Verdict> = scored.iter().map(|s| s.score.verdict).collect();
-    let worst = verdicts.iter().copied().max().unwrap_or(Verdict::Inconclusive);
+    let worst = verdicts
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(Verdict::Inconclusive);
     let mut line = match scored {
         [one] => format!(
             "{}: {}, score {} / 100.",
@@ -538,10 +542,9 @@ fn ladder_short(scored: &[Scored]) -> String {
             "Breaks at or below {} users, the lowest load tested",
             fmt::count(users)
         ),
-        Some(BreakingPoint::NotReached { max_users }) => format!(
-            "No breaking point up to {} users",
-            fmt::count(max_users)
-        ),
+        Some(BreakingPoint::NotReached { max_users }) => {
+            format!("No breaking point up to {} users", fmt::count(max_users))
+        }
         None => "Not a load ladder: runs share a user count".to_string(),
     }
 }
@@ -839,7 +842,12 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
                 why_said: false,
             })
             .collect(),
-        sources: s.run.sources.iter().map(source_view).collect(),
+        sources: s
+            .run
+            .sources
+            .iter()
+            .map(|src| source_view(src, &s.run.sources))
+            .collect(),
         precision_note: precision_note(s),
         input_notes: meta.reader_notes.clone(),
         notes_markdown: meta.notes_markdown.clone(),
@@ -871,12 +879,7 @@ fn verdict_reason(s: &Scored, sla: &Sla) -> String {
     let outcome = score.outcome();
     let pass_mark = fmt::trim_number(sla.pass_score);
     let range = fmt::score_range(score.value, score.value_high);
-    let rule_of = |id: &str| {
-        sla.rules
-            .iter()
-            .zip(&score.rules)
-            .find(|(r, _)| r.id == id)
-    };
+    let rule_of = |id: &str| sla.rules.iter().zip(&score.rules).find(|(r, _)| r.id == id);
     let mut parts = Vec::new();
     if s.run.meta.simulated {
         parts.push("the figures were not measured (simulated run)".to_string());
@@ -1049,10 +1052,10 @@ fn endpoint_view(f: &Figures) -> EndpointView {
     }
 }
 
-fn source_view(s: &SourceFile) -> SourceView {
+fn source_view(s: &SourceFile, all: &[SourceFile]) -> SourceView {
     SourceView {
         path: fmt::display_path(&s.path),
-        role: s.role.clone(),
+        role: fmt::display_paths_in(&s.role, all.iter().map(|o| o.path.as_str())),
         read: s.read,
         blake3: s.blake3.clone().unwrap_or_default(),
     }

@@ -776,7 +776,10 @@ mod tests {
         // Low end 80 / 100 ≥ 70: PASS even if P99 earned nothing.
         let s = p95_and_thin_p99("< 50ms", 80, 20, false);
         assert_eq!((s.value, s.value_high), (80.0, 100.0));
-        assert_eq!((s.grade.as_str(), s.grade_high.as_str()), ("GOOD", "EXCELLENT"));
+        assert_eq!(
+            (s.grade.as_str(), s.grade_high.as_str()),
+            ("GOOD", "EXCELLENT")
+        );
         assert_eq!(s.verdict, Verdict::Pass);
         assert!(s.passed && s.is_range());
         // The figure is kept, with why it was not scored.
@@ -813,7 +816,11 @@ mod tests {
         let s = p95_and_thin_p99("< 5ms", 20, 80, false);
         assert_eq!(s.verdict, Verdict::Inconclusive, "0–80 straddles 70");
         let sla = sla("pass_score = 10\n[[rule]]\nid = \"p95\"\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\ngate = true\n[[rule]]\nid = \"p99\"\nmetric = \"p99\"\ntarget = \"< 50ms\"\nweight = 9\n");
-        let s = score(&stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]), &sla, false);
+        let s = score(
+            &stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]),
+            &sla,
+            false,
+        );
         assert_eq!((s.value, s.value_high), (0.0, 90.0));
         assert_eq!(s.failed_gates, vec!["p95".to_string()]);
         assert_eq!(s.verdict, Verdict::Fail);
@@ -822,7 +829,11 @@ mod tests {
     #[test]
     fn a_simulated_run_is_not_valid_but_keeps_its_outcome() {
         let sla = sla("pass_score = 70\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 50\n[[rule]]\nmetric = \"p99\"\ntarget = \"< 50ms\"\nweight = 50\n");
-        let s = score(&stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]), &sla, true);
+        let s = score(
+            &stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]),
+            &sla,
+            true,
+        );
         assert_eq!(s.verdict, Verdict::NotValid);
         assert_eq!(s.outcome(), Verdict::Inconclusive);
         assert_eq!(Verdict::NotValid.code(), "not-valid");

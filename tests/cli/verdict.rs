@@ -33,10 +33,7 @@ fn pass_inconclusive_and_fail_read_the_same_in_every_output() {
         assert!(terminal.contains(line), "{line} in\n{terminal}");
     }
     // The figure of a rule that could not be scored is shown, with why.
-    assert!(
-        terminal.contains("29 ms, from 3 values abov"),
-        "{terminal}"
-    );
+    assert!(terminal.contains("29 ms, from 3 values abov"), "{terminal}");
 
     // summary.json: verdict codes, both ends of the score, the whole build.
     let s = summary(&out);
@@ -81,9 +78,14 @@ fn pass_inconclusive_and_fail_read_the_same_in_every_output() {
         md.contains("| p95 (p95 &lt; 50ms) | ✅ 28.0 ms | ⚠️ 29 ms | ✅ 28.0 ms |"),
         "the inconclusive column says INCONCLUSIVE, never FAIL, and keeps its figure"
     );
-    assert!(md.contains("| 0–20 / 20 | ⚠️ INCONCLUSIVE: P99 needs ≥ 1,000 requests; this run has 300 |"));
-    let matrix = &md[md.find("## SLA compliance").unwrap()..md.find("**Breaking point.**").unwrap()];
-    assert!(!matrix.contains('—'), "every rule's figure is in the input:\n{matrix}");
+    assert!(md
+        .contains("| 0–20 / 20 | ⚠️ INCONCLUSIVE: P99 needs ≥ 1,000 requests; this run has 300 |"));
+    let matrix =
+        &md[md.find("## SLA compliance").unwrap()..md.find("**Breaking point.**").unwrap()];
+    assert!(
+        !matrix.contains('—'),
+        "every rule's figure is in the input:\n{matrix}"
+    );
 
     // index.html: the overall line first in the page, and a badge per verdict.
     let html = fs::read_to_string(out.join("index.html")).unwrap();
@@ -99,21 +101,26 @@ fn pass_inconclusive_and_fail_read_the_same_in_every_output() {
     }
     let page = fs::read_to_string(out.join("runs/run-inconclusive.html")).unwrap();
     assert!(page.contains("<div class=\"verdict inconclusive\">"));
-    assert!(page.contains("29 ms, <span class=\"unscored\">from 7 values above it: too few to score</span>"));
+    assert!(page.contains(
+        "29 ms, <span class=\"unscored\">from 7 values above it: too few to score</span>"
+    ));
 
     // junit.xml: an inconclusive rule and an inconclusive run are skipped with
     // their reason, neither passed nor failed.
     let junit = fs::read_to_string(out.join("junit.xml")).unwrap();
     let case = |name: &str, suite: &str| -> String {
-        let start = junit.find(&format!("SLA Verdict states: {suite}\"")).unwrap();
+        let start = junit
+            .find(&format!("SLA Verdict states: {suite}\""))
+            .unwrap();
         let rest = &junit[start..];
         let at = rest.find(&format!("name=\"{name}")).unwrap();
         rest[at..rest[at..].find("</testcase>").unwrap() + at].to_string()
     };
     assert!(!case("verdict: PASS", "pass").contains("<failure"));
     assert!(!case("verdict: PASS", "pass").contains("<skipped"));
-    assert!(case("verdict: INCONCLUSIVE", "inconclusive")
-        .contains("<skipped message=\"INCONCLUSIVE: Score 50.0–100.0: the pass mark 70 is reached only if"));
+    assert!(case("verdict: INCONCLUSIVE", "inconclusive").contains(
+        "<skipped message=\"INCONCLUSIVE: Score 50.0–100.0: the pass mark 70 is reached only if"
+    ));
     assert!(case("verdict: FAIL", "fail").contains("<failure message=\"FAIL: Score 30.0–50.0"));
     assert!(case("p99: p99 &lt; 50ms", "pass").contains(
         "<skipped message=\"INCONCLUSIVE: P99 needs ≥ 1,000 requests; this run has 300\"/>"

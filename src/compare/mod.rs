@@ -380,14 +380,11 @@ fn weakness(base: &Side<'_>, cur: &Side<'_>) -> Vec<String> {
     }
     if base.meta.simulated {
         out.push("the baseline is simulated: its figures were not measured".to_string());
-    } else {
-        match base.verdict {
-            Some(Sla::Inconclusive) => out.push(
-                "the baseline is itself INCONCLUSIVE against this SLA (too little data to judge it)"
-                    .to_string(),
-            ),
-            _ => {}
-        }
+    } else if base.verdict == Some(Sla::Inconclusive) {
+        out.push(
+            "the baseline is itself INCONCLUSIVE against this SLA (too little data to judge it)"
+                .to_string(),
+        );
     }
     out
 }

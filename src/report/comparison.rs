@@ -323,8 +323,9 @@ fn changed(r: &crate::compare::RunComparison) -> Vec<ChangedView> {
 /// each: `4 endpoints have fewer than 100 requests on one side (P95, error rate)`.
 fn unjudged(r: &crate::compare::RunComparison) -> Vec<String> {
     use std::collections::BTreeMap;
-    // reason → (rows, metrics), both in first-seen order.
-    let mut groups: BTreeMap<(u8, String), (Vec<String>, Vec<&'static str>)> = BTreeMap::new();
+    /// The rows and the metrics of one reason, both in first-seen order.
+    type Group = (Vec<String>, Vec<&'static str>);
+    let mut groups: BTreeMap<(u8, String), Group> = BTreeMap::new();
     for row in &r.rows {
         for k in &row.checks {
             if k.verdict != Some(Verdict::Inconclusive) {

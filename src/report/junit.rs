@@ -122,7 +122,10 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                 }
             }
             suites.push(Suite {
-                name: format!("Regression against {}: {title}", c.baseline.path),
+                name: format!(
+                    "Regression against {}: {title}",
+                    super::format::display_path(&c.baseline.path)
+                ),
                 cases,
             });
         }

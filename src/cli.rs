@@ -127,6 +127,7 @@ impl From<CompareArgs> for BuildArgs {
             baseline: Some(c.baseline),
             github: c.github,
             threads: None,
+            timezone: None,
             max_endpoints: 500,
         }
     }
@@ -174,6 +175,11 @@ pub struct BuildArgs {
     /// Threads that parse a large file (default: every core). Results are the same for any number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Time zone of dates written without one (a JMeter JTL saved with a custom
+    /// timestamp_format): `UTC`, `+01:00`, `-0500`. run.toml `timezone` overrides it per run.
+    #[arg(long, value_name = "OFFSET")]
+    pub timezone: Option<String>,
 
     /// Most endpoints kept per run; the names past it (in file order) fold into one named `other`.
     #[arg(long, value_name = "N", default_value_t = 500)]

@@ -55,7 +55,15 @@ impl Config {
             ))
             .into());
         }
+        let timezone = match &args.timezone {
+            Some(z) => Some(
+                crate::ingest::run_toml::parse_zone(z)
+                    .map_err(|m| UsageError(format!("--timezone {z}: {m}")))?,
+            ),
+            None => None,
+        };
         let read = crate::ingest::ReadOptions {
+            timezone,
             skip_bad_rows: args.skip_bad_rows,
             naming: crate::ingest::endpoint::Naming {
                 keep_urls: args.no_generalize,

@@ -75,6 +75,14 @@ pub fn check(run: &Run, stats: &RunStats, score: &mut Score, sla: &Sla) -> Vec<W
             json!({ "rows": meta.skipped_rows, "examples": meta.skipped_examples }),
         ));
     }
+    for message in &meta.inputs_disagree {
+        out.push(Warning::new(
+            Code::InputsDisagree,
+            Severity::Warning,
+            message.clone(),
+            json!({ "message": message }),
+        ));
+    }
     if let Some((names, more)) = meta.endpoints_folded {
         let kept = run
             .endpoints

@@ -18,6 +18,11 @@ pub struct Run {
     pub totals: EndpointStats,
     /// One entry per endpoint, in the order the input lists them.
     pub endpoints: Vec<EndpointStats>,
+    /// Transactions (JMeter Transaction Controller rows): groups of requests
+    /// timed as one, never counted in `totals` or `endpoints`. Empty when the
+    /// input has none, or when they were the only rows (then they are the
+    /// requests and `meta.transactions_as_requests` says so).
+    pub transactions: Vec<EndpointStats>,
     /// Figures over time, oldest first; empty when the input has no history.
     pub series: Vec<SeriesPoint>,
     /// Failed requests grouped by endpoint and error.
@@ -144,6 +149,16 @@ pub struct RunMeta {
     /// Raw-sample endpoint names past the cap folded into `other`: how many
     /// distinct names, and whether there were more than could be counted.
     pub endpoints_folded: Option<(u64, bool)>,
+    /// The input held transaction rows and no request rows: the transactions
+    /// were counted as the requests.
+    pub transactions_as_requests: bool,
+    /// The zone of dates written without one (run.toml `timezone`).
+    pub timezone: Option<chrono::FixedOffset>,
+    /// The input's times are dates without a time zone and none was given:
+    /// they are shown as written, read as if UTC.
+    pub clock_zone_unknown: bool,
+    /// Files of this run that give other figures than the ones read, and what they said.
+    pub inputs_disagree: Vec<String>,
 }
 
 /// Figures for one endpoint, or for the whole run.

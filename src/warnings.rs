@@ -60,6 +60,8 @@ pub enum Code {
     TestCodeExceptions,
     /// Endpoints past the cap were folded into `other`.
     EndpointsFolded,
+    /// Two files of one run give different figures; one was read.
+    InputsDisagree,
 }
 
 impl Code {
@@ -81,6 +83,7 @@ impl Code {
             Code::BadRowsSkipped => "bad-rows-skipped",
             Code::TestCodeExceptions => "test-code-exceptions",
             Code::EndpointsFolded => "endpoints-folded",
+            Code::InputsDisagree => "inputs-disagree",
         }
     }
 
@@ -101,6 +104,7 @@ impl Code {
             Code::SuspiciousRegularity => "Measured data is noisy; figures this regular may have been made up or copied, and should be checked before sign-off.",
             Code::BadRowsSkipped => "Skipped rows may hide failures; fix the file or the tool's output settings.",
             Code::EndpointsFolded => "Requests of the folded endpoints count in the run's totals and in `other`, but their own figures and SLA rules cannot be seen; raise --max-endpoints or name requests (labels, URL generalisation) so that fewer distinct names remain.",
+            Code::InputsDisagree => "Two outputs of one run that disagree were written at different moments (or by different runs); the report uses the complete one, and the other's figures are what a reader of that file would have seen.",
             Code::TestCodeExceptions => "Each exception aborted a user's task, so the load applied was lower than planned and failures may be hidden.",
         }
     }

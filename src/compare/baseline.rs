@@ -124,6 +124,10 @@ struct RunIn {
     totals: FiguresIn,
     endpoints: Vec<FiguresIn>,
     #[serde(default)]
+    transactions: Vec<FiguresIn>,
+    #[serde(default)]
+    transactions_as_requests: bool,
+    #[serde(default)]
     failures: Vec<FailureIn>,
     #[serde(default)]
     notes: Vec<String>,
@@ -224,6 +228,7 @@ fn run_from(r: RunIn, file: &str, sha: &str) -> Run {
         reader_notes: notes,
         no_failure_data,
         no_request_counts,
+        transactions_as_requests: r.transactions_as_requests,
         ..RunMeta::default()
     };
     let mut totals = endpoint_from(r.totals, file);
@@ -235,6 +240,11 @@ fn run_from(r: RunIn, file: &str, sha: &str) -> Run {
         totals,
         endpoints: r
             .endpoints
+            .into_iter()
+            .map(|e| endpoint_from(e, file))
+            .collect(),
+        transactions: r
+            .transactions
             .into_iter()
             .map(|e| endpoint_from(e, file))
             .collect(),

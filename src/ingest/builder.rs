@@ -30,6 +30,8 @@ pub struct RunBuilder {
     exceptions: Vec<ExceptionGroup>,
     sources: Vec<SourceFile>,
     samples: Option<SampleStats>,
+    /// Transaction rows (JMeter Transaction Controller samples), kept apart from requests.
+    transactions: Option<SampleStats>,
     skipped: Skipped,
     notes: Vec<String>,
     tool: Option<String>,
@@ -53,6 +55,8 @@ pub struct RunBuilder {
     window_ms: Option<(f64, f64)>,
     /// The BLAKE3 digest of the file being read, when its reader computed it.
     checksum: Option<String>,
+    /// The times are dates without a zone, read as if UTC.
+    clock_zone_unknown: bool,
 }
 
 /// What one file gave the run: records taken and malformed rows skipped
@@ -130,6 +134,33 @@ impl RunBuilder {
             Some(s) => s.merge(stats),
             None => self.samples = Some(stats),
         }
+    }
+
+    /// Records one transaction (a group of requests timed as one, such as a
+    /// JMeter Transaction Controller row): reported in a table of its own and
+    /// not counted as a request, unless the input holds no requests at all.
+    pub fn transaction(&mut self, sample: &Sample<'_>) {
+        if self.transactions.is_none() {
+            self.transactions = Some(self.new_samples());
+        }
+        self.transactions.as_mut().expect("just set").record(sample);
+    }
+
+    /// Adds transactions gathered elsewhere (a chunk read on another thread).
+    pub fn merge_transactions(&mut self, stats: SampleStats) {
+        if stats.count() == 0 {
+            return;
+        }
+        match &mut self.transactions {
+            Some(s) => s.merge(stats),
+            None => self.transactions = Some(stats),
+        }
+    }
+
+    /// The input's times are dates written without a time zone, and none was
+    /// given: they are read as if UTC and shown as written.
+    pub fn clock_zone_unknown(&mut self) {
+        self.clock_zone_unknown = true;
     }
 
     /// Adds an endpoint's pre-aggregated figures.
@@ -263,6 +294,7 @@ impl RunBuilder {
     /// Records taken so far, over every file (cheap: counts, no hot-path counter).
     fn taken(&self) -> u64 {
         self.samples.as_ref().map_or(0, SampleStats::count)
+            + self.transactions.as_ref().map_or(0, SampleStats::count)
             + self.endpoints.len() as u64
             + u64::from(self.totals.is_some())
             + self.series.len() as u64
@@ -328,6 +360,22 @@ impl RunBuilder {
     /// Finishes the run. `meta` brings what `run.toml` says; the builder adds
     /// what the data says (tool, users, start and duration).
     pub fn build(mut self, mut meta: RunMeta) -> Result<Run, String> {
+        let mut transactions = self.transactions.take().filter(|t| t.count() > 0);
+        let no_requests = self.samples.as_ref().is_none_or(|s| s.count() == 0)
+            && self.totals.is_none()
+            && self.endpoints.is_empty();
+        if no_requests && transactions.is_some() {
+            // Only transaction rows (their children were not saved): they are
+            // what was measured, so they count as the requests.
+            self.samples = transactions.take();
+            meta.transactions_as_requests = true;
+            self.notes.push(
+                "The input holds transaction rows only (no request rows: the transactions' \
+                 children were not saved), so each transaction counts as one request."
+                    .to_string(),
+            );
+        }
+        let mut transaction_rows = Vec::new();
         if let Some(samples) = self.samples.take().filter(|s| s.count() > 0) {
             if self.totals.is_some() || !self.endpoints.is_empty() {
                 return Err("the run mixes per-request files with aggregated ones; give each its own directory or prefix".to_string());
@@ -363,6 +411,29 @@ impl RunBuilder {
                 meta.outside_window = f.outside_window;
             }
             meta.endpoints_folded = f.folded;
+            if let Some(t) = transactions.take() {
+                let duration_s = self.duration_s;
+                transaction_rows = t
+                    .finish()
+                    .endpoints
+                    .into_iter()
+                    .map(|mut e| {
+                        e.source = Some(format!(
+                            "computed from {} transaction rows in {}",
+                            e.requests,
+                            files.join(", ")
+                        ));
+                        // Per second of the run, as the requests are.
+                        e.throughput_rps = duration_s
+                            .filter(|d| *d > 0.0)
+                            .map(|d| e.requests as f64 / d);
+                        e.failures_per_s = duration_s
+                            .filter(|d| *d > 0.0)
+                            .map(|d| e.failures as f64 / d);
+                        e
+                    })
+                    .collect();
+            }
         }
         if !self.has_figures() {
             return Err("no request figures: a file with requests or per-endpoint statistics is needed \
@@ -437,6 +508,7 @@ impl RunBuilder {
         meta.no_failure_data = self.no_failure_data;
         meta.no_request_counts = self.no_request_counts;
         meta.clock_backwards = self.clock_backwards;
+        meta.clock_zone_unknown = self.clock_zone_unknown;
         let resources = place_resources(
             self.resources,
             meta.started_at_s,
@@ -448,6 +520,7 @@ impl RunBuilder {
             meta,
             totals,
             endpoints: self.endpoints,
+            transactions: transaction_rows,
             series: self.series,
             failures: self.failures,
             exceptions: self.exceptions,

@@ -34,6 +34,8 @@ const MIN_CHUNK: u64 = 4096;
 pub trait Sink {
     /// One request.
     fn record(&mut self, sample: &Sample<'_>);
+    /// One transaction (a group of requests timed as one), kept apart from the requests.
+    fn transaction(&mut self, sample: &Sample<'_>);
     /// Active users at a moment (Unix ms).
     fn users_at(&mut self, t_ms: f64, users: u32);
     /// A malformed row: skipped and counted with `skip`, else the error that stops reading.
@@ -43,6 +45,9 @@ pub trait Sink {
 impl Sink for RunBuilder {
     fn record(&mut self, sample: &Sample<'_>) {
         RunBuilder::record(self, sample);
+    }
+    fn transaction(&mut self, sample: &Sample<'_>) {
+        RunBuilder::transaction(self, sample);
     }
     fn users_at(&mut self, t_ms: f64, users: u32) {
         RunBuilder::users_at(self, t_ms, users);
@@ -57,6 +62,8 @@ impl Sink for RunBuilder {
 pub struct ChunkSink {
     /// The chunk's statistics.
     pub stats: SampleStats,
+    /// Its transactions' statistics (see [`Sink::transaction`]).
+    pub transactions: SampleStats,
     /// Rows skipped (`--skip-bad-rows`).
     pub skipped: u64,
     /// The first three of them, with chunk-relative line numbers.
@@ -67,6 +74,7 @@ impl ChunkSink {
     /// An empty chunk with `stats` (from [`RunBuilder::new_samples`]).
     pub fn new(stats: SampleStats) -> Self {
         ChunkSink {
+            transactions: stats.clone(),
             stats,
             skipped: 0,
             examples: Vec::new(),
@@ -77,6 +85,9 @@ impl ChunkSink {
 impl Sink for ChunkSink {
     fn record(&mut self, sample: &Sample<'_>) {
         self.stats.record(sample);
+    }
+    fn transaction(&mut self, sample: &Sample<'_>) {
+        self.transactions.record(sample);
     }
     fn users_at(&mut self, t_ms: f64, users: u32) {
         self.stats.users_at(t_ms, users);
@@ -124,6 +135,13 @@ pub trait ChunkParser: Send {
 
     /// Newlines in the bytes parsed so far (the range's first line is 1).
     fn newlines(&self) -> u64;
+
+    /// Whether a range may begin at `line` (without its line end). A format
+    /// whose rows can belong to the row before them (JMeter sub-results) says
+    /// no for such rows, so a parent and its parts are always read by one thread.
+    fn may_start_at(&self, _line: &[u8]) -> bool {
+        true
+    }
 }
 
 /// One parsed range.
@@ -159,8 +177,10 @@ pub fn parse_file<P: ChunkParser>(
     let data = size.saturating_sub(start);
     let n = (opts.thread_count() as u64).min((data / MIN_CHUNK).max(1));
     let mut bounds = vec![start];
+    let probe = make();
+    let may_start = |line: &[u8]| probe.may_start_at(line);
     for i in 1..n {
-        let b = line_start_at_or_after(path, start + data * i / n, size)?;
+        let b = range_start_at_or_after(path, start + data * i / n, size, &may_start)?;
         if b > *bounds.last().expect("not empty") && b < size {
             bounds.push(b);
         }
@@ -524,6 +544,41 @@ impl Read for Blocks {
 }
 
 /// The offset of the first line that starts at or after `at`.
+/// How far past its planned place a range start is looked for before the
+/// range is given up (the range before it then reaches on).
+const MAX_START_SCAN: u64 = 1 << 20;
+
+/// The first line start at or after `at` where a range may begin
+/// (`may_start`), within [`MAX_START_SCAN`] bytes; else `size`.
+fn range_start_at_or_after(
+    path: &Path,
+    at: u64,
+    size: u64,
+    may_start: &dyn Fn(&[u8]) -> bool,
+) -> Result<u64, InputError> {
+    let first = line_start_at_or_after(path, at, size)?;
+    if first >= size {
+        return Ok(size);
+    }
+    let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
+    let mut file =
+        File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
+    file.seek(SeekFrom::Start(first)).map_err(cannot)?;
+    let want = MAX_START_SCAN.min(size - first) as usize;
+    let mut buf = vec![0u8; want];
+    file.read_exact(&mut buf).map_err(cannot)?;
+    let mut from = 0;
+    // Only whole lines are judged: a line cut by the end of the scan is not.
+    while let Some(i) = memchr::memchr(b'\n', &buf[from..]) {
+        let line = &buf[from..from + i];
+        if may_start(line.strip_suffix(b"\r").unwrap_or(line)) {
+            return Ok(first + from as u64);
+        }
+        from += i + 1;
+    }
+    Ok(size)
+}
+
 fn line_start_at_or_after(path: &Path, at: u64, size: u64) -> Result<u64, InputError> {
     if at == 0 {
         return Ok(0);
@@ -569,6 +624,7 @@ pub fn merge<P: ChunkParser>(
             builder.checksum(hex);
         }
         builder.merge_samples(c.sink.stats);
+        builder.merge_transactions(c.sink.transactions);
         let examples = c
             .sink
             .examples

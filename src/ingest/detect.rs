@@ -11,6 +11,7 @@ use std::path::Path;
 
 /// Every reader, most specific first: the first whose `sniff` accepts a file reads it.
 pub static READERS: &[&dyn Reader] = &[
+    &locust::RequestLog,
     &locust::Stats,
     &locust::Distribution,
     &locust::History,
@@ -34,6 +35,7 @@ pub static READERS: &[&dyn Reader] = &[
     &vegeta::Report,
     &vegeta::Encode,
     &k6::Ndjson,
+    &k6::Csv,
     &k6::Summary,
     &artillery::Report,
     &resources::DockerStats,

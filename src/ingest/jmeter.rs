@@ -41,7 +41,10 @@
 //! - The endpoint is `label`; without a label column, the URL through
 //!   [`Naming`](super::endpoint::Naming). JMeter records no method: it is empty.
 //! - Users are `allThreads`, else `grpThreads`. `elapsed` is in ms, `timeStamp`
-//!   in epoch ms (a formatted `timestamp_format` date is refused).
+//!   in epoch ms, or a year-first `timestamp_format` date (see [`DATE_FORMATS`]).
+//! - Sub-results (CSV `LABEL-N` rows after their parent, XML nested samples)
+//!   are parts of their parent; Transaction Controller rows are transactions
+//!   ([`RunBuilder::transaction`]), not requests.
 
 use super::chunked::{self, ChunkParser, ChunkSink, Fields, Sink, Stop};
 use super::{input, ReadOptions, Reader, RunBuilder};
@@ -161,6 +164,8 @@ struct Columns {
     grp_threads: Option<usize>,
     bytes: Option<usize>,
     url: Option<usize>,
+    thread: Option<usize>,
+    data_type: Option<usize>,
 }
 
 impl Columns {
@@ -178,6 +183,8 @@ impl Columns {
             grp_threads: find("grpThreads"),
             bytes: find("bytes"),
             url: find("URL"),
+            thread: find("threadName"),
+            data_type: find("dataType"),
         })
     }
 }
@@ -300,6 +307,10 @@ fn read_csv(
         names,
         width_from: if header { "header" } else { "first row" },
         transaction_rows: 0,
+        family: Family::default(),
+        zone: opts.timezone,
+        date_hint: 0,
+        zoneless_rows: 0,
     };
     if let Some(start) = fast_path_start(&head, header, opts) {
         let make = || JtlChunk::new(&rows, delimiter, opts);
@@ -314,8 +325,10 @@ fn read_csv(
             let first_line = if header { 2 } else { 1 };
             for p in chunked::merge(chunks, first_line, builder)? {
                 rows.transaction_rows += p.rows.transaction_rows;
+                rows.family.add(&p.rows.family);
+                rows.zoneless_rows += p.rows.zoneless_rows;
             }
-            transaction_note(rows.transaction_rows, builder);
+            rows.notes(builder);
             return Ok(());
         }
     }
@@ -333,18 +346,136 @@ fn read_csv(
             Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
         }
     }
-    transaction_note(rows.transaction_rows, builder);
+    rows.notes(builder);
     Ok(())
 }
 
-fn transaction_note(rows: u64, builder: &mut RunBuilder) {
-    if rows > 0 {
-        builder.note(format!(
-            "{rows} rows are Transaction Controller samples (\"Number of samples in transaction\"); \
-             each counts as a request of its own label, beside the requests it groups, as in \
-             JMeter's own dashboard."
-        ));
+/// Says once that the input's dates have no zone and none was given.
+fn zone_unknown_note(builder: &mut RunBuilder) {
+    builder.clock_zone_unknown();
+    builder.note(
+        "The timestamps are dates written without a time zone (a custom \
+         jmeter.save.saveservice.timestamp_format), and neither --timezone nor run.toml \
+         `timezone` gives one: times are shown as written and the zone is unknown. Counts, \
+         latencies and durations do not depend on it.",
+    );
+}
+
+/// The start of a Transaction Controller sample's `responseMessage`.
+const TRANSACTION_MESSAGE: &str = "Number of samples in transaction";
+
+/// Most milliseconds a sub-result may stick out of its parent's time span
+/// (JMeter rounds each sample's start and end to whole milliseconds apart).
+const SPAN_SLACK_MS: i64 = 1;
+
+/// JMeter sub-results in a CSV JTL: a sampler's redirect hops and embedded
+/// resources are written as rows of their own, labelled `LABEL-0`,
+/// `LABEL-1`, … (`LABEL-0-0` one level down), right after their parent, on
+/// its thread and inside its time span. They are parts of the parent (whose
+/// row already holds their time and bytes), not requests. A row is taken for
+/// a sub-result only when all of that holds: recorder-generated labels often
+/// end in `-NN` without being sub-results.
+#[derive(Debug, Default)]
+struct Family {
+    /// The last row that was not a sub-result, while its sub-results may follow.
+    open: bool,
+    label: Vec<u8>,
+    thread: Vec<u8>,
+    start_ms: i64,
+    elapsed_ms: i64,
+    /// Rows found to be sub-results.
+    sub_results: u64,
+    /// Rows named like a sub-result of the row before them that could not be
+    /// checked (no thread or time stamp column) and were counted as requests.
+    unconfirmed: u64,
+}
+
+impl Family {
+    /// Whether the row is a sub-result of the open parent; a row that is not
+    /// becomes the open parent. `thread` and `start_ms` are `None` when the
+    /// file does not save them.
+    fn sub_result(
+        &mut self,
+        label: &[u8],
+        thread: Option<&[u8]>,
+        start_ms: Option<i64>,
+        elapsed_ms: u64,
+    ) -> bool {
+        let elapsed_ms = elapsed_ms.min(i64::MAX as u64) as i64;
+        let named = !self.label.is_empty() && is_part_label(&self.label, label);
+        match (thread, start_ms) {
+            (Some(thread), Some(start)) => {
+                if self.open
+                    && named
+                    && thread == self.thread.as_slice()
+                    && within(self.start_ms, self.elapsed_ms, start, elapsed_ms)
+                {
+                    self.sub_results += 1;
+                    return true;
+                }
+                self.open = !thread.is_empty();
+                self.thread.clear();
+                self.thread.extend_from_slice(thread);
+                self.start_ms = start;
+                self.elapsed_ms = elapsed_ms;
+            }
+            _ => {
+                self.open = false;
+                if named {
+                    // Keep the parent's name: its next part may follow.
+                    self.unconfirmed += 1;
+                    return false;
+                }
+            }
+        }
+        self.label.clear();
+        self.label.extend_from_slice(label);
+        false
     }
+
+    fn add(&mut self, other: &Family) {
+        self.sub_results += other.sub_results;
+        self.unconfirmed += other.unconfirmed;
+    }
+}
+
+/// `label` is `parent-N` (or `parent-N-M`, …): the name JMeter gives a sub-result.
+fn is_part_label(parent: &[u8], label: &[u8]) -> bool {
+    let Some(rest) = label
+        .strip_prefix(parent)
+        .and_then(|r| r.strip_prefix(b"-"))
+    else {
+        return false;
+    };
+    rest.split(|b| *b == b'-')
+        .all(|g| !g.is_empty() && g.iter().all(u8::is_ascii_digit))
+}
+
+/// Whether a label ends in `-N`, so that it may name a sub-result.
+fn may_be_part_label(label: &[u8]) -> bool {
+    match label.iter().rposition(|b| *b == b'-') {
+        Some(i) => i + 1 < label.len() && label[i + 1..].iter().all(u8::is_ascii_digit),
+        None => false,
+    }
+}
+
+/// A child's span inside its parent's, whether JMeter stamped sample starts
+/// (`sampleresult.timestamp.start=true`, the default) or ends.
+fn within(parent_ts: i64, parent_elapsed: i64, ts: i64, elapsed: i64) -> bool {
+    let inside = |p0: i64, p1: i64, c0: i64, c1: i64| {
+        c0 >= p0.saturating_sub(SPAN_SLACK_MS) && c1 <= p1.saturating_add(SPAN_SLACK_MS)
+    };
+    inside(
+        parent_ts,
+        parent_ts.saturating_add(parent_elapsed),
+        ts,
+        ts.saturating_add(elapsed),
+    ) || inside(
+        parent_ts.saturating_sub(parent_elapsed),
+        parent_ts,
+        ts.saturating_sub(elapsed),
+        ts,
+    )
 }
 
 /// Where the data rows start (in the decompressed data of a gzip file) when
@@ -396,6 +527,10 @@ impl<'a> JtlChunk<'a> {
                 names: rows.names.clone(),
                 width_from: rows.width_from,
                 transaction_rows: 0,
+                family: Family::default(),
+                zone: rows.zone,
+                date_hint: 0,
+                zoneless_rows: 0,
             },
             opts,
             delimiter,
@@ -449,7 +584,7 @@ impl<'a> JtlChunk<'a> {
             return false;
         }
         if let Some(i) = c.message {
-            if f.field(i).starts_with(b"Number of samples in transaction") {
+            if f.field(i).starts_with(TRANSACTION_MESSAGE.as_bytes()) {
                 return false;
             }
         }
@@ -471,6 +606,22 @@ impl<'a> JtlChunk<'a> {
             Some(i) => f.field(i),
             None => return false,
         };
+        if c.label.is_some() {
+            // Trimmed as the general path trims them, so both agree.
+            let Ok(label) = std::str::from_utf8(key) else {
+                return false;
+            };
+            let thread = match c.thread.map(|i| std::str::from_utf8(f.field(i))) {
+                Some(Ok(t)) => Some(t.trim().as_bytes()),
+                Some(Err(_)) => return false,
+                None => None,
+            };
+            let start = start_ms.map(|t| t as i64);
+            let family = &mut self.rows.family;
+            if family.sub_result(label.trim().as_bytes(), thread, start, elapsed) {
+                return true;
+            }
+        }
         // The name matters only the first time: the endpoint index stands for it.
         let idx = match self.labels.get(key) {
             Some(i) => i,
@@ -600,6 +751,22 @@ impl ChunkParser for JtlChunk<'_> {
     fn newlines(&self) -> u64 {
         self.newlines
     }
+
+    /// A range never begins at a row that may be a sub-result (its label
+    /// ends in `-N`): it is read by the thread that read its parent.
+    fn may_start_at(&self, line: &[u8]) -> bool {
+        let c = &self.rows.cols;
+        let Some(label) = c.label else {
+            return true;
+        };
+        if line.contains(&b'"') {
+            return false; // quoted fields: the label cannot be told by splitting
+        }
+        match line.split(|b| *b == self.delimiter).nth(label) {
+            Some(l) => !may_be_part_label(l.trim_ascii()),
+            None => true,
+        }
+    }
 }
 
 struct RowReader<'p> {
@@ -608,6 +775,11 @@ struct RowReader<'p> {
     names: Vec<String>,
     width_from: &'static str,
     transaction_rows: u64,
+    family: Family,
+    zone: Option<chrono::FixedOffset>,
+    date_hint: usize,
+    /// Rows whose `timeStamp` was a date without a zone, and no zone was given.
+    zoneless_rows: u64,
 }
 
 /// A row's problem: skippable with `--skip-bad-rows`, or fatal for the file.
@@ -628,6 +800,39 @@ impl RowReader<'_> {
             Ok(()) => Ok(()),
             Err(RowError::Bad(e)) => builder.bad_row(e, opts.skip_bad_rows),
             Err(RowError::Fatal(e)) => Err(e),
+        }
+    }
+
+    /// What the reader tells about sub-results and transactions.
+    fn notes(&self, builder: &mut RunBuilder) {
+        let f = &self.family;
+        if f.sub_results > 0 {
+            builder.note(format!(
+                "{} rows are sub-results (`LABEL-0`, `LABEL-1`, … right after their parent row, \
+                 on its thread and inside its time span: redirects, embedded resources); they \
+                 are parts of their parent, whose row holds their time, and were not counted as \
+                 requests.",
+                f.sub_results
+            ));
+        }
+        if f.unconfirmed > 0 {
+            builder.note(format!(
+                "{} rows are named like sub-results of the row before them (`LABEL-0`, …), but \
+                 the JTL saves no threadName or timeStamp to confirm it; they were counted as \
+                 requests.",
+                f.unconfirmed
+            ));
+        }
+        if self.zoneless_rows > 0 {
+            zone_unknown_note(builder);
+        }
+        if self.transaction_rows > 0 {
+            builder.note(format!(
+                "{} rows are Transaction Controller samples (\"{TRANSACTION_MESSAGE} : N, …\"): \
+                 they are transactions, reported in a table of their own; requests, error rate \
+                 and throughput count the samplers only.",
+                self.transaction_rows
+            ));
         }
     }
 
@@ -674,8 +879,13 @@ impl RowReader<'_> {
         let start_ms = match c.timestamp {
             Some(i) => {
                 let t = text(Some(i));
-                match parse_timestamp(&t) {
-                    Ok(v) => v,
+                match parse_timestamp(&t, self.zone, &mut self.date_hint) {
+                    Ok(v) => {
+                        if v.is_some_and(|s| s.zone_unknown) {
+                            self.zoneless_rows += 1;
+                        }
+                        v.map(|s| s.ms)
+                    }
                     Err(msg) => {
                         let e = InputError::at(
                             self.path,
@@ -741,11 +951,22 @@ impl RowReader<'_> {
         } else {
             Cow::Owned(opts.naming.name(&text(c.url)))
         };
-        if message.starts_with("Number of samples in transaction") {
-            self.transaction_rows += 1;
+        if c.label.is_some() {
+            let thread = c.thread.map(|i| text(Some(i)));
+            let part = self.family.sub_result(
+                name.as_bytes(),
+                thread.as_deref().map(str::as_bytes),
+                start_ms.map(|t| t as i64),
+                latency_ms as u64,
+            );
+            if part {
+                return Ok(());
+            }
         }
+        let transaction = message.starts_with(TRANSACTION_MESSAGE)
+            && c.data_type.is_none_or(|i| text(Some(i)).is_empty());
         let (status, error) = status_and_error(ok, &code, &message, &failure_message);
-        builder.record(&Sample {
+        let sample = Sample {
             start_ms,
             latency_ms: Some(latency_ms),
             method: "",
@@ -755,7 +976,13 @@ impl RowReader<'_> {
             error: error.as_deref(),
             users,
             bytes,
-        });
+        };
+        if transaction {
+            self.transaction_rows += 1;
+            builder.transaction(&sample);
+        } else {
+            builder.record(&sample);
+        }
         Ok(())
     }
 
@@ -778,22 +1005,93 @@ impl RowReader<'_> {
     }
 }
 
-/// Epoch milliseconds, as JMeter's default `timestamp_format=ms` writes them.
-fn parse_timestamp(t: &str) -> Result<Option<f64>, String> {
+/// Dates JMeter writes with a custom `jmeter.save.saveservice.timestamp_format`
+/// (Java `SimpleDateFormat` patterns), year first; `%.f` reads an optional
+/// fraction. The ones with `%z` carry their zone.
+const DATE_FORMATS: [&str; 10] = [
+    "%Y/%m/%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f %z",
+    "%Y/%m/%d %H:%M:%S%.f %z",
+    "%Y/%m/%d %H:%M:%S%.f%z",
+];
+
+/// A `timeStamp` read: epoch milliseconds, and whether it was a date
+/// without a zone that no `--timezone` placed (then read as if UTC).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Stamp {
+    ms: f64,
+    zone_unknown: bool,
+}
+
+/// Epoch milliseconds, as JMeter's default `timestamp_format=ms` writes them,
+/// or a date in one of [`DATE_FORMATS`]: with its own zone, else in `zone`,
+/// else as written (read as if UTC). `hint` remembers the format that last
+/// matched, so a file's rows are each tried against it first.
+fn parse_timestamp(
+    t: &str,
+    zone: Option<chrono::FixedOffset>,
+    hint: &mut usize,
+) -> Result<Option<Stamp>, String> {
+    use chrono::TimeZone;
     if t.is_empty() {
         return Ok(None);
     }
-    match t.parse::<i64>() {
-        Ok(v) => Ok(Some(v as f64)),
-        Err(_) if looks_like_date(t) => Err(format!(
-            "`{t}` in column `timeStamp` is a formatted date; perfreport reads JTL timestamps in \
-             epoch milliseconds, JMeter's default (jmeter.save.saveservice.timestamp_format=ms); \
-             the date has no time zone, so it cannot be converted safely"
-        )),
-        Err(_) => Err(format!(
-            "`{t}` in column `timeStamp` is not epoch milliseconds"
-        )),
+    if let Ok(v) = t.parse::<i64>() {
+        return Ok(Some(Stamp {
+            ms: v as f64,
+            zone_unknown: false,
+        }));
     }
+    if !looks_like_date(t) {
+        return Err(format!(
+            "`{t}` in column `timeStamp` is not epoch milliseconds"
+        ));
+    }
+    let order = std::iter::once(*hint).chain((0..DATE_FORMATS.len()).filter(|i| i != hint));
+    for i in order {
+        let format = DATE_FORMATS[i];
+        let stamp = if format.ends_with("%z") {
+            chrono::DateTime::parse_from_str(t, format)
+                .ok()
+                .map(|d| Stamp {
+                    ms: d.timestamp_millis() as f64,
+                    zone_unknown: false,
+                })
+        } else {
+            chrono::NaiveDateTime::parse_from_str(t, format)
+                .ok()
+                .map(|n| match zone {
+                    Some(z) => Stamp {
+                        ms: z
+                            .from_local_datetime(&n)
+                            .single()
+                            .map_or(n.and_utc().timestamp_millis(), |d| d.timestamp_millis())
+                            as f64,
+                        zone_unknown: false,
+                    },
+                    None => Stamp {
+                        ms: n.and_utc().timestamp_millis() as f64,
+                        zone_unknown: true,
+                    },
+                })
+        };
+        if let Some(s) = stamp {
+            *hint = i;
+            return Ok(Some(s));
+        }
+    }
+    Err(format!(
+        "`{t}` in column `timeStamp` is a date in a form perfreport does not read; it reads \
+         epoch milliseconds (JMeter's default, jmeter.save.saveservice.timestamp_format=ms) and \
+         year-first dates such as `yyyy/MM/dd HH:mm:ss`, `yyyy-MM-dd HH:mm:ss.SSS` or \
+         `yyyy-MM-dd'T'HH:mm:ss.SSSZ`"
+    ))
 }
 
 fn looks_like_date(t: &str) -> bool {
@@ -961,12 +1259,17 @@ impl XmlSample {
         self.attrs.get(k).map_or("", |v| v.trim())
     }
 
+    /// A Transaction Controller sample, as in the CSV reader.
+    fn is_transaction(&self) -> bool {
+        self.attr("rm").starts_with(TRANSACTION_MESSAGE) && self.attr("dt").is_empty()
+    }
+
     fn finish(
         &self,
         path: &Path,
         builder: &mut RunBuilder,
         opts: &ReadOptions,
-    ) -> Result<(), InputError> {
+    ) -> Result<bool, InputError> {
         let err = |msg: String| {
             InputError::at(
                 path,
@@ -988,8 +1291,10 @@ impl XmlSample {
             }
         })? as f64;
         let ts = self.attr("ts");
-        let start_ms = parse_timestamp(ts)
+        let mut hint = 0;
+        let stamp = parse_timestamp(ts, opts.timezone, &mut hint)
             .map_err(|m| err(m.replace("column `timeStamp`", "attribute `ts`")))?;
+        let start_ms = stamp.map(|s| s.ms);
         let s = self.attr("s");
         let code = self.attr("rc");
         let ok = if s.is_empty() {
@@ -1030,7 +1335,7 @@ impl XmlSample {
             self.attr("rm"),
             self.failure_message.as_deref().unwrap_or(""),
         );
-        builder.record(&Sample {
+        let sample = Sample {
             start_ms,
             latency_ms: Some(latency_ms),
             method: "",
@@ -1040,8 +1345,13 @@ impl XmlSample {
             error: error.as_deref(),
             users,
             bytes,
-        });
-        Ok(())
+        };
+        if self.is_transaction() {
+            builder.transaction(&sample);
+        } else {
+            builder.record(&sample);
+        }
+        Ok(stamp.is_some_and(|s| s.zone_unknown))
     }
 }
 
@@ -1064,6 +1374,10 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
     let mut current: Option<XmlSample> = None;
     let mut nested = 0u64;
     let mut samples = 0u64;
+    let mut zone_unknown = false;
+    // Inside a Transaction Controller's parent sample (depth 2), its samplers
+    // (depth 3) are the requests: depths are then read one level up.
+    let mut in_transaction = false;
     loop {
         let line = xml.get_ref().newlines + 1;
         buf.clear();
@@ -1092,7 +1406,8 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
             depth += 1;
             let name = e.name();
             let name = name.as_ref();
-            match depth {
+            let rel = depth - usize::from(in_transaction);
+            match rel {
                 1 => {
                     if name != b"testResults" {
                         return Err(InputError::at(
@@ -1107,12 +1422,22 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                     root_seen = true;
                 }
                 2 if is_sample(name) => {
-                    samples += 1;
-                    current = Some(XmlSample::open(e, line));
+                    let s = XmlSample::open(e, line);
+                    if !in_transaction && s.is_transaction() {
+                        // Its figures are its attributes; its samplers follow.
+                        match s.finish(path, builder, opts) {
+                            Ok(zoneless) => zone_unknown |= zoneless,
+                            Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
+                        }
+                        in_transaction = true;
+                    } else {
+                        samples += 1;
+                        current = Some(s);
+                    }
                 }
                 _ => {
                     if let Some(s) = current.as_mut() {
-                        match (depth, name) {
+                        match (rel, name) {
                             (3, _) if is_sample(name) => nested += 1,
                             (3, b"assertionResult") => s.assertion = Some(Assertion::default()),
                             (3, b"java.net.URL") => s.field = Some(Field::Url),
@@ -1151,9 +1476,10 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
             }
             Event::Start(_) | Event::Empty(_) | Event::End(_) => {
                 // An element closes (an empty element opened and closes at once).
+                let rel = depth - usize::from(in_transaction);
                 if let Some(s) = current.as_mut() {
                     let text = s.text.trim().to_string();
-                    match (depth, s.field.take()) {
+                    match (rel, s.field.take()) {
                         (3, Some(Field::Url)) => s.url = Some(text),
                         (4, Some(f)) => {
                             if let Some(a) = s.assertion.as_mut() {
@@ -1182,14 +1508,17 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                     }
                     s.text.clear();
                 }
-                if depth == 2 {
+                if rel == 2 {
                     if let Some(s) = current.take() {
-                        if let Err(e) = s.finish(path, builder, opts) {
-                            builder.bad_row(e, opts.skip_bad_rows)?;
+                        match s.finish(path, builder, opts) {
+                            Ok(zoneless) => zone_unknown |= zoneless,
+                            Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
                         }
                     }
                 }
-                if depth == 1 {
+                if in_transaction && depth == 2 {
+                    in_transaction = false;
+                } else if depth == 1 {
                     root_closed = true;
                 }
                 depth = depth.saturating_sub(1);
@@ -1219,6 +1548,9 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
             "The XML JTL ends without </testResults> (JMeter was stopped before closing it, or \
              the file was cut); every complete sample was read.",
         );
+    }
+    if zone_unknown {
+        zone_unknown_note(builder);
     }
     if nested > 0 {
         builder.note(format!(
@@ -1461,14 +1793,39 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_are_epoch_ms_and_dates_are_refused() {
+    fn timestamps_are_epoch_ms_or_dates() {
+        let mut hint = 0;
+        let mut at = |t: &str, zone: Option<i32>| {
+            let zone = zone.map(|s| chrono::FixedOffset::east_opt(s).unwrap());
+            parse_timestamp(t, zone, &mut hint)
+        };
+        let ms = |ms: f64, zone_unknown: bool| Ok(Some(Stamp { ms, zone_unknown }));
+        assert_eq!(at("1393227741256", None), ms(1_393_227_741_256.0, false));
+        assert_eq!(at("", None), Ok(None));
+        // 2019-12-05 12:37:24 UTC is 1575549444 s (date -u -d '2019-12-05 12:37:24' +%s).
         assert_eq!(
-            parse_timestamp("1393227741256"),
-            Ok(Some(1_393_227_741_256.0))
+            at("2019/12/05 12:37:24", None),
+            ms(1_575_549_444_000.0, true)
         );
-        assert_eq!(parse_timestamp(""), Ok(None));
-        let e = parse_timestamp("2019/03/26 10:00:00.123").unwrap_err();
-        assert!(e.contains("formatted date"), "{e}");
+        assert_eq!(
+            at("2019-12-05 12:37:24.123", None),
+            ms(1_575_549_444_123.0, true)
+        );
+        // Given a zone one hour east of UTC, 12:37:24 there is 11:37:24 UTC.
+        assert_eq!(
+            at("2019/12/05 12:37:24", Some(3600)),
+            ms(1_575_549_444_000.0 - 3_600_000.0, false)
+        );
+        // A date with its own zone needs no other.
+        assert_eq!(
+            at("2019-12-05T12:37:24.000+0100", None),
+            ms(1_575_549_444_000.0 - 3_600_000.0, false)
+        );
+        let e = at("05/12/2019 12:37:24", None).unwrap_err();
+        assert!(
+            e.contains("does not read") && e.contains("yyyy/MM/dd"),
+            "{e}"
+        );
         assert!(looks_like_date("2019-03-26 10:00:00"));
         assert!(!looks_like_date("abc"));
     }
@@ -1540,9 +1897,174 @@ mod tests {
     }
 
     #[test]
+    fn xml_transaction_controller_samples_are_transactions() {
+        let tc = "<sample t=\"50\" ts=\"1700000000000\" s=\"true\" lb=\"Login\" rc=\"200\" rm=\"Number of samples in transaction : 1, number of failing samples : 0\" dt=\"\"/>\n";
+        let run = read_xml_text(
+            &format!("<testResults>\n{SAMPLE}{tc}</testResults>\n"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(run.totals.requests, 1);
+        assert_eq!(run.transactions.len(), 1);
+        assert_eq!(run.transactions[0].name, "Login");
+    }
+
+    #[test]
     fn a_root_that_is_not_test_results_is_refused() {
         let e = read_xml_text("<project><httpSample/></project>", true).unwrap_err();
         assert!(e.message.contains("not a JMeter XML JTL"), "{e}");
+    }
+
+    const HEADER: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,allThreads\n";
+
+    fn read_csv_text(csv: &str, threads: usize, no_fast_path: bool) -> crate::model::Run {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jtl");
+        std::fs::write(&path, csv).unwrap();
+        let mut b = RunBuilder::new();
+        let opts = ReadOptions {
+            threads,
+            no_fast_path,
+            ..ReadOptions::default()
+        };
+        JtlCsv.read(&path, &mut b, &opts).unwrap();
+        b.build(crate::model::RunMeta::default()).unwrap()
+    }
+
+    #[test]
+    fn part_labels_need_the_parent_name_and_digits() {
+        assert!(is_part_label(b"Home", b"Home-0"));
+        assert!(is_part_label(b"Home", b"Home-12-3"));
+        assert!(!is_part_label(b"Home", b"Home-"));
+        assert!(!is_part_label(b"Home", b"Home-x"));
+        assert!(!is_part_label(b"Home", b"Homepage-1"));
+        assert!(!is_part_label(b"Home", b"Home"));
+        assert!(may_be_part_label(b"/login-01"));
+        assert!(!may_be_part_label(b"/login"));
+        assert!(!may_be_part_label(b"a-"));
+        // Start stamps (child inside [ts, ts+elapsed]) and end stamps.
+        assert!(within(1000, 100, 1000, 40));
+        assert!(within(1000, 100, 1060, 40));
+        assert!(!within(1000, 100, 1080, 40));
+        assert!(within(1100, 100, 1100, 40)); // end stamps: child ends with the parent
+        assert!(!within(1000, 100, 1200, 5));
+    }
+
+    /// A parent with two redirect hops, a recorder label ending in -01 that is
+    /// no sub-result (other thread, then outside the span), and a parent whose
+    /// "child" is on another thread.
+    const FAMILY: &str = "\
+1700000000000,100,Home,200,OK,T 1-1,text,true,,300,2
+1700000000000,40,Home-0,302,Found,T 1-1,text,true,,100,2
+1700000000040,60,Home-1,200,OK,T 1-1,text,true,,200,2
+1700000000000,30,Home-2,200,OK,T 1-2,text,true,,100,2
+1700000000200,10,/login,200,OK,T 1-1,text,true,,10,2
+1700000000500,20,/login-01,200,OK,T 1-1,text,true,,10,2
+";
+
+    #[test]
+    fn sub_results_are_parts_of_their_parent() {
+        let run = read_csv_text(&format!("{HEADER}{FAMILY}"), 1, true);
+        // Home, Home-2 (other thread), /login, /login-01 (outside the span).
+        assert_eq!(run.totals.requests, 4);
+        let names: Vec<&str> = run.endpoints.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["/login", "/login-01", "Home", "Home-2"]);
+        assert!(
+            run.meta
+                .reader_notes
+                .iter()
+                .any(|n| n.starts_with("2 rows are sub-results")),
+            "{:?}",
+            run.meta.reader_notes
+        );
+    }
+
+    #[test]
+    fn without_a_thread_column_names_alone_decide_nothing() {
+        let header = "timeStamp,elapsed,label,responseCode,success\n";
+        let rows = "1700000000000,100,Home,200,true\n1700000000000,40,Home-0,302,true\n";
+        let run = read_csv_text(&format!("{header}{rows}"), 1, true);
+        assert_eq!(run.totals.requests, 2);
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.starts_with("1 rows are named like sub-results")));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_when_a_family_crosses_a_chunk_boundary() {
+        // Enough families that every split point lands inside one, and
+        // recorder labels ending in -NN that are not sub-results.
+        let mut csv = String::from(HEADER);
+        let mut t = 1_700_000_000_000u64;
+        let mut expected = 0;
+        for i in 0..600 {
+            let thread = format!("T 1-{}", i % 3);
+            csv.push_str(&format!(
+                "{t},90,Page-{:02},200,OK,{thread},text,true,,30,3\n",
+                i % 7
+            ));
+            csv.push_str(&format!(
+                "{t},30,Page-{:02}-0,302,Found,{thread},text,true,,10,3\n",
+                i % 7
+            ));
+            csv.push_str(&format!(
+                "{},60,Page-{:02}-1,200,OK,{thread},text,true,,20,3\n",
+                t + 30,
+                i % 7
+            ));
+            // A failing child goes through the general row reader.
+            let ok = if i % 5 == 0 { "false" } else { "true" };
+            csv.push_str(&format!(
+                "{},10,Page-{:02}-2,500,Oops,{thread},text,{ok},,1,3\n",
+                t + 80,
+                i % 7
+            ));
+            expected += 1;
+            t += 100;
+        }
+        let general = read_csv_text(&csv, 1, true);
+        assert_eq!(general.totals.requests, expected);
+        for threads in [1, 2, 3, 4, 7] {
+            let fast = read_csv_text(&csv, threads, false);
+            assert_eq!(fast.totals.requests, expected, "{threads} threads");
+            assert!(fast == general, "{threads} threads: the runs differ");
+        }
+    }
+
+    #[test]
+    fn transaction_controller_rows_are_transactions() {
+        let rows = "\
+1700000000000,20,GET /a,200,OK,T 1-1,text,true,,10,1
+1700000000020,30,GET /b,500,Err,T 1-1,text,false,,10,1
+1700000000000,50,Login,200,\"Number of samples in transaction : 2, number of failing samples : 1\",T 1-1,,false,,20,1
+";
+        let run = read_csv_text(&format!("{HEADER}{rows}"), 1, true);
+        assert_eq!((run.totals.requests, run.totals.failures), (2, 1));
+        assert_eq!(run.transactions.len(), 1);
+        let t = &run.transactions[0];
+        assert_eq!((t.name.as_str(), t.requests, t.failures), ("Login", 1, 1));
+        assert_eq!(t.latency.max_ms, Some(50.0));
+        assert!(!run.meta.transactions_as_requests);
+        assert_eq!(read_csv_text(&format!("{HEADER}{rows}"), 2, false), run);
+    }
+
+    #[test]
+    fn transaction_rows_alone_are_the_requests() {
+        let rows = "\
+1700000000000,50,Login,200,\"Number of samples in transaction : 2, number of failing samples : 0\",T 1-1,,true,,20,1
+1700000000100,70,Login,200,\"Number of samples in transaction : 2, number of failing samples : 0\",T 1-1,,true,,20,1
+";
+        let run = read_csv_text(&format!("{HEADER}{rows}"), 1, true);
+        assert_eq!(run.totals.requests, 2);
+        assert!(run.transactions.is_empty());
+        assert!(run.meta.transactions_as_requests);
+        assert!(run
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.contains("transaction rows only")));
     }
 
     #[test]

@@ -5,7 +5,11 @@
 //!   `avg`, `med`, `p(95)` sit directly in the metric) and the `data` object
 //!   `handleSummary()` receives, written with `JSON.stringify(data)` (figures
 //!   nested under `values`, plus `state.testRunDurationMs`). Pre-aggregated:
-//!   only the figures k6 computed, precision [`Precision::Tool`].
+//!   only the figures k6 computed, precision [`Precision::Tool`]. The
+//!   versioned machine-readable summary (k6 ≥ 1.5) is turned into that shape
+//!   first ([`machine_readable`]).
+//! - [`Csv`]: `k6 run --out csv=results.csv`, one row per metric sample, read
+//!   as the JSON lines are.
 //! - [`Ndjson`]: `k6 run --out json=results.json`, one JSON object a line
 //!   (`Metric` declarations and `Point` samples); raw samples, one request per
 //!   `http_req_duration` point.
@@ -92,8 +96,85 @@ impl Reader for Summary {
     ) -> Result<(), InputError> {
         builder.tool("k6", None);
         let doc = read_json_document(path)?;
-        read_summary(path, &doc, builder, opts)
+        match machine_readable(&doc) {
+            Some(converted) => {
+                let version = doc.pointer("/metadata/k6Version").and_then(Value::as_str);
+                builder.tool("k6", version.map(str::to_string));
+                builder.note(
+                    "k6's versioned machine-readable summary (schema 1.0.0, \
+                     --new-machine-readable-summary): it holds no thresholds, groups or \
+                     scenarios, so perfreport's own SLA is what judges the run.",
+                );
+                read_summary(path, &converted, builder, opts)
+            }
+            None => read_summary(path, &doc, builder, opts),
+        }
     }
+}
+
+/// k6's versioned machine-readable summary (`"version": "1.0.0"`, k6 ≥ 1.5
+/// `--new-machine-readable-summary`; schema in grafana/k6
+/// `internal/lib/summary/machinereadable`) in the shape `handleSummary`
+/// receives, so one reader reads both: `results.metrics` is a list of
+/// `{name, type, contains, values}`; a rate's `matches`/`total` become
+/// `passes`/`fails` (for `http_req_failed`, `matches` are the failed
+/// requests); a counter gets its rate over `config.duration` (seconds);
+/// `results.checks.results` become the root group's checks. `None` when
+/// `doc` is not that format (or a major version perfreport does not know).
+fn machine_readable(doc: &Value) -> Option<Value> {
+    let version = doc.get("version")?.as_str()?;
+    if !version.starts_with("1.") {
+        return None;
+    }
+    let list = doc.pointer("/results/metrics")?.as_array()?;
+    let duration_s = doc.pointer("/config/duration").and_then(Value::as_f64);
+    let mut metrics = Map::new();
+    for m in list {
+        let (Some(name), Some(kind)) = (
+            m.get("name").and_then(Value::as_str),
+            m.get("type").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let mut values = m
+            .get("values")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        match kind {
+            "rate" => {
+                let matches = values.get("matches").and_then(Value::as_u64);
+                let total = values.get("total").and_then(Value::as_u64);
+                if let (Some(t), Some(n)) = (matches, total) {
+                    values.insert("passes".into(), t.into());
+                    values.insert("fails".into(), n.saturating_sub(t).into());
+                }
+            }
+            "counter" => {
+                let count = values.get("count").and_then(Value::as_f64);
+                if let (Some(c), Some(d)) = (count, duration_s.filter(|d| *d > 0.0)) {
+                    values.insert("rate".into(), (c / d).into());
+                }
+            }
+            _ => {}
+        }
+        metrics.insert(
+            name.to_string(),
+            serde_json::json!({ "type": kind, "contains": m.get("contains"), "values": values }),
+        );
+    }
+    let checks = doc
+        .pointer("/results/checks/results")
+        .cloned()
+        .unwrap_or_else(|| Value::Array(Vec::new()));
+    let mut out = serde_json::json!({
+        "metrics": metrics,
+        "root_group": { "name": "", "path": "", "groups": [], "checks": checks },
+    });
+    if let Some(d) = duration_s {
+        out["state"] = serde_json::json!({ "testRunDurationMs": d * 1000.0 });
+    }
+    Some(out)
 }
 
 /// Reads a whole (small) JSON document, with the line and column of a syntax error.
@@ -1216,6 +1297,22 @@ impl<'a> K6Lines<'a> {
                 ),
             );
         };
+        self.point_at(metric, value, t_ms, time, tags, sink);
+        Ok(())
+    }
+
+    /// A point at `t_ms` (Unix ms); `time` as written pairs a request's
+    /// `http_req_duration` and `http_req_failed` points.
+    fn point_at(
+        &mut self,
+        metric: &str,
+        value: f64,
+        t_ms: f64,
+        time: &str,
+        tags: &PointTags<'_>,
+        sink: &mut impl Sink,
+    ) {
+        let opts = self.opts;
         match metric {
             "vus" => {
                 if !self.lookahead {
@@ -1236,7 +1333,7 @@ impl<'a> K6Lines<'a> {
                     p.record_by_status(sink);
                 }
                 if self.lookahead {
-                    return Ok(());
+                    return;
                 }
                 let name: Cow<'_, str> = if opts.no_fast_path {
                     match (tags.name, tags.url) {
@@ -1291,8 +1388,177 @@ impl<'a> K6Lines<'a> {
                 }
             }
         }
-        Ok(())
     }
+}
+
+// -------------------------------------------------------------------- CSV
+
+/// `k6 run --out csv=results.csv`: one row per metric sample,
+/// `metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,…`.
+/// Read as the JSON lines are: one request per `http_req_duration` row, its
+/// outcome from `expected_response`, else from the `http_req_failed` row of
+/// the same request, else from its status.
+pub struct Csv;
+
+impl Reader for Csv {
+    fn id(&self) -> &'static str {
+        "k6-csv"
+    }
+
+    fn describe(&self) -> &'static str {
+        "k6 CSV output (k6 run --out csv=results.csv script.js)"
+    }
+
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        first_line(head).starts_with("metric_name,timestamp,metric_value")
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        read_csv(path, builder, opts)
+    }
+}
+
+/// Unix ms of a k6 CSV `timestamp`: whole seconds by default (`timeFormat`
+/// `unix`), milliseconds or microseconds (`unix_milli`, `unix_micro`, told by
+/// their size), or RFC 3339 (`rfc3339`, `rfc3339_nano`).
+fn csv_time_ms(t: &str) -> Option<f64> {
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        let v: f64 = t.parse().ok()?;
+        return Some(match t.len() {
+            ..=11 => v * 1000.0,
+            12..=14 => v,
+            _ => v / 1000.0,
+        });
+    }
+    time_ms(t)
+}
+
+fn read_csv(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
+    builder.tool("k6", None);
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input::open(path)?);
+    let header = csv
+        .headers()
+        .map_err(|e| InputError::new(path, format!("cannot read the header: {e}")))?
+        .clone();
+    let col = |n: &str| header.iter().position(|h| h.trim() == n);
+    let (Some(metric_i), Some(time_i), Some(value_i)) =
+        (col("metric_name"), col("timestamp"), col("metric_value"))
+    else {
+        return Err(InputError::at(
+            path,
+            Position {
+                line: 1,
+                column: None,
+            },
+            "the header lacks metric_name, timestamp or metric_value",
+        ));
+    };
+    let tag = |n: &str| col(n);
+    let (name_i, url_i, method_i, status_i, expected_i, error_i, code_i) = (
+        tag("name"),
+        tag("url"),
+        tag("method"),
+        tag("status"),
+        tag("expected_response"),
+        tag("error"),
+        tag("error_code"),
+    );
+    let mut lines = K6Lines::new(path, opts);
+    let mut record = csv::StringRecord::new();
+    let mut seconds = false;
+    let mut dropped = 0.0;
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                let err = InputError::at(path, Position { line, column: None }, e.to_string());
+                builder.bad_row(err, opts.skip_bad_rows)?;
+                continue;
+            }
+        }
+        lines.any = true;
+        let line = record.position().map_or(0, csv::Position::line);
+        let metric = record.get(metric_i).unwrap_or_default().trim();
+        if metric == "dropped_iterations" {
+            let v = record.get(value_i).unwrap_or_default().trim();
+            dropped += v
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .unwrap_or(0.0);
+            continue;
+        }
+        if !matches!(metric, "http_req_duration" | "http_req_failed" | "vus") {
+            continue;
+        }
+        let at = |i: usize, msg: String| {
+            InputError::at(
+                path,
+                Position {
+                    line,
+                    column: Some(i as u64 + 1),
+                },
+                msg,
+            )
+        };
+        let time = record.get(time_i).unwrap_or_default().trim();
+        let Some(t_ms) = csv_time_ms(time) else {
+            let e = at(
+                time_i,
+                format!("`{time}` in column `timestamp` is not a time"),
+            );
+            builder.bad_row(e, opts.skip_bad_rows)?;
+            continue;
+        };
+        seconds |= time.len() <= 11 && time.bytes().all(|b| b.is_ascii_digit());
+        let raw = record.get(value_i).unwrap_or_default().trim();
+        let Some(value) = raw.parse::<f64>().ok().filter(|v| v.is_finite()) else {
+            let e = at(
+                value_i,
+                format!("`{raw}` in column `metric_value` is not a number"),
+            );
+            builder.bad_row(e, opts.skip_bad_rows)?;
+            continue;
+        };
+        let get = |i: Option<usize>| i.and_then(|i| record.get(i)).filter(|v| !v.is_empty());
+        let tags = PointTags {
+            name: get(name_i),
+            url: get(url_i),
+            method: get(method_i),
+            status: get(status_i),
+            expected_response: get(expected_i),
+            error: get(error_i),
+            error_code: get(code_i),
+        };
+        lines.point_at(metric, value, t_ms, time, &tags, builder);
+    }
+    lines.end(builder);
+    if !lines.any {
+        return Err(InputError::new(path, "the file has no rows"));
+    }
+    if dropped > 0.0 {
+        builder.note(format!(
+            "k6 dropped {dropped} iterations (`dropped_iterations`): an arrival-rate executor \
+             had no free VU to start them, so the load applied was lower than planned."
+        ));
+    }
+    if seconds {
+        builder.note(
+            "k6's CSV stamps samples in whole seconds (timeFormat `unix`): request start times \
+             are the end second minus the duration, so the time series is only as fine as that.",
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 use super::csvfile::{CsvFile, Row};
 use super::{ReadOptions, Reader, RunBuilder};
 use crate::error::InputError;
+use crate::model::Sample;
 use crate::model::{
     EndpointStats, ExceptionGroup, FailureGroup, LatencyStats, Percentile, Precision, SeriesPoint,
 };
@@ -69,6 +70,88 @@ fn sniff(name: &str, head: &[u8]) -> Option<Part> {
         }
     } else {
         None
+    }
+}
+
+/// Locust's per-request CSV (`locust.contrib.csv_request_logger.CsvRequestLogger`,
+/// Locust 2.44+): one row per request,
+/// `timestamp,request_type,name,response_time_ms,response_length,status_code,exception`.
+/// The timestamp is the request's start in Unix seconds; a request failed
+/// when `exception` is not empty (Locust's own rule: a request event with an
+/// exception is a failure); `status_code` 0 means no response. Exact
+/// percentiles, where the stats CSV rounds response times.
+pub struct RequestLog;
+
+/// The header [`RequestLog`] writes.
+const REQUEST_LOG_HEADER: &str =
+    "timestamp,request_type,name,response_time_ms,response_length,status_code,exception";
+
+impl Reader for RequestLog {
+    fn id(&self) -> &'static str {
+        "locust-request-log"
+    }
+
+    fn describe(&self) -> &'static str {
+        "Locust per-request CSV (locust.contrib.csv_request_logger.CsvRequestLogger, Locust 2.44+)"
+    }
+
+    fn sniff(&self, _name: &str, head: &[u8]) -> bool {
+        let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+        first.trim_ascii() == REQUEST_LOG_HEADER.as_bytes()
+    }
+
+    fn read(
+        &self,
+        path: &Path,
+        builder: &mut RunBuilder,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        builder.tool("locust", None);
+        let mut file = CsvFile::open(path)?;
+        let ts = file.require(&["timestamp"])?;
+        let kind = file.require(&["request_type"])?;
+        let name = file.require(&["name"])?;
+        let rt = file.require(&["response_time_ms"])?;
+        let len = file.require(&["response_length"])?;
+        let code = file.require(&["status_code"])?;
+        let exc = file.require(&["exception"])?;
+        let mut rows = 0u64;
+        file.each_row(builder, opts.skip_bad_rows, |row, builder| {
+            let start_s = row.f64(ts)?;
+            let latency_ms = row.f64(rt)?;
+            let status = row.u64(code)?.filter(|s| *s > 0);
+            let status = match status {
+                Some(s) => Some(
+                    u16::try_from(s)
+                        .map_err(|_| row.error(Some(code), format!("{s} is not an HTTP status")))?,
+                ),
+                None => None,
+            };
+            let exception = row.text(exc);
+            let ok = exception.is_empty();
+            builder.record(&Sample {
+                start_ms: start_s.map(|s| s * 1000.0),
+                latency_ms,
+                method: &row.text(kind),
+                name: &row.text(name),
+                ok,
+                status,
+                error: (!ok).then_some(exception.as_str()),
+                users: None,
+                bytes: row.u64(len)?,
+            });
+            rows += 1;
+            Ok(())
+        })?;
+        if rows == 0 {
+            return Err(InputError::new(path, "the per-request log has no rows"));
+        }
+        builder.note(
+            "Response times come from Locust's per-request log (CsvRequestLogger): exact, \
+             where Locust's stats CSV rounds them to two significant digits.",
+        );
+        Ok(())
     }
 }
 

@@ -70,6 +70,8 @@ pub struct ReadOptions {
     pub threads: usize,
     /// Most endpoints kept from raw samples (`--max-endpoints`); `None` = 500.
     pub max_endpoints: Option<usize>,
+    /// The zone of dates written without one (`--timezone`, or run.toml `timezone`).
+    pub timezone: Option<chrono::FixedOffset>,
     /// Read every file with the general readers only (`PERFREPORT_NO_FAST_PATH=1`),
     /// to check the fast paths against them.
     pub no_fast_path: bool,
@@ -400,6 +402,18 @@ fn read_group_tallied(
     tallies: &mut Vec<(PathBuf, &'static dyn Reader, FileTally)>,
 ) -> Result<Run, InputError> {
     let mut meta = run_toml::read(&group.dir)?;
+    // run.toml `timezone` is this run's, over `--timezone`.
+    let zoned;
+    let opts = match meta.timezone {
+        Some(zone) => {
+            zoned = ReadOptions {
+                timezone: Some(zone),
+                ..opts.clone()
+            };
+            &zoned
+        }
+        None => opts,
+    };
     if meta.name.is_empty() {
         meta.name = if group.key.is_empty() {
             group
@@ -424,19 +438,11 @@ fn read_group_tallied(
         builder.window(*from, *to);
     }
     let mut files = group.files;
-    let mut group_skipped = group.skipped;
-    // Locust's --json output beside the same run's CSVs is the same run twice:
-    // the CSVs also describe the failures, so they are read and the JSON is not.
-    if files.iter().any(|(_, r)| r.id() == "locust-stats") {
-        let (json, rest): (Vec<_>, Vec<_>) = files
-            .into_iter()
-            .partition(|(_, r)| r.id() == "locust-json");
-        files = rest;
-        group_skipped.extend(json.into_iter().map(|(p, _)| p));
-    }
+    let group_skipped = group.skipped;
+    let mut duplicates = group.duplicates;
+    let locust = locust_outputs(&mut files, &mut duplicates, opts)?;
     // Gatling's report holds its figures up to three times (js/stats.json,
     // stats.js, global_stats.json): the fullest is read, the others are not.
-    let mut duplicates = group.duplicates;
     let gatling = [
         "gatling-stats-json",
         "gatling-stats-js",
@@ -533,7 +539,144 @@ fn read_group_tallied(
     let dir = group.dir.clone();
     let mut run = builder.build(meta).map_err(|m| InputError::new(dir, m))?;
     run.meta.group_id = group_id;
+    if let Some(other) = locust {
+        let (requests, failures) = (run.totals.requests, run.totals.failures);
+        if (other.requests, other.failures) != (requests, failures) {
+            run.meta.inputs_disagree.push(format!(
+                "{} says {} requests and {} failures; {} (read) says {} and {}: {}",
+                other.file,
+                other.requests,
+                other.failures,
+                other.read,
+                requests,
+                failures,
+                other.why
+            ));
+        }
+    }
     Ok(run)
+}
+
+/// What an unread output of a run said, to compare with what was read.
+struct OtherSaid {
+    file: String,
+    read: String,
+    requests: u64,
+    failures: u64,
+    why: &'static str,
+}
+
+/// The whole-run requests and failures of one file read alone.
+fn totals_of(
+    path: &Path,
+    reader: &dyn Reader,
+    opts: &ReadOptions,
+) -> Result<(u64, u64), InputError> {
+    let mut b = RunBuilder::new();
+    reader.read(path, &mut b, opts)?;
+    let run = b
+        .build(crate::model::RunMeta::default())
+        .map_err(|m| InputError::new(path, m))?;
+    Ok((run.totals.requests, run.totals.failures))
+}
+
+/// Which of one Locust run's outputs are read. Locust's per-request log
+/// (`CsvRequestLogger`) holds every request with its exact time: beside the
+/// stats CSVs or the `--json-file` of the same run, it is the one read.
+/// Otherwise the CSVs and the JSON describe the run twice, possibly at two
+/// moments (the CSVs are written periodically, the JSON at the end): the
+/// one with more requests (the later, complete one) is read, the CSVs when
+/// they agree. The files not read are listed with why; what the other said
+/// comes back, to be compared with the run's figures.
+fn locust_outputs(
+    files: &mut Vec<(PathBuf, &'static dyn Reader)>,
+    duplicates: &mut Vec<(PathBuf, String)>,
+    opts: &ReadOptions,
+) -> Result<Option<OtherSaid>, InputError> {
+    let find = |files: &[(PathBuf, &'static dyn Reader)], id: &str| {
+        files.iter().find(|(_, r)| r.id() == id).cloned()
+    };
+    let csv_parts = [
+        "locust-stats",
+        "locust-history",
+        "locust-failures",
+        "locust-distribution",
+    ];
+    let name = |p: &Path| p.display().to_string();
+    let log = find(files, "locust-request-log");
+    let stats = find(files, "locust-stats");
+    let json = find(files, "locust-json");
+    let mut drop = |files: &mut Vec<(PathBuf, &'static dyn Reader)>, ids: &[&str], why: String| {
+        let (gone, kept): (Vec<_>, Vec<_>) =
+            files.drain(..).partition(|(_, r)| ids.contains(&r.id()));
+        *files = kept;
+        duplicates.extend(gone.into_iter().map(|(p, _)| (p, why.clone())));
+    };
+    if let Some((log_path, _)) = log {
+        let Some((other_path, other_reader)) = stats.clone().or(json.clone()) else {
+            return Ok(None);
+        };
+        let (requests, failures) = totals_of(&other_path, other_reader, opts)?;
+        let mut ids = csv_parts.to_vec();
+        ids.push("locust-json");
+        drop(
+            files,
+            &ids,
+            format!(
+                "the same run's Locust figures, not read: the per-request log {} beside it holds \
+                 every request, with exact response times",
+                name(&log_path)
+            ),
+        );
+        return Ok(Some(OtherSaid {
+            file: name(&other_path),
+            read: name(&log_path),
+            requests,
+            failures,
+            why: "the per-request log and Locust's own figures of one run should count the same requests",
+        }));
+    }
+    let (Some((stats_path, stats_reader)), Some((json_path, json_reader))) = (stats, json) else {
+        return Ok(None);
+    };
+    let from_csv = totals_of(&stats_path, stats_reader, opts)?;
+    let from_json = totals_of(&json_path, json_reader, opts)?;
+    if from_json.0 > from_csv.0 {
+        // The history stays: a time series up to the snapshot, not a second count.
+        drop(
+            files,
+            &["locust-stats", "locust-failures", "locust-distribution"],
+            format!(
+                "the same run's Locust CSV, not read: {} beside it counts more requests (the CSVs \
+                 are an earlier snapshot)",
+                name(&json_path)
+            ),
+        );
+        Ok(Some(OtherSaid {
+            file: name(&stats_path),
+            read: name(&json_path),
+            requests: from_csv.0,
+            failures: from_csv.1,
+            why: "the CSVs are an earlier snapshot of the run (Locust writes them periodically, the JSON at the end)",
+        }))
+    } else {
+        let why = if from_json == from_csv {
+            "the same run's Locust JSON, not read: its CSV files beside it give the same counts and also describe the failures".to_string()
+        } else {
+            format!(
+                "the same run's Locust JSON, not read: {} beside it counts at least as many requests",
+                name(&stats_path)
+            )
+        };
+        drop(files, &["locust-json"], why);
+        Ok(Some(OtherSaid {
+            file: name(&json_path),
+            read: name(&stats_path),
+            requests: from_json.0,
+            failures: from_json.1,
+            why: "the two outputs of one run were written at different moments",
+        }))
+    }
 }
 
 /// Two runs with one name (a `results` prefix in two directories) get their

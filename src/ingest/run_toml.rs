@@ -22,6 +22,7 @@ struct RunToml {
     simulated_reason: Option<String>,
     notes: Option<String>,
     duration: Option<String>,
+    timezone: Option<String>,
 }
 
 /// Reads `dir/run.toml` into a [`RunMeta`] (all defaults when there is none).
@@ -54,7 +55,15 @@ pub fn read(dir: &Path) -> Result<RunMeta, InputError> {
         })?),
         None => None,
     };
+    let timezone = match &raw.timezone {
+        Some(z) => Some(
+            parse_zone(z)
+                .map_err(|m| InputError::new(&path, format!("`timezone = \"{z}\"`: {m}")))?,
+        ),
+        None => None,
+    };
     Ok(RunMeta {
+        timezone,
         duration_planned_s,
         name: raw.name.unwrap_or_default(),
         scenario: raw.scenario,
@@ -67,6 +76,40 @@ pub fn read(dir: &Path) -> Result<RunMeta, InputError> {
         notes_markdown,
         ..RunMeta::default()
     })
+}
+
+/// A time zone given as a fixed offset from UTC: `UTC`, `Z`, `+01:00`, `-0500`, `+05`.
+pub fn parse_zone(text: &str) -> Result<chrono::FixedOffset, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("utc") || t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("gmt")
+    {
+        return Ok(chrono::FixedOffset::east_opt(0).expect("0 is a valid offset"));
+    }
+    let bad = || {
+        format!(
+            "`{t}` is not an offset from UTC such as `UTC`, `+01:00` or `-0500` (zone names \
+             such as Europe/Paris are not read: give the offset that held during the test)"
+        )
+    };
+    let (sign, rest) = match t.as_bytes().first() {
+        Some(b'+') => (1, &t[1..]),
+        Some(b'-') => (-1, &t[1..]),
+        _ => return Err(bad()),
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+        return Err(bad());
+    }
+    let hours: i32 = digits[..2].parse().map_err(|_| bad())?;
+    let minutes: i32 = if digits.len() == 4 {
+        digits[2..].parse().map_err(|_| bad())?
+    } else {
+        0
+    };
+    if hours > 14 || minutes > 59 {
+        return Err(bad());
+    }
+    chrono::FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)).ok_or_else(bad)
 }
 
 /// A TOML parse error as an [`InputError`] with line and column.

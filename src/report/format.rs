@@ -218,6 +218,15 @@ pub fn timestamp(unix_s: f64) -> String {
     )
 }
 
+/// A date read without a time zone, as it was written (`2019-12-05 12:37:24,
+/// zone unknown`).
+pub fn timestamp_as_written(unix_s: f64) -> String {
+    chrono::DateTime::from_timestamp(unix_s.floor() as i64, 0).map_or_else(
+        || format!("{unix_s}"),
+        |t| t.format("%Y-%m-%d %H:%M:%S, zone unknown").to_string(),
+    )
+}
+
 fn group_digits(int: &str) -> String {
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

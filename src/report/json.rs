@@ -74,6 +74,14 @@ struct RunSummary<'a> {
     users_planned: Option<u64>,
     totals: FiguresJson<'a>,
     endpoints: Vec<FiguresJson<'a>>,
+    /// Transactions (JMeter Transaction Controller rows), apart from the
+    /// requests: never counted in `totals` (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    transactions: Vec<FiguresJson<'a>>,
+    /// The input held transaction rows only: `totals` and `endpoints` count
+    /// transactions as the requests (absent otherwise).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    requests_are_transactions: bool,
     failures: Vec<FailureJson<'a>>,
     score: ScoreJson<'a>,
     warnings: Vec<WarningJson>,
@@ -280,8 +288,15 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                 tool_version: m.tool_version.as_deref(),
                 simulated: m.simulated,
                 simulated_reason: m.simulated_reason.as_deref(),
+                // A date read without a zone stays without one (ISO 8601 local time).
                 started_at: m.started_at_s.and_then(|t| {
-                    chrono::DateTime::from_timestamp(t.floor() as i64, 0).map(|d| d.to_rfc3339())
+                    chrono::DateTime::from_timestamp(t.floor() as i64, 0).map(|d| {
+                        if m.clock_zone_unknown {
+                            d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string()
+                        } else {
+                            d.to_rfc3339()
+                        }
+                    })
                 }),
                 duration_s: m.duration_s,
                 // Measured users only; the plan is users_planned.
@@ -289,6 +304,16 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                 users_planned: m.users_planned,
                 totals: figures(&s.stats.totals, false),
                 endpoints: s.stats.endpoints.iter().map(|e| figures(e, true)).collect(),
+                transactions: if m.transactions_as_requests {
+                    Vec::new()
+                } else {
+                    s.stats
+                        .transactions
+                        .iter()
+                        .map(|t| figures(t, true))
+                        .collect()
+                },
+                requests_are_transactions: m.transactions_as_requests,
                 failures: s
                     .stats
                     .failures

@@ -177,6 +177,10 @@ pub struct RunView {
     pub endpoints_omitted: usize,
     /// The totals row of the endpoint table.
     pub totals: EndpointView,
+    /// Transactions (JMeter Transaction Controller rows), a table of their own.
+    pub transactions: Vec<EndpointView>,
+    /// What the endpoint table counts, when the run has transactions.
+    pub requests_note: Option<String>,
     /// Error table.
     pub errors: Vec<ErrorView>,
     /// Exceptions raised by the test code.
@@ -691,6 +695,25 @@ fn status_mark(s: Status) -> &'static str {
     }
 }
 
+/// Which rows are requests and which are transactions, when a run has both kinds.
+fn requests_note(s: &Scored) -> Option<String> {
+    if s.run.meta.transactions_as_requests {
+        Some(
+            "These requests are transactions (JMeter Transaction Controller rows): the input \
+             holds no sampler rows, so each transaction counts as one request."
+                .to_string(),
+        )
+    } else if !s.stats.transactions.is_empty() {
+        Some(
+            "Requests, error rate and throughput count samplers only; transactions \
+             (Transaction Controller rows) are in their own table and not counted here."
+                .to_string(),
+        )
+    } else {
+        None
+    }
+}
+
 fn rule_metric(rule: &Rule) -> String {
     match &rule.scope {
         crate::sla::Scope::Total => rule.metric.to_string(),
@@ -761,7 +784,14 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         ),
         fig("Duration", fmt::opt(meta.duration_s, fmt::duration)),
         fig("Peak users", fmt::opt(users, fmt::count)),
-        fig("Started", fmt::opt(meta.started_at_s, fmt::timestamp)),
+        fig(
+            "Started",
+            if meta.clock_zone_unknown {
+                fmt::opt(meta.started_at_s, fmt::timestamp_as_written)
+            } else {
+                fmt::opt(meta.started_at_s, fmt::timestamp)
+            },
+        ),
     ]);
     let totals_source = t.source.clone().unwrap_or_default();
     for f in figures
@@ -807,6 +837,12 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         endpoints: s.stats.endpoints.iter().map(endpoint_view).collect(),
         endpoints_omitted: 0,
         totals: endpoint_view(t),
+        transactions: if meta.transactions_as_requests {
+            Vec::new()
+        } else {
+            s.stats.transactions.iter().map(endpoint_view).collect()
+        },
+        requests_note: requests_note(s),
         errors: s
             .stats
             .failures

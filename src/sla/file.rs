@@ -147,10 +147,25 @@ pub fn parse(text: &str, path: &Path) -> Result<Sla, SlaFileError> {
                     "each endpoint" => Scope::EachEndpoint,
                     "" => return Err(rule_err(
                         s.span().start,
-                        "scope is empty; use \"total\", \"each endpoint\" or an endpoint pattern"
+                        "scope is empty; use \"total\", \"each endpoint\", an endpoint pattern, \
+                         \"each transaction\" or \"transaction NAME\""
                             .into(),
                     )),
-                    p => Scope::Endpoints(Pattern::new(p)),
+                    "each transaction" => Scope::EachTransaction,
+                    "transaction" => {
+                        return Err(rule_err(
+                            s.span().start,
+                            "scope \"transaction\" needs a transaction name or pattern \
+                         (\"transaction Login\"), or use \"each transaction\""
+                                .into(),
+                        ))
+                    }
+                    p => match p.strip_prefix("transaction ") {
+                        Some(name) if !name.trim().is_empty() => {
+                            Scope::Transactions(Pattern::new(name.trim()))
+                        }
+                        _ => Scope::Endpoints(Pattern::new(p)),
+                    },
                 },
             };
         let value_of =
@@ -395,6 +410,30 @@ mod tests {
             e.contains("weights add up to 0") && e.contains("`a` (line 3)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn transaction_scopes_are_read_and_a_bare_one_is_refused() {
+        let rule = |scope: &str| {
+            format!(
+                "[[rule]]\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\nscope = \"{scope}\"\n"
+            )
+        };
+        let sla = parse(&rule("transaction Login"), Path::new("t.toml")).unwrap();
+        assert_eq!(
+            sla.rules[0].scope,
+            Scope::Transactions(Pattern::new("Login"))
+        );
+        assert_eq!(sla.rules[0].scope.to_string(), "transaction Login");
+        let sla = parse(&rule("each transaction"), Path::new("t.toml")).unwrap();
+        assert_eq!(sla.rules[0].scope, Scope::EachTransaction);
+        let e = parse_err(&rule("transaction"));
+        assert!(
+            e.contains("line 5") && e.contains("needs a transaction name"),
+            "{e}"
+        );
+        let e = parse_err(&rule("transaction  "));
+        assert!(e.contains("needs a transaction name"), "{e}");
     }
 
     #[test]

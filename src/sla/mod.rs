@@ -122,6 +122,10 @@ pub enum Scope {
     EachEndpoint,
     /// The endpoints matching a pattern; the worst one decides.
     Endpoints(Pattern),
+    /// Every transaction (JMeter Transaction Controller); the worst one decides.
+    EachTransaction,
+    /// The transactions whose name matches a pattern (`transaction Login`).
+    Transactions(Pattern),
 }
 
 impl std::fmt::Display for Scope {
@@ -130,6 +134,8 @@ impl std::fmt::Display for Scope {
             Scope::Total => f.write_str("total"),
             Scope::EachEndpoint => f.write_str("each endpoint"),
             Scope::Endpoints(p) => f.write_str(p.as_str()),
+            Scope::EachTransaction => f.write_str("each transaction"),
+            Scope::Transactions(p) => write!(f, "transaction {}", p.as_str()),
         }
     }
 }

@@ -276,10 +276,24 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
             .iter()
             .filter(|e| p.matches(&e.method, &e.name))
             .collect(),
+        Scope::EachTransaction => stats.transactions.iter().collect(),
+        Scope::Transactions(p) => stats
+            .transactions
+            .iter()
+            .filter(|t| p.matches(&t.method, &t.name))
+            .collect(),
     };
     let inconclusive = |note: String| RuleResult::inconclusive(rule, note);
     if scoped.is_empty() {
-        return inconclusive(format!("no endpoint matches `{}`", rule.scope));
+        return inconclusive(match &rule.scope {
+            Scope::EachTransaction | Scope::Transactions(_) if stats.transactions.is_empty() => {
+                "the run has no transactions (JMeter Transaction Controller rows)".to_string()
+            }
+            Scope::EachTransaction | Scope::Transactions(_) => {
+                format!("no transaction matches `{}`", rule.scope)
+            }
+            _ => format!("no endpoint matches `{}`", rule.scope),
+        });
     }
     let per_endpoint = rule.scope != Scope::Total;
     let mut measured = Vec::new();
@@ -629,6 +643,7 @@ mod tests {
         RunStats {
             totals,
             endpoints,
+            transactions: vec![],
             failures: vec![],
             resources: vec![],
         }
@@ -680,6 +695,33 @@ mod tests {
             s.rules[0].status,
             Status::Pass,
             "p95 of 228 has 11 values above it: enough"
+        );
+    }
+
+    #[test]
+    fn transaction_rules_look_at_transactions_only() {
+        let sla = sla("[[rule]]\nid = \"login\"\nmetric = \"p95\"\ntarget = \"< 100ms\"\nweight = 1\nscope = \"transaction Log*\"\n\n[[rule]]\nid = \"all\"\nmetric = \"p95\"\ntarget = \"< 100ms\"\nweight = 1\nscope = \"each transaction\"\n");
+        let mut st = stats(
+            figures("t", 10.0, 10.0, 0.0, 1.0),
+            vec![figures("Login", 10.0, 10.0, 0.0, 1.0)],
+        );
+        let none = score(&st, &sla, false);
+        assert_eq!(none.rules[0].status, Status::Inconclusive);
+        assert!(none.rules[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("no transactions"));
+        let mut login = figures("Login", 150.0, 150.0, 0.0, 1.0);
+        login.method = String::new();
+        st.transactions = vec![login, figures("Checkout", 50.0, 50.0, 0.0, 1.0)];
+        let s = score(&st, &sla, false);
+        assert_eq!(s.rules[0].status, Status::Fail);
+        assert_eq!(s.rules[0].measured, Some(150.0));
+        assert_eq!(
+            s.rules[1].measured,
+            Some(150.0),
+            "the worst transaction decides"
         );
     }
 

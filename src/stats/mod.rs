@@ -66,6 +66,8 @@ pub struct RunStats {
     pub totals: Figures,
     /// Each endpoint, in input order.
     pub endpoints: Vec<Figures>,
+    /// Each transaction (a group of requests timed as one), apart from the requests.
+    pub transactions: Vec<Figures>,
     /// Failure groups, most frequent first.
     pub failures: Vec<ClassifiedFailure>,
     /// Resource metrics sampled during the run, in input order.
@@ -157,9 +159,19 @@ pub fn compute(run: &Run, expected: impl Fn(&FailureGroup) -> Option<usize>) -> 
         totals.requests_known = false;
         endpoints.iter_mut().for_each(|e| e.requests_known = false);
     }
+    // Transactions counted as the requests (the input held nothing else) are both.
+    let transactions = if run.meta.transactions_as_requests {
+        endpoints.clone()
+    } else {
+        run.transactions
+            .iter()
+            .map(|t| figures(t, 0, known))
+            .collect()
+    };
     RunStats {
         totals,
         endpoints,
+        transactions,
         failures,
         resources: resources(run),
     }
@@ -218,6 +230,7 @@ mod tests {
                 ..Default::default()
             },
             endpoints: vec![endpoint("/a", 100, 10), endpoint("/b", 100, 20)],
+            transactions: vec![],
             series: vec![],
             failures: vec![
                 FailureGroup {

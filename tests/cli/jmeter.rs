@@ -294,7 +294,9 @@ fn xml_failure_messages_come_from_assertions_and_transport_errors() {
 #[test]
 fn nested_sub_samples_are_not_requests() {
     // A transaction controller ("generate parent sample") holding two requests,
-    // one with a redirect, beside a plain request: 2 top-level samples.
+    // one with a redirect, beside a plain request: the controller's sample is a
+    // transaction, its two samplers and the plain one are the 3 requests, and
+    // the redirect hops are parts of GET /cart.
     let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
 <testResults version="1.2">
 <sample t="300" it="0" lt="0" ts="1700000000000" s="false" lb="Checkout" rc="500" rm="Number of samples in transaction : 2, number of failing samples : 1" tn="TG 1-1" dt="" by="700" ng="3" na="3">
@@ -319,7 +321,7 @@ fn nested_sub_samples_are_not_requests() {
     std::fs::write(&file, xml).unwrap();
     let (_, _d, out) = build(&[file.to_str().unwrap()]);
     let run = summary(&out)["runs"][0].clone();
-    assert_eq!(run["totals"]["requests"], 2);
+    assert_eq!(run["totals"]["requests"], 3);
     assert_eq!(run["totals"]["failures"], 1);
     let names: Vec<&str> = run["endpoints"]
         .as_array()
@@ -327,16 +329,18 @@ fn nested_sub_samples_are_not_requests() {
         .iter()
         .map(|e| e["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Checkout", "GET /health"]);
-    assert_eq!(run["totals"]["latency_ms"]["max"].as_f64(), Some(300.0));
-    // The parent's own message; the 404 an assertion accepted is a success.
+    assert_eq!(names, ["GET /cart", "GET /health", "POST /pay"]);
+    assert_eq!(run["totals"]["latency_ms"]["max"].as_f64(), Some(200.0));
+    let tx = &run["transactions"][0];
+    assert_eq!(
+        (&tx["name"], &tx["requests"], &tx["failures"]),
+        (&Value::from("Checkout"), &Value::from(1), &Value::from(1))
+    );
+    assert_eq!(tx["latency_ms"]["max"].as_f64(), Some(300.0));
+    // The failed sampler's own assertion message; the 404 an assertion accepted is a success.
     assert_eq!(
         failures(&run),
-        vec![(
-            "Number of samples in transaction : 2, number of failing samples : 1".to_string(),
-            Some(500),
-            1
-        )]
+        vec![("nested message, not the parent's".to_string(), Some(500), 1)]
     );
 }
 
@@ -485,12 +489,83 @@ fn a_bad_xml_sample_names_file_and_line() {
 }
 
 #[test]
-fn a_formatted_timestamp_is_refused_even_with_skip_bad_rows() {
+fn dates_without_a_zone_are_read_and_the_zone_is_said_to_be_unknown() {
+    // JMeter 2.13 with timestamp_format=yyyy/MM/dd HH:mm:ss.SSS (see the README).
+    let rel = "jmeter/dates-2.13.jtl";
+    let data = bytes(&fixture(rel));
+    let mut rdr = csv::Reader::from_reader(&data[..]);
+    let rows: Vec<(chrono::NaiveDateTime, f64)> = rdr
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let t = chrono::NaiveDateTime::parse_from_str(&r[0], "%Y/%m/%d %H:%M:%S%.3f").unwrap();
+            (t, r[1].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(rows.len(), 95, "JMeter's summariser: 95 samples");
+    let first = rows.iter().map(|r| r.0).min().unwrap();
+    let last = rows
+        .iter()
+        .map(|r| r.0 + chrono::Duration::milliseconds(r.1 as i64))
+        .max()
+        .unwrap();
+    let mut elapsed: Vec<f64> = rows.iter().map(|r| r.1).collect();
+
+    let (_, _d, out) = build(&[&fixture(rel)]);
+    let run = summary(&out)["runs"][0].clone();
+    assert_eq!(run["totals"]["requests"], 95);
+    assert_close(
+        &run["totals"]["latency_ms"]["p95"],
+        crate::common::nearest(&mut elapsed, 95.0),
+        "p95",
+    );
+    assert_close(
+        &run["duration_s"],
+        (last - first).num_milliseconds() as f64 / 1000.0,
+        "duration",
+    );
+    // As written, without an offset, and said so.
+    assert_eq!(
+        run["started_at"],
+        first.format("%Y-%m-%dT%H:%M:%S").to_string()
+    );
+    assert!(run["notes"].to_string().contains("the zone is unknown"));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains(&format!(
+            "{}, zone unknown",
+            first.format("%Y-%m-%d %H:%M:%S")
+        )),
+        "{md}"
+    );
+
+    // --timezone places them; run.toml `timezone` overrides it for its run.
+    let (_, _d, out) = build(&[&fixture(rel), "--timezone", "+01:00"]);
+    let run = summary(&out)["runs"][0].clone();
+    let utc = (first - chrono::Duration::hours(1))
+        .and_utc()
+        .format("%Y-%m-%dT%H:%M:%S+00:00");
+    assert_eq!(run["started_at"], utc.to_string());
+    assert!(!run["notes"].to_string().contains("zone is unknown"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture(rel), dir.path().join("dates.jtl")).unwrap();
+    std::fs::write(dir.path().join("run.toml"), "timezone = \"-05:00\"\n").unwrap();
+    let (_, _d, out) = build(&[dir.path().to_str().unwrap(), "--timezone", "+01:00"]);
+    let run = summary(&out)["runs"][0].clone();
+    let utc = (first + chrono::Duration::hours(5))
+        .and_utc()
+        .format("%Y-%m-%dT%H:%M:%S+00:00");
+    assert_eq!(run["started_at"], utc.to_string());
+    assert_eq!(run["totals"]["requests"], 95, "the zone changes no count");
+}
+
+#[test]
+fn a_date_in_a_form_not_read_is_refused_even_with_skip_bad_rows() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("dates.jtl");
     std::fs::write(
         &file,
-        "timeStamp,elapsed,label,success\n2019/03/26 10:00:00.123,10,a,true\n",
+        "timeStamp,elapsed,label,success\n26/03/2019 10:00:00,10,a,true\n",
     )
     .unwrap();
     let (_d, out) = out_dir();
@@ -500,7 +575,21 @@ fn a_formatted_timestamp_is_refused_even_with_skip_bad_rows() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "dates.jtl: line 2, column 1: `2019/03/26 10:00:00.123` in column `timeStamp` is a formatted date",
+            "dates.jtl: line 2, column 1: `26/03/2019 10:00:00` in column `timeStamp` is a date in a form perfreport does not read",
+        ));
+    perfreport()
+        .args([
+            "build",
+            file.to_str().unwrap(),
+            "--timezone",
+            "Mars/Olympus",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--timezone Mars/Olympus: `Mars/Olympus` is not an offset",
         ));
 }
 
@@ -564,4 +653,91 @@ fn the_dashboard_and_the_jtl_of_one_run_agree() {
             k,
         );
     }
+}
+
+/// Rows of a CSV JTL split by the test itself: Transaction Controller rows
+/// (responseMessage "Number of samples in transaction …", dataType empty) and samplers.
+fn split_transactions(rel: &str) -> (Vec<Req>, Vec<Req>) {
+    let data = bytes(&format!("tests/fixtures/{rel}"));
+    let mut rdr = csv::Reader::from_reader(&data[..]);
+    let h = rdr.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (ts, el, lb, ok, rm, dt) = (
+        at("timeStamp"),
+        at("elapsed"),
+        at("label"),
+        at("success"),
+        at("responseMessage"),
+        at("dataType"),
+    );
+    let (mut samplers, mut transactions) = (Vec::new(), Vec::new());
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let req = Req {
+            ts: r[ts].parse().unwrap(),
+            elapsed: r[el].parse().unwrap(),
+            label: r[lb].to_string(),
+            ok: &r[ok] == "true",
+        };
+        if r[rm].starts_with("Number of samples in transaction") && r[dt].is_empty() {
+            transactions.push(req);
+        } else {
+            samplers.push(req);
+        }
+    }
+    (samplers, transactions)
+}
+
+#[test]
+fn transaction_controller_rows_are_a_table_of_their_own() {
+    let rel = "jmeter/transactions-2.13.jtl";
+    let (samplers, transactions) = split_transactions(rel);
+    // JMeter's summariser counted 129 samples with 64 errors: both kinds together.
+    assert_eq!(samplers.len() + transactions.len(), 129);
+    assert_eq!(
+        samplers
+            .iter()
+            .chain(&transactions)
+            .filter(|r| !r.ok)
+            .count(),
+        64
+    );
+    let run = check(rel, &samplers);
+    assert_eq!(run["totals"]["requests"], 97);
+    assert!(run.get("requests_are_transactions").is_none());
+    let tx = run["transactions"].as_array().unwrap();
+    assert_eq!(tx.len(), 1);
+    assert_eq!(tx[0]["name"], "Open page");
+    assert_eq!(tx[0]["requests"].as_u64(), Some(transactions.len() as u64));
+    let failed = transactions.iter().filter(|r| !r.ok).count() as u64;
+    assert_eq!(tx[0]["failures"].as_u64(), Some(failed));
+    let all: Vec<&Req> = transactions.iter().collect();
+    for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("max", 100.0)] {
+        assert_close(&tx[0]["latency_ms"][key], exact(&all, pct), key);
+    }
+    // Every output says which is which.
+    let (_, _d, out) = build(&[&fixture(rel)]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("<details><summary>Transactions (1)</summary>"),
+        "{md}"
+    );
+    assert!(md.contains("count samplers only"), "{md}");
+    assert!(md.contains("| Open page | 32 | 32 |"), "{md}");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<h3>Transactions</h3>") && html.contains("count samplers only"));
+}
+
+#[test]
+fn transaction_rows_alone_count_as_the_requests() {
+    let rel = "jmeter/transactions-parent-only-2.13.jtl";
+    let (samplers, transactions) = split_transactions(rel);
+    assert!(samplers.is_empty());
+    let run = check(rel, &transactions);
+    assert_eq!(run["totals"]["requests"], 25, "JMeter's summariser: 25");
+    assert_eq!(run["requests_are_transactions"], true);
+    assert!(run.get("transactions").is_none());
+    let (_, _d, out) = build(&[&fixture(rel)]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("These requests are transactions"), "{md}");
 }

@@ -204,3 +204,163 @@ fn a_bad_ndjson_line_stops_the_build_unless_skipped() {
         .iter()
         .any(|w| w["code"] == "bad-rows-skipped"));
 }
+
+/// Every `http_req_duration` row of a k6 CSV (gzip or not): (latency, failed).
+fn csv_points(rel: &str) -> Vec<(f64, bool)> {
+    let raw = std::fs::read(root().join(rel)).unwrap();
+    let data = if rel.ends_with(".gz") {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&raw[..]), &mut out).unwrap();
+        out
+    } else {
+        raw
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(&data[..]);
+    let h = rdr.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (m, v, e) = (
+        at("metric_name"),
+        at("metric_value"),
+        at("expected_response"),
+    );
+    rdr.records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[m] == "http_req_duration")
+        .map(|r| (r[v].parse().unwrap(), &r[e] == "false"))
+        .collect()
+}
+
+#[test]
+fn k6_csv_matches_a_sorted_computation_and_k6s_own_counts() {
+    for (rel, summary_export) in [
+        (
+            fixture("k6/loadlab-1.1.0/out.csv.gz"),
+            Some("tests/fixtures/k6/loadlab-1.1.0/summary-export.json"),
+        ),
+        (fixture("k6/csv/taurus-k6-kpi-2021.csv"), None),
+    ] {
+        let pts = csv_points(&rel);
+        let (_, _d, out) = build(&[&rel]);
+        let run = summary(&out)["runs"][0].clone();
+        assert_eq!(run["tool"], "k6");
+        let t = &run["totals"];
+        assert_eq!(t["requests"].as_u64(), Some(pts.len() as u64), "{rel}");
+        let failed = pts.iter().filter(|p| p.1).count() as u64;
+        assert_eq!(t["failures"].as_u64(), Some(failed), "{rel}");
+        let mut all: Vec<f64> = pts.iter().map(|p| p.0).collect();
+        all.sort_by(f64::total_cmp);
+        for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0), ("max", 100.0)] {
+            assert_close(
+                &t["latency_ms"][key],
+                nearest_rank(&all, pct).unwrap(),
+                &format!("{rel} {key}"),
+            );
+        }
+        if let Some(export) = summary_export {
+            // The same run's --summary-export: 65 requests, 30 failed (404s).
+            let doc = json(export);
+            assert_eq!(t["requests"], figure(&doc, "http_reqs", "count"));
+            assert_eq!(t["failures"], figure(&doc, "http_req_failed", "passes"));
+            assert_close(
+                &t["latency_ms"]["max"],
+                figure(&doc, "http_req_duration", "max").as_f64().unwrap(),
+                "max",
+            );
+            let dropped = figure(&doc, "dropped_iterations", "count");
+            assert!(
+                run["notes"]
+                    .to_string()
+                    .contains(&format!("k6 dropped {dropped} iterations")),
+                "{}",
+                run["notes"]
+            );
+            // Named by the name tag; the JSON lines of the same run agree.
+            let names: Vec<&str> = run["endpoints"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                names,
+                ["get unknown", "list", "create"],
+                "sorted by METHOD NAME"
+            );
+            let (_, _d2, out2) = build(&[&fixture("k6/loadlab-1.1.0/out-json.ndjson.gz")]);
+            let nd = summary(&out2)["runs"][0]["totals"].clone();
+            assert_eq!(
+                (&nd["requests"], &nd["failures"]),
+                (&t["requests"], &t["failures"])
+            );
+        }
+    }
+}
+
+#[test]
+fn loadlab_summaries_read_k6s_own_figures() {
+    let run = check_summary("tests/fixtures/k6/loadlab-1.1.0/summary-export.json");
+    assert!(
+        run["notes"]
+            .to_string()
+            .contains("http_req_duration{name:list}"),
+        "{}",
+        run["notes"]
+    );
+    check_summary("tests/fixtures/k6/loadlab-1.1.0/handlesummary.json");
+}
+
+#[test]
+fn the_versioned_machine_readable_summary_is_read() {
+    // Built from grafana/k6's schema (see the README) with the loadlab run's figures.
+    let rel = "tests/fixtures/k6/loadlab-1.1.0/machine-readable-1.0.0.json";
+    let doc = json(rel);
+    let metric = |name: &str| {
+        doc["results"]["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap()["values"]
+            .clone()
+    };
+    let (_, _d, out) = build(&[rel]);
+    let run = summary(&out)["runs"][0].clone();
+    assert_eq!(run["tool"], "k6");
+    let t = &run["totals"];
+    assert_eq!(t["requests"], metric("http_reqs")["count"]);
+    // For http_req_failed, `matches` (true events) are the failed requests.
+    assert_eq!(t["failures"], metric("http_req_failed")["matches"]);
+    let d = doc["config"]["duration"].as_f64().unwrap();
+    assert_eq!(run["duration_s"].as_f64(), Some(d));
+    assert_close(
+        &t["throughput_rps"],
+        metric("http_reqs")["count"].as_f64().unwrap() / d,
+        "rps",
+    );
+    for (ours, theirs) in [
+        ("p50", "med"),
+        ("p90", "p(90)"),
+        ("p95", "p(95)"),
+        ("max", "max"),
+    ] {
+        assert_eq!(
+            t["latency_ms"][ours],
+            metric("http_req_duration")[theirs],
+            "{ours}"
+        );
+    }
+    assert_eq!(
+        t["latency_ms"]["p99"],
+        Value::Null,
+        "not in the schema: null, never 0"
+    );
+    assert!(run["notes"]
+        .to_string()
+        .contains("machine-readable summary"));
+    // The same run's --summary-export says the same.
+    let export = json("tests/fixtures/k6/loadlab-1.1.0/summary-export.json");
+    assert_eq!(t["requests"], figure(&export, "http_reqs", "count"));
+    assert_eq!(t["failures"], figure(&export, "http_req_failed", "passes"));
+}

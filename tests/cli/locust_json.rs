@@ -61,7 +61,7 @@ fn counts_and_percentiles_come_from_the_files_own_tables() {
 }
 
 #[test]
-fn beside_the_same_runs_csvs_the_json_is_listed_not_read() {
+fn beside_an_earlier_csv_snapshot_the_json_is_read_and_the_csv_figures_are_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     for f in [
         "peak_stats.csv",
@@ -83,16 +83,148 @@ fn beside_the_same_runs_csvs_the_json_is_listed_not_read() {
     let s = summary(&out);
     assert_eq!(s["runs"].as_array().unwrap().len(), 1);
     let run = &s["runs"][0];
-    assert_eq!(
-        run["totals"]["requests"], 1772,
-        "the CSV's count, not the JSON's 1,789 nor both"
-    );
+    // The CSVs were written before the run's last requests ended: 1,772 there,
+    // 1,789 in the JSON written at the very end (its own figures, not both).
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join(fixture("locust/json/peak.json"))).unwrap(),
+    )
+    .unwrap();
+    let entries = json.as_array().unwrap();
+    let requests: u64 = entries
+        .iter()
+        .map(|e| e["num_requests"].as_u64().unwrap())
+        .sum();
+    assert_eq!(requests, 1789);
+    assert_eq!(run["totals"]["requests"], 1789);
     assert_eq!(run["endpoints"].as_array().unwrap().len(), 13);
-    let json = run["sources"]
+    let read = |name: &str| {
+        run["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["path"].as_str().unwrap().ends_with(name))
+            .unwrap()["read"]
+            .clone()
+    };
+    assert_eq!(read("peak.json"), true);
+    assert_eq!(read("peak_stats.csv"), false);
+    assert_eq!(
+        read("peak_stats_history.csv"),
+        true,
+        "the time series stays"
+    );
+    let w = run["warnings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|x| x["path"].as_str().unwrap().ends_with("peak.json"))
+        .find(|w| w["code"] == "inputs-disagree")
+        .expect("an inputs-disagree warning");
+    let m = w["message"].as_str().unwrap();
+    assert!(m.contains("peak_stats.csv says 1772 requests"), "{m}");
+    assert!(m.contains("peak.json (read) says 1789"), "{m}");
+}
+
+/// A real Locust 2.47 run against a slowed loadlab server: its CSVs (32
+/// requests) were written before the requests in flight at the stop ended;
+/// its JSON counts 41, as does its per-request log (see the fixture README).
+#[test]
+fn a_locust_run_whose_outputs_disagree_is_read_from_the_complete_one() {
+    let src = root().join(fixture("locust/snapshot-2.47"));
+    let stats = crate::common::read_csv(&fixture("locust/snapshot-2.47/degraded_stats.csv"));
+    let agg = stats
+        .iter()
+        .find(|r| r.fields["Name"] == "Aggregated")
         .unwrap();
-    assert_eq!(json["read"], false);
+    assert_eq!(agg.num("Request Count"), Some(32.0));
+    let log_rows = std::fs::read_to_string(src.join("degraded_requests.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(log_rows, 41);
+    // Without the per-request log: the JSON.
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(&src).unwrap() {
+        let f = f.unwrap().path();
+        if !f.ends_with("degraded_requests.csv") {
+            std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let (_, _d, out) = build(&[dir.path().to_str().unwrap()]);
+    let run = summary(&out)["runs"][0].clone();
+    assert_eq!(
+        (&run["totals"]["requests"], &run["totals"]["failures"]),
+        (&Value::from(41), &Value::from(3))
+    );
+    assert!(run["warnings"]
+        .to_string()
+        .contains("degraded_stats.csv says 32 requests and 3 failures"));
+    // With it: the log, and the stats' other count is a warning.
+    let (_, _d, out) = build(&[src.to_str().unwrap()]);
+    let run = summary(&out)["runs"][0].clone();
+    assert_eq!(run["totals"]["requests"], 41);
+    assert_eq!(run["totals"]["latency_ms"]["precision"], "histogram");
+    assert!(run["warnings"]
+        .to_string()
+        .contains("degraded_stats.csv says 32 requests"));
+}
+
+/// Locust 2.47's per-request CSV (CsvRequestLogger) of a real loadlab run,
+/// against a sort of its own rows and Locust's own count of the same run.
+#[test]
+fn the_per_request_log_gives_exact_percentiles_and_wins_beside_the_stats() {
+    let rel = fixture("locust/request-log-2.47/run_requests.csv");
+    let rows = crate::common::read_csv(&rel);
+    let mut times: Vec<f64> = rows
+        .iter()
+        .map(|r| r.num("response_time_ms").unwrap())
+        .collect();
+    let failed = rows
+        .iter()
+        .filter(|r| !r.fields["exception"].is_empty())
+        .count() as u64;
+    // Locust's own stats of the run: 66 requests, 5 failures.
+    let stats = crate::common::read_csv(&fixture("locust/request-log-2.47/run_stats.csv"));
+    let agg = stats
+        .iter()
+        .find(|r| r.fields["Name"] == "Aggregated")
+        .unwrap();
+    assert_eq!(agg.num("Request Count"), Some(rows.len() as f64));
+    assert_eq!(agg.num("Failure Count"), Some(failed as f64));
+
+    let (_, _d, out) = build(&[&rel]);
+    let alone = summary(&out)["runs"][0].clone();
+    let t = &alone["totals"];
+    assert_eq!(t["requests"].as_u64(), Some(rows.len() as u64));
+    assert_eq!(t["failures"].as_u64(), Some(failed));
+    assert_eq!(t["latency_ms"]["precision"], "histogram");
+    for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0), ("max", 100.0)] {
+        assert_close(&t["latency_ms"][key], nearest(&mut times, pct), key);
+    }
+    // Beside the stats, JSON and history of the same run it is the one read,
+    // and the report says so.
+    let dir = fixture("locust/request-log-2.47");
+    let (_, _d, out) = build(&[&dir]);
+    let run = summary(&out)["runs"][0].clone();
+    assert_eq!(run["totals"], alone["totals"]);
+    assert!(
+        run["notes"].to_string().contains("per-request log"),
+        "{}",
+        run["notes"]
+    );
+    let unread: Vec<&str> = run["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["read"] == false && s["role"].as_str().unwrap().contains("per-request log"))
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(unread.len(), 4, "{unread:?}");
+    assert!(unread.iter().all(|p| !p.ends_with("run_requests.csv")));
+    assert!(
+        !run["warnings"].to_string().contains("inputs-disagree"),
+        "they agree"
+    );
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("Locust's per-request log"), "{md}");
 }

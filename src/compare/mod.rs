@@ -508,6 +508,7 @@ mod tests {
         RunStats {
             totals,
             endpoints: vec![only],
+            transactions: vec![],
             failures: vec![],
             resources: vec![],
         }

@@ -57,6 +57,23 @@ pub fn known_formats() -> String {
     seen.join("; ")
 }
 
+/// The formats in short, for the "nothing found" errors: the tools by name
+/// (the first word of each reader's description), then resource samples and
+/// the generic CSV.
+pub fn known_formats_short() -> String {
+    let mut tools: Vec<&str> = Vec::new();
+    for r in READERS {
+        let first = r.describe().split_whitespace().next().unwrap_or("");
+        if !["docker", "resource", "generic"].contains(&first) && !tools.contains(&first) {
+            tools.push(first);
+        }
+    }
+    format!(
+        "{}, resource samples (docker stats, CSV, JSON) and a generic per-request CSV",
+        tools.join(", ")
+    )
+}
+
 /// Reads the first bytes of `path` and returns the reader for it, or `None`
 /// for a file that is not a result file perfreport knows.
 pub fn detect(path: &Path) -> Result<Option<&'static dyn Reader>, InputError> {

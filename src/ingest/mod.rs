@@ -204,6 +204,57 @@ pub fn load(
     Ok(runs)
 }
 
+/// What a folder without result files holds, by kind: "12 files, none a
+/// result file: 10 .txt, 2 .png" (the folder and its subfolders, as far as
+/// `groups_of` looks; at most 10,000 entries are counted).
+fn what_is_there(dir: &Path) -> String {
+    let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut files = 0usize;
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    let mut seen = 0;
+    while let Some((d, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten().take(10_000 - seen.min(10_000)) {
+            seen += 1;
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
+                if depth < 2 {
+                    stack.push((e.path(), depth + 1));
+                }
+            } else if t.is_file() {
+                files += 1;
+                let kind = Path::new(&e.file_name()).extension().map_or_else(
+                    || "no extension".to_string(),
+                    |x| format!(".{}", x.to_string_lossy().to_lowercase()),
+                );
+                *kinds.entry(kind).or_default() += 1;
+            }
+        }
+    }
+    if files == 0 {
+        return "it holds no files".to_string();
+    }
+    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut shown: Vec<String> = kinds
+        .iter()
+        .take(6)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    if kinds.len() > 6 {
+        shown.push(format!("{} other kinds", kinds.len() - 6));
+    }
+    let noun = if files == 1 { "file" } else { "files" };
+    let none = if files == 1 {
+        "not a result file"
+    } else {
+        "none a result file"
+    };
+    format!("{files} {noun}, {none}: {}", shown.join(", "))
+}
+
 /// The runs (groups of files) under one path given on the command line.
 fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
     if path.is_dir() {
@@ -233,8 +284,10 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             return Err(InputError::new(
                 path,
                 format!(
-                    "no result files found here or in its subdirectories; perfreport reads {}",
-                    detect::known_formats()
+                    "no result files found here or in its subdirectories ({}). perfreport reads {}. `perfreport inspect {}` says, file by file, why it was not read.",
+                    what_is_there(path),
+                    detect::known_formats_short(),
+                    path.display()
                 ),
             ));
         }
@@ -248,8 +301,9 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             return Err(InputError::new(
                 path,
                 format!(
-                    "not a result file perfreport knows; it reads {}",
-                    detect::known_formats()
+                    "not a result file perfreport knows; it reads {}. `perfreport inspect {}` says why.",
+                    detect::known_formats_short(),
+                    path.display()
                 ),
             ));
         }

@@ -9,7 +9,7 @@ use crate::model::{Percentile, Run, SeriesPoint};
 use crate::report::format as fmt;
 use crate::sla::evidence::Policy;
 use crate::sla::target::Metric;
-use crate::sla::{Score, Sla, Verdict};
+use crate::sla::{Score, Sla};
 use crate::stats::RunStats;
 use crate::warnings::{Code, Severity, Warning};
 use serde_json::json;
@@ -134,10 +134,7 @@ fn fail_gate(score: &mut Score, id: &str) {
     if !score.failed_gates.iter().any(|g| g == id) {
         score.failed_gates.push(id.to_string());
     }
-    score.passed = false;
-    if score.verdict == Verdict::Pass {
-        score.verdict = Verdict::Fail;
-    }
+    score.decide();
 }
 
 fn endpoint_failures(stats: &RunStats, sla: &Sla) -> Option<Warning> {

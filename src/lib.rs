@@ -360,6 +360,14 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
             .map(|(r, s)| compare::Side {
                 meta: &r.meta,
                 stats: s,
+                verdict: Some(
+                    sla::score(
+                        s,
+                        config.sla.for_scenario(r.meta.scenario.as_deref()),
+                        r.meta.simulated,
+                    )
+                    .verdict,
+                ),
             })
             .collect();
         let current: Vec<compare::Side<'_>> = report
@@ -368,6 +376,7 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
             .map(|s| compare::Side {
                 meta: &s.run.meta,
                 stats: &s.stats,
+                verdict: Some(s.score.verdict),
             })
             .collect();
         let comparison = compare::compare(origin, &base, &current, &config.sla.regression);

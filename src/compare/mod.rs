@@ -122,6 +122,9 @@ pub struct Side<'a> {
     pub meta: &'a RunMeta,
     /// Its figures.
     pub stats: &'a RunStats,
+    /// Its verdict against the SLA of this build, when it was scored (a
+    /// baseline that is itself inconclusive makes a weak comparison).
+    pub verdict: Option<crate::sla::Verdict>,
 }
 
 /// How two runs were paired.
@@ -225,6 +228,9 @@ pub struct RunComparison {
     pub only_in_baseline: Vec<String>,
     /// Endpoints only the current run has.
     pub only_in_current: Vec<String>,
+    /// Why the comparison is weak, one clause each (`the baseline ran with
+    /// 20 users, this run with 50`); empty when both sides are alike.
+    pub weak: Vec<String>,
 }
 
 /// The whole comparison.
@@ -337,13 +343,28 @@ fn compare_runs(
             None => only_in_current.push(e.label.clone()),
         }
     }
-    let only_in_baseline = base
+    let only_in_baseline: Vec<String> = base
         .stats
         .endpoints
         .iter()
         .filter(|b| !cur.stats.endpoints.iter().any(|e| key(e) == key(b)))
         .map(|b| b.label.clone())
         .collect();
+    // One endpoint on each side that is the whole run: its row repeats the
+    // total's figures, and counting both would double every verdict (issue #14).
+    if let [total, only] = rows.as_slice() {
+        let same = |a: &Row, b: &Row| {
+            a.requests == b.requests
+                && a.checks.len() == b.checks.len()
+                && a.checks.iter().zip(&b.checks).all(|(x, y)| {
+                    (x.metric, x.baseline, x.current, x.verdict)
+                        == (y.metric, y.baseline, y.current, y.verdict)
+                })
+        };
+        if only_in_baseline.is_empty() && only_in_current.is_empty() && same(total, only) {
+            rows.truncate(1);
+        }
+    }
     RunComparison {
         baseline: base.meta.name.clone(),
         current: cur.meta.name.clone(),
@@ -351,7 +372,41 @@ fn compare_runs(
         rows,
         only_in_baseline,
         only_in_current,
+        weak: weakness(base, cur),
     }
+}
+
+/// What makes the baseline a weak reference for `cur`: another tool,
+/// another user count, simulated figures, or a baseline that is itself
+/// inconclusive against this SLA (a failing baseline is still a reference).
+fn weakness(base: &Side<'_>, cur: &Side<'_>) -> Vec<String> {
+    use crate::sla::Verdict as Sla;
+    let mut out = Vec::new();
+    if !base.meta.tool.eq_ignore_ascii_case(&cur.meta.tool) {
+        out.push(format!(
+            "the baseline was measured with {}, this run with {}",
+            base.meta.tool, cur.meta.tool
+        ));
+    }
+    let users = |m: &RunMeta| m.users_recorded.or(m.users_planned);
+    if let (Some(b), Some(c)) = (users(base.meta), users(cur.meta)) {
+        if b != c {
+            out.push(format!(
+                "the baseline ran with {} users, this run with {}",
+                crate::report::format::count(b),
+                crate::report::format::count(c)
+            ));
+        }
+    }
+    if base.meta.simulated {
+        out.push("the baseline is simulated: its figures were not measured".to_string());
+    } else if base.verdict == Some(Sla::Inconclusive) {
+        out.push(
+            "the baseline is itself INCONCLUSIVE against this SLA (too little data to judge it)"
+                .to_string(),
+        );
+    }
+    out
 }
 
 fn row(
@@ -449,5 +504,100 @@ fn row(
         total,
         requests,
         checks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats() -> RunStats {
+        let totals = Figures {
+            method: String::new(),
+            name: "Total".into(),
+            label: "Total".into(),
+            requests: 500,
+            failures: 0,
+            expected_failures: 0,
+            error_rate: Some(0.0),
+            error_rate_all: Some(0.0),
+            throughput_rps: Some(10.0),
+            latency: crate::model::LatencyStats::default(),
+            consistency: None,
+            source: None,
+            requests_known: true,
+        };
+        let mut only = totals.clone();
+        (only.method, only.name, only.label) = ("GET".into(), "/x".into(), "GET /x".into());
+        RunStats {
+            totals,
+            endpoints: vec![only],
+            transactions: vec![],
+            failures: vec![],
+            resources: vec![],
+        }
+    }
+
+    #[test]
+    fn a_baseline_of_another_tool_load_or_verdict_is_a_weak_reference() {
+        let s = stats();
+        let meta = |tool: &str, users: u64, simulated: bool| RunMeta {
+            name: "r".into(),
+            tool: tool.into(),
+            users_recorded: Some(users),
+            simulated,
+            ..RunMeta::default()
+        };
+        let (b, c) = (meta("locust", 20, false), meta("locust", 20, false));
+        let side = |m, v| Side {
+            meta: m,
+            stats: &s,
+            verdict: v,
+        };
+        let alike = compare(
+            baseline_origin(),
+            &[side(&b, Some(crate::sla::Verdict::Pass))],
+            &[side(&c, Some(crate::sla::Verdict::Pass))],
+            &Regression::default(),
+        );
+        assert!(alike.runs[0].weak.is_empty());
+        // The one endpoint repeats the total: one row, not two.
+        assert_eq!(alike.runs[0].rows.len(), 1);
+        let b = meta("k6", 50, false);
+        let weak = compare(
+            baseline_origin(),
+            &[side(&b, Some(crate::sla::Verdict::Inconclusive))],
+            &[side(&c, Some(crate::sla::Verdict::Pass))],
+            &Regression::default(),
+        );
+        assert_eq!(
+            weak.runs[0].weak,
+            [
+                "the baseline was measured with k6, this run with locust",
+                "the baseline ran with 50 users, this run with 20",
+                "the baseline is itself INCONCLUSIVE against this SLA (too little data to judge it)",
+            ]
+        );
+        let b = meta("locust", 20, true);
+        let simulated = compare(
+            baseline_origin(),
+            &[side(&b, Some(crate::sla::Verdict::NotValid))],
+            &[side(&c, None)],
+            &Regression::default(),
+        );
+        assert_eq!(
+            simulated.runs[0].weak,
+            ["the baseline is simulated: its figures were not measured"]
+        );
+    }
+
+    fn baseline_origin() -> Origin {
+        Origin {
+            path: "base".into(),
+            kind: baseline::OriginKind::Results,
+            generator: None,
+            blake3: None,
+            reason: None,
+        }
     }
 }

@@ -17,6 +17,9 @@ pub struct ComparisonView {
     pub class: String,
     /// One sentence: what was found.
     pub headline: String,
+    /// The answer first (issue #14): `Against base/ (results): 2 regressed,
+    /// 1 improved, 9 unchanged, 3 could not be judged.`
+    pub lead: String,
     /// Where the baseline came from.
     pub baseline: BaselineView,
     /// `P95 +10% · Error rate +0.5pp · Throughput -10%`.
@@ -65,6 +68,35 @@ pub struct RunComparisonView {
     pub only_in_baseline: Vec<String>,
     /// Endpoints only the current run has.
     pub only_in_current: Vec<String>,
+    /// The checks that regressed or improved, worst first.
+    pub changed: Vec<ChangedView>,
+    /// The checks that could not be judged, one line per reason.
+    pub unjudged: Vec<String>,
+    /// Checks within the thresholds or noise.
+    pub unchanged: usize,
+    /// Why this baseline is a weak reference, one clause each.
+    pub weak: Vec<String>,
+}
+
+/// A check that regressed or improved, for the short list under the answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangedView {
+    /// `GET /x` or `Total`.
+    pub label: String,
+    /// `P95`.
+    pub metric: String,
+    /// `44.0 ms → 361 ms`.
+    pub before_after: String,
+    /// `+719.2 %` (or `+6.90 pp` for rates).
+    pub change: String,
+    /// `Mann–Whitney U test (p < 0.0001)` / `not tested for significance`.
+    pub test: String,
+    /// `REGRESSED` / `IMPROVED`.
+    pub verdict: String,
+    /// ❌ / ✅.
+    pub mark: String,
+    /// CSS class.
+    pub class: String,
 }
 
 /// One endpoint (or the total).
@@ -136,6 +168,29 @@ pub fn build(c: &Comparison) -> ComparisonView {
     });
     let regressed = !regressions.is_empty();
     let nothing_judged = inconclusive == checked;
+    let count = |v: Verdict| c.checks().filter(|(_, _, k)| k.verdict == Some(v)).count();
+    let mut counts = vec![format!("{} regressed", count(Verdict::Regressed))];
+    for (n, what) in [
+        (count(Verdict::Improved), "improved"),
+        (count(Verdict::WithinNoise), "unchanged"),
+        (inconclusive, "could not be judged"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {what}"));
+        }
+    }
+    let lead = format!(
+        "Against {} ({}): {}.",
+        fmt::display_path(&c.baseline.path),
+        c.baseline.kind.code(),
+        if c.runs.is_empty() {
+            "no run matches a current run, nothing was compared".to_string()
+        } else if checked == 0 {
+            "nothing could be checked".to_string()
+        } else {
+            counts.join(", ")
+        }
+    );
     let headline = if c.runs.is_empty() {
         "No run of the baseline matches a current run (by scenario or name): nothing was compared."
             .to_string()
@@ -185,8 +240,9 @@ pub fn build(c: &Comparison) -> ComparisonView {
         }
         .to_string(),
         headline,
+        lead,
         baseline: BaselineView {
-            path: c.baseline.path.clone(),
+            path: fmt::display_path(&c.baseline.path),
             kind: c.baseline.kind.code().to_string(),
             generator: c.baseline.generator.clone().unwrap_or_default(),
             blake3: c.baseline.blake3.clone().unwrap_or_default(),
@@ -216,11 +272,110 @@ pub fn build(c: &Comparison) -> ComparisonView {
                 rows_omitted: 0,
                 only_in_baseline: r.only_in_baseline.clone(),
                 only_in_current: r.only_in_current.clone(),
+                changed: changed(r),
+                unjudged: unjudged(r),
+                unchanged: r
+                    .rows
+                    .iter()
+                    .flat_map(|row| &row.checks)
+                    .filter(|k| k.verdict == Some(Verdict::WithinNoise))
+                    .count(),
+                weak: r.weak.clone(),
             })
             .collect(),
         unmatched_baseline: c.unmatched_baseline.clone(),
         unmatched_current: c.unmatched_current.clone(),
     }
+}
+
+/// The regressed and improved checks of `r`, regressions first.
+fn changed(r: &crate::compare::RunComparison) -> Vec<ChangedView> {
+    let mut out: Vec<(u8, ChangedView)> = Vec::new();
+    for row in &r.rows {
+        for k in &row.checks {
+            let (rank, mark) = match k.verdict {
+                Some(Verdict::Regressed) => (0, "❌"),
+                Some(Verdict::Improved) => (1, "✅"),
+                _ => continue,
+            };
+            let v = check_view(k);
+            out.push((
+                rank,
+                ChangedView {
+                    label: row.label.clone(),
+                    metric: v.metric,
+                    before_after: format!("{} → {}", v.baseline, v.current),
+                    change: if v.relative == fmt::NOT_IN_INPUT {
+                        v.absolute
+                    } else {
+                        v.relative
+                    },
+                    test: v.test,
+                    verdict: v.verdict,
+                    mark: mark.to_string(),
+                    class: v.class,
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(rank, _)| *rank);
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The checks of `r` that could not be judged, grouped by reason, one line
+/// each: `4 endpoints have fewer than 100 requests on one side (P95, error rate)`.
+fn unjudged(r: &crate::compare::RunComparison) -> Vec<String> {
+    use std::collections::BTreeMap;
+    /// The rows and the metrics of one reason, both in first-seen order.
+    type Group = (Vec<String>, Vec<&'static str>);
+    let mut groups: BTreeMap<(u8, String), Group> = BTreeMap::new();
+    for row in &r.rows {
+        for k in &row.checks {
+            if k.verdict != Some(Verdict::Inconclusive) {
+                continue;
+            }
+            let need = crate::compare::verdict::min_requests(k.metric);
+            let few = |n: Option<u64>| n.is_none_or(|n| n < need);
+            let key = if k.baseline.is_none() {
+                (0, "the figure is not in the baseline".to_string())
+            } else if k.current.is_none() {
+                (1, "the figure is not in the current run".to_string())
+            } else if few(row.requests.0) || few(row.requests.1) {
+                (
+                    2,
+                    format!("fewer than {} requests on one side", fmt::count(need)),
+                )
+            } else {
+                (3, k.sentence.trim_end_matches('.').to_string())
+            };
+            let (rows, metrics) = groups.entry(key).or_default();
+            if !rows.contains(&row.label) {
+                rows.push(row.label.clone());
+            }
+            let m = k.metric.label();
+            if !metrics.contains(&m) {
+                metrics.push(m);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((_, why), (rows, metrics))| {
+            let who = match rows.as_slice() {
+                [one] => one.clone(),
+                many => {
+                    let endpoints = many.iter().filter(|l| *l != "Total").count();
+                    let total = if many.iter().any(|l| l == "Total") {
+                        "the total and "
+                    } else {
+                        ""
+                    };
+                    format!("{total}{}", fmt::plural(endpoints, "endpoint"))
+                }
+            };
+            format!("{who}: {why} ({})", metrics.join(", "))
+        })
+        .collect()
 }
 
 fn row_view(r: &Row) -> RowView {

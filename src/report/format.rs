@@ -70,6 +70,66 @@ pub fn score(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// A score range out of 100: `70.0–100.0`, or `80.0` when both ends agree.
+pub fn score_range(low: f64, high: f64) -> String {
+    if score(low) == score(high) {
+        score(low)
+    } else {
+        format!("{}–{}", score(low), score(high))
+    }
+}
+
+/// A grade range: `FAIR–EXCELLENT`, or `GOOD` when both ends agree.
+pub fn grade_range(low: &str, high: &str) -> String {
+    if low == high {
+        low.to_string()
+    } else {
+        format!("{low}–{high}")
+    }
+}
+
+/// Points of a rule that could not be judged: `0–15 / 15` (no credit at the
+/// low end of the score, full credit at the high end).
+pub fn points_open(weight: f64) -> String {
+    format!("0–{} / {}", trim_number(weight), trim_number(weight))
+}
+
+/// A path for a report: relative to the working directory when it lies
+/// under it, else the file name alone; never a machine's absolute path.
+pub fn display_path(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if !p.is_absolute() {
+        return path.to_string();
+    }
+    if let Some(rel) = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(std::path::Path::to_path_buf))
+    {
+        if !rel.as_os_str().is_empty() {
+            return rel.display().to_string();
+        }
+    }
+    p.file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// `text` with each of `paths` that occurs in it shown as [`display_path`]
+/// shows it (a reader's note naming another file by the path it was given).
+pub fn display_paths_in<'a>(text: &str, paths: impl Iterator<Item = &'a str>) -> String {
+    let mut out = text.to_string();
+    for p in paths {
+        if std::path::Path::new(p).is_absolute() && out.contains(p) {
+            out = out.replace(p, &display_path(p));
+        }
+    }
+    out
+}
+
+/// `1 run`, `2 runs`: a count and its noun, pluralised with `s`.
+pub fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Points earned of a weight: `7.5 / 10`.
 pub fn points(points: f64, weight: f64) -> String {
     format!("{} / {}", trim_number(points), trim_number(weight))
@@ -378,6 +438,42 @@ mod tests {
         assert_eq!(duration(605.0), "10 min 5 s");
         assert_eq!(duration(7380.0), "2 h 3 min");
         assert_eq!(timestamp(1795432343.0), "2026-11-23 11:12:23 UTC");
+    }
+
+    #[test]
+    fn ranges_and_plurals() {
+        assert_eq!(score_range(70.0, 100.0), "70.0–100.0");
+        assert_eq!(score_range(80.0, 80.0), "80.0");
+        assert_eq!(grade_range("GOOD", "GOOD"), "GOOD");
+        assert_eq!(grade_range("FAIR", "EXCELLENT"), "FAIR–EXCELLENT");
+        assert_eq!(points_open(15.0), "0–15 / 15");
+        assert_eq!(
+            (plural(1, "run"), plural(2, "run")),
+            ("1 run".into(), "2 runs".into())
+        );
+    }
+
+    #[test]
+    fn no_absolute_machine_path_reaches_a_report() {
+        let cwd = std::env::current_dir().unwrap();
+        let inside = cwd.join("results/peak/peak_stats.csv");
+        assert_eq!(
+            display_path(&inside.display().to_string()),
+            "results/peak/peak_stats.csv"
+        );
+        assert_eq!(display_path("/elsewhere/run/results.jtl"), "results.jtl");
+        assert_eq!(
+            display_path("sla/peak.toml"),
+            "sla/peak.toml",
+            "relative stays"
+        );
+        assert_eq!(
+            display_paths_in(
+                "the same log as /elsewhere/run/results.jtl (one compressed)",
+                ["/elsewhere/run/results.jtl"].into_iter()
+            ),
+            "the same log as results.jtl (one compressed)"
+        );
     }
 
     #[test]

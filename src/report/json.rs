@@ -17,6 +17,11 @@ struct Summary<'a> {
     generator: String,
     sla: SlaSummary<'a>,
     passed: bool,
+    /// The whole build: the worst run verdict (`pass`, `inconclusive`,
+    /// `fail`, `not-valid`), `fail` when a regression was found.
+    verdict: &'static str,
+    /// The one line every report opens with.
+    overall: &'a str,
     runs: Vec<RunSummary<'a>>,
     /// Several runs: the matrix order and the breaking point.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,11 +164,17 @@ struct FailureJson<'a> {
 
 #[derive(Serialize)]
 struct ScoreJson<'a> {
+    /// The low end: rules that could not be judged earn nothing.
     value: f64,
+    /// The high end: rules that could not be judged earn full credit.
+    value_high: f64,
     grade: &'a str,
+    grade_high: &'a str,
     passed: bool,
+    /// `pass`, `fail`, `inconclusive`, `not-valid`.
     verdict: &'static str,
     failed_gates: &'a [String],
+    inconclusive_gates: &'a [String],
     rules: Vec<RuleJson<'a>>,
 }
 
@@ -176,6 +187,8 @@ struct RuleJson<'a> {
     scoring: &'static str,
     measured: Option<f64>,
     measured_at: Option<&'a str>,
+    /// Why `measured` was not scored.
+    unscored: Option<&'a str>,
     weight: f64,
     points: f64,
     status: &'static str,
@@ -196,8 +209,8 @@ struct WarningJson {
 
 #[derive(Serialize)]
 struct SourceJson<'a> {
-    path: &'a str,
-    role: &'a str,
+    path: String,
+    role: String,
     read: bool,
     blake3: Option<&'a str>,
 }
@@ -316,10 +329,13 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     .collect(),
                 score: ScoreJson {
                     value: s.score.value,
+                    value_high: s.score.value_high,
                     grade: &s.score.grade,
+                    grade_high: &s.score.grade_high,
                     passed: s.score.passed,
-                    verdict: s.score.verdict.label(),
+                    verdict: s.score.verdict.code(),
                     failed_gates: &s.score.failed_gates,
+                    inconclusive_gates: &s.score.inconclusive_gates,
                     rules: s
                         .sla
                         .rules
@@ -333,6 +349,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                             scoring: r.scoring.code(),
                             measured: res.measured,
                             measured_at: res.measured_at.as_deref(),
+                            unscored: res.unscored.as_deref(),
                             weight: r.weight,
                             points: res.points,
                             status: res.status.code(),
@@ -373,8 +390,11 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                     .sources
                     .iter()
                     .map(|src| SourceJson {
-                        path: &src.path,
-                        role: &src.role,
+                        path: super::format::display_path(&src.path),
+                        role: super::format::display_paths_in(
+                            &src.role,
+                            s.run.sources.iter().map(|o| o.path.as_str()),
+                        ),
                         read: src.read,
                         blake3: src.blake3.as_deref(),
                     })
@@ -387,13 +407,20 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
         generator: report.view.generator.clone(),
         sla: SlaSummary {
             name: &sla.name,
-            source: sla.source.display().to_string(),
+            source: super::format::display_path(&sla.source.display().to_string()),
             pass_score: sla.pass_score,
         },
         passed: report
             .scored
             .iter()
             .all(|s| s.score.passed && !s.run.meta.simulated),
+        verdict: match report.view.overall.class.as_str() {
+            "pass" => "pass",
+            "inconclusive" => "inconclusive",
+            "invalid" => "not-valid",
+            _ => "fail",
+        },
+        overall: &report.view.overall.line,
         runs,
         scenario_set: (report.scored.len() > 1).then(|| scenario_set(report)),
         comparison: report.comparison.as_ref().map(comparison),
@@ -421,7 +448,7 @@ fn comparison(c: &crate::compare::Comparison) -> serde_json::Value {
     };
     json!({
         "baseline": {
-            "path": c.baseline.path,
+            "path": super::format::display_path(&c.baseline.path),
             "kind": c.baseline.kind.code(),
             "generator": c.baseline.generator,
             "blake3": c.baseline.blake3,
@@ -457,6 +484,7 @@ fn comparison(c: &crate::compare::Comparison) -> serde_json::Value {
             })).collect::<Vec<_>>(),
             "only_in_baseline": r.only_in_baseline,
             "only_in_current": r.only_in_current,
+            "weak": r.weak,
         })).collect::<Vec<_>>(),
         "unmatched_baseline": c.unmatched_baseline,
         "unmatched_current": c.unmatched_current,

@@ -48,12 +48,16 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let mut suites = Vec::new();
     for run in &report.view.runs {
         // The run's verdict is a case of its own: a failed evidence gate, a
-        // failed gate or a simulated run fails it even when every rule passes.
+        // failed gate or a simulated run fails it even when every rule passes;
+        // an INCONCLUSIVE run is skipped with its reason, neither passed nor failed.
         let verdict = Case {
             classname: format!("perfreport.sla.{}", run.name),
             name: format!("verdict: {}", run.verdict.label),
             outcome: match run.verdict.class.as_str() {
                 "pass" => Outcome::Pass,
+                "inconclusive" => {
+                    Outcome::Skip(format!("{}: {}", run.verdict.label, run.verdict.reason))
+                }
                 _ => Outcome::Fail(format!("{}: {}", run.verdict.label, run.verdict.reason)),
             },
             detail: format!(
@@ -63,11 +67,14 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
         };
         let cases = std::iter::once(verdict)
             .chain(run.rules.iter().map(|r| {
-                let measured = if r.measured_at.is_empty() {
+                let mut measured = if r.measured_at.is_empty() {
                     r.measured.clone()
                 } else {
                     format!("{} ({})", r.measured, r.measured_at)
                 };
+                if !r.unscored.is_empty() {
+                    measured = format!("{measured}, {}", r.unscored);
+                }
                 let detail = format!(
                     "{} {}: measured {measured}, {} points{}",
                     r.metric,
@@ -87,10 +94,10 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                         "fail" => {
                             Outcome::Fail(format!("{} {}: measured {measured}", r.metric, r.target))
                         }
-                        _ => Outcome::Skip(if r.note.is_empty() {
-                            "inconclusive".to_string()
+                        _ => Outcome::Skip(if r.settle.is_empty() {
+                            "INCONCLUSIVE".to_string()
                         } else {
-                            format!("inconclusive: {}", r.note)
+                            format!("INCONCLUSIVE: {}", r.settle)
                         }),
                     },
                     detail,
@@ -131,7 +138,10 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
                 }
             }
             suites.push(Suite {
-                name: format!("Regression against {}: {title}", c.baseline.path),
+                name: format!(
+                    "Regression against {}: {title}",
+                    super::format::display_path(&c.baseline.path)
+                ),
                 cases,
             });
         }

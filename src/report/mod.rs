@@ -103,6 +103,7 @@ impl Report {
     /// Adds the comparison with a baseline (and its view).
     pub fn set_comparison(&mut self, c: crate::compare::Comparison) {
         self.view.comparison = Some(comparison::build(&c));
+        self.view.overall = view::overall(&self.scored, self.view.comparison.as_ref());
         self.comparison = Some(c);
     }
 

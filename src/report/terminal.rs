@@ -34,6 +34,8 @@ impl Default for Layout {
 pub fn render(report: &Report, output: &Path, layout: &Layout) -> String {
     let width = layout.width.max(40);
     let mut out = String::new();
+    // Every output opens with the verdict of the whole build (issue #11 §2).
+    out.push_str(&wrap(&flat(&report.view.overall.line), width, "", "  "));
     for run in &report.view.runs {
         let verdict = paint(verdict_style(&run.verdict.class), &run.verdict.label);
         let head = format!(
@@ -56,12 +58,7 @@ pub fn render(report: &Report, output: &Path, layout: &Layout) -> String {
         }
     }
     if let Some(c) = &report.view.comparison {
-        let line = format!(
-            "Against the baseline {}: {}. {}",
-            c.baseline.path,
-            c.label,
-            flat(&c.headline)
-        );
+        let line = format!("{}: {}", c.label, flat(&c.lead));
         out.push_str(&wrap(&line, width, "", "  "));
         for r in report.comparison.iter().flat_map(|c| &c.runs) {
             if r.matched_by == crate::compare::MatchedBy::OnlyRun {
@@ -86,18 +83,17 @@ pub fn render(report: &Report, output: &Path, layout: &Layout) -> String {
             out.push_str(&wrap(&line, width, "  ", "    "));
         }
     }
-    let classes: Vec<&str> = report
-        .view
-        .runs
-        .iter()
-        .map(|r| r.verdict.class.as_str())
-        .collect();
-    if let Some((class, line)) = overall(&classes) {
+    // ... and the terminal ends with it too, with several runs or a baseline.
+    if report.view.runs.len() > 1 || report.view.comparison.is_some() {
+        let o = &report.view.overall;
         let _ = writeln!(
             out,
             "{}",
             wrap_plain(
-                &format!("Overall: {}", paint(verdict_style(class), &line)),
+                &format!(
+                    "Overall: {}",
+                    paint(verdict_style(&o.class), &flat(&o.line))
+                ),
                 width
             )
         );
@@ -117,41 +113,6 @@ pub fn render(report: &Report, output: &Path, layout: &Layout) -> String {
     out
 }
 
-/// With several runs, the one line that sums them up: (verdict class, text).
-/// The verdict of the set is the worst of its runs: any FAIL fails it; then
-/// any run not valid for sign-off; then any other verdict (not pass).
-pub fn overall(classes: &[&str]) -> Option<(&'static str, String)> {
-    if classes.len() < 2 {
-        return None;
-    }
-    let count = |class: &str| classes.iter().filter(|c| **c == class).count();
-    let (failed, invalid, passed) = (count("fail"), count("invalid"), count("pass"));
-    let other = classes.len() - failed - invalid - passed;
-    let (class, label) = if failed > 0 {
-        ("fail", "FAIL")
-    } else if invalid > 0 {
-        ("invalid", "NOT VALID FOR SIGN-OFF")
-    } else if other > 0 {
-        ("inconclusive", "INCONCLUSIVE")
-    } else {
-        ("pass", "PASS")
-    };
-    let mut parts = Vec::new();
-    for (n, what) in [
-        (failed, "failed"),
-        (invalid, "not valid for sign-off"),
-        (other, "could not be judged"),
-        (passed, "passed"),
-    ] {
-        if n > 0 && parts.is_empty() {
-            parts.push(format!("{n} of {} runs {what}", classes.len()));
-        } else if n > 0 {
-            parts.push(format!("{n} {what}"));
-        }
-    }
-    Some((class, format!("{label}: {}", parts.join(", "))))
-}
-
 /// The rule table: columns as wide as their widest cell, the measured value
 /// clipped so that a row fits in `width`.
 fn rule_table(out: &mut String, run: &RunView, width: usize) {
@@ -159,11 +120,14 @@ fn rule_table(out: &mut String, run: &RunView, width: usize) {
         .rules
         .iter()
         .map(|r| {
-            let measured = if r.measured_at.is_empty() {
+            let mut measured = if r.measured_at.is_empty() {
                 flat(&r.measured)
             } else {
                 format!("{} ({})", flat(&r.measured), flat(&r.measured_at))
             };
+            if !r.unscored.is_empty() {
+                measured = format!("{measured}, {}", r.unscored);
+            }
             let status = format!("{}{}", r.status, if r.gate { " (gate)" } else { "" });
             [
                 clip(&flat(&r.id), 16),
@@ -448,34 +412,6 @@ pub fn sla_text(sla: &crate::sla::Sla, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_overall_line_is_the_worst_verdict_with_the_counts() {
-        let runs = |classes: &[&'static str]| classes.to_vec();
-        assert_eq!(overall(&runs(&["pass"])), None);
-        assert_eq!(
-            overall(&runs(&["pass", "fail", "pass"])),
-            Some(("fail", "FAIL: 1 of 3 runs failed, 2 passed".to_string()))
-        );
-        assert_eq!(
-            overall(&runs(&["pass", "invalid"])),
-            Some((
-                "invalid",
-                "NOT VALID FOR SIGN-OFF: 1 of 2 runs not valid for sign-off, 1 passed".to_string()
-            ))
-        );
-        assert_eq!(
-            overall(&runs(&["pass", "inconclusive"])),
-            Some((
-                "inconclusive",
-                "INCONCLUSIVE: 1 of 2 runs could not be judged, 1 passed".to_string()
-            ))
-        );
-        assert_eq!(
-            overall(&runs(&["pass", "pass"])),
-            Some(("pass", "PASS: 2 of 2 runs passed".to_string()))
-        );
-    }
 
     #[test]
     fn a_number_is_never_wrapped_away_from_its_unit() {

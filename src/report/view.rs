@@ -30,6 +30,22 @@ pub struct ReportView {
     pub scenario_set: Option<ScenarioSetView>,
     /// The comparison with a baseline, when one was given.
     pub comparison: Option<super::comparison::ComparisonView>,
+    /// The one line every output opens with: the verdict of the whole build.
+    pub overall: OverallView,
+}
+
+/// The verdict of the whole build, in one line (issue #11 §2).
+#[derive(Debug, Clone, Serialize)]
+pub struct OverallView {
+    /// `2 runs: 1 PASS, 1 FAIL. Breaking point between 20 and 50 users.`
+    pub line: String,
+    /// The worst verdict's class: `pass`, `inconclusive`, `fail`, `invalid`.
+    pub class: String,
+    /// ✅, ⚠️ or ❌.
+    pub mark: String,
+    /// GitHub alert for report.md: `CAUTION` (simulated, failed, regressed),
+    /// `WARNING` (inconclusive), or empty.
+    pub alert: String,
 }
 
 /// Several runs side by side: the SLA compliance matrix and the breaking point.
@@ -41,8 +57,26 @@ pub struct ScenarioSetView {
     pub rows: Vec<MatrixRow>,
     /// Where the ladder breaks, as a sentence.
     pub breaking_point: String,
-    /// True when at least two runs record users: capacity charts are drawn.
+    /// Where the ladder breaks, in a few words for the overall line
+    /// (`Breaking point between 20 and 50 users`); empty when no runs record users.
+    pub breaking_point_short: String,
+    /// True when the runs form a load ladder: capacity charts are drawn.
     pub has_capacity: bool,
+    /// The matrix split into groups of at most [`MATRIX_GROUP`] runs, so a
+    /// Markdown table has at most 8 columns (issue #11 §5).
+    pub groups: Vec<MatrixGroup>,
+}
+
+/// Runs per matrix table in report.md: with the rule column, 8 columns.
+pub const MATRIX_GROUP: usize = 7;
+
+/// Some columns of the matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixGroup {
+    /// The runs of this group.
+    pub columns: Vec<ColumnView>,
+    /// Every rule, with the cells of these runs only.
+    pub rows: Vec<MatrixRow>,
 }
 
 /// A run as a matrix column.
@@ -58,7 +92,9 @@ pub struct ColumnView {
     pub verdict: String,
     /// CSS class of the verdict.
     pub class: String,
-    /// `70.0`.
+    /// ✅, ⚠️ or ❌.
+    pub mark: String,
+    /// `70.0`, or `55.0–70.0` when rules could not be judged.
     pub score: String,
     /// `GOOD`.
     pub grade: String,
@@ -82,6 +118,8 @@ pub struct MatrixCell {
     pub measured: String,
     /// `PASS`, `FAIL`, `INCONCLUSIVE`, or empty.
     pub status: String,
+    /// ✅, ❌, ⚠️, or empty.
+    pub mark: String,
     /// CSS class.
     pub class: String,
 }
@@ -185,13 +223,18 @@ pub struct ResourceView {
 /// The verdict block.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerdictView {
-    /// `PASS`, `FAIL`, `NOT VALID FOR SIGN-OFF`.
+    /// `PASS`, `FAIL`, `INCONCLUSIVE`, `NOT VALID FOR SIGN-OFF`.
     pub label: String,
-    /// CSS class: `pass`, `fail`, `invalid`.
+    /// CSS class: `pass`, `fail`, `inconclusive`, `invalid`.
     pub class: String,
-    /// `80.0`.
+    /// ✅, ⚠️ or ❌.
+    pub mark: String,
+    /// GitHub alert for report.md: `CAUTION` (simulated or failed),
+    /// `WARNING` (inconclusive), or empty.
+    pub alert: String,
+    /// `80.0`, or the range `55.0–70.0` when rules could not be judged.
     pub score: String,
-    /// `GOOD`.
+    /// `GOOD`, or the range `FAIR–GOOD`.
     pub grade: String,
     /// One sentence saying why.
     pub reason: String,
@@ -206,6 +249,8 @@ pub struct FigureView {
     pub value: String,
     /// Where it comes from (file and line), empty for metadata.
     pub source: String,
+    /// One of the few figures report.md shows before its folds.
+    pub key: bool,
 }
 
 /// One row of the SLA rule table.
@@ -217,14 +262,22 @@ pub struct RuleView {
     pub metric: String,
     /// `< 50ms`.
     pub target: String,
-    /// `6.86 ms` or `—`.
+    /// `6.86 ms`, or `—` when the input does not hold the figure.
     pub measured: String,
     /// The endpoint that decided an endpoint-scoped rule.
     pub measured_at: String,
-    /// `40 / 40`.
+    /// Why the measured figure was not scored (`from 7 values above it: too
+    /// few to score`), or empty.
+    pub unscored: String,
+    /// `40 / 40`, or `0–15 / 15` for a rule that could not be judged.
     pub points: String,
     /// `PASS`, `FAIL`, `INCONCLUSIVE`.
     pub status: String,
+    /// ✅, ❌ or ⚠️.
+    pub mark: String,
+    /// For a rule that could not be judged: what would settle it
+    /// (`P99 needs ≥ 1,000 requests; this run has 731`).
+    pub settle: String,
     /// CSS class.
     pub class: String,
     /// Is it a gate.
@@ -305,6 +358,9 @@ pub struct WarningView {
     pub message: String,
     /// Why it matters.
     pub why: String,
+    /// An earlier run of this report already explains `why` for this code
+    /// (report.md says it once).
+    pub why_said: bool,
 }
 
 /// One source file.
@@ -333,6 +389,10 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
             r.anchor = format!("{}-{}", r.anchor, n);
         }
     }
+    let mut explained = std::collections::BTreeSet::new();
+    for w in runs.iter_mut().flat_map(|r| r.warnings.iter_mut()) {
+        w.why_said = !explained.insert(w.code.clone());
+    }
     let anchors: Vec<String> = runs.iter().map(|r| r.anchor.clone()).collect();
     let simulated = scored.iter().any(|s| s.run.meta.simulated);
     let names: Vec<&str> = scored.iter().map(|s| s.run.meta.name.as_str()).collect();
@@ -343,12 +403,16 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
         .collect();
     grades.push("POOR below".to_string());
     ReportView {
-        title: format!("Performance report: {}", names.join(", ")),
+        title: if names.len() <= 3 {
+            format!("Performance report: {}", names.join(", "))
+        } else {
+            format!("Performance report: {} runs", names.len())
+        },
         generator: format!("perfreport {}", env!("CARGO_PKG_VERSION")),
         sla: SlaView {
             name: sla.name.clone(),
             description: sla.description.clone(),
-            source: sla.source.display().to_string(),
+            source: fmt::display_path(&sla.source.display().to_string()),
             pass_score: fmt::trim_number(sla.pass_score),
             grades: grades.join(" · "),
             expected_failures: sla
@@ -368,8 +432,124 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
         scenario_set: (scored.len() > 1).then(|| scenario_set(scored, &anchors)),
         simulated_banner: "SIMULATED — NOT VALID FOR SIGN-OFF: these figures were not measured."
             .to_string(),
+        overall: overall(scored, None),
         runs,
         comparison: None,
+    }
+}
+
+/// The verdict of the whole build in one line, for the top of every output
+/// (and the end of the terminal's): the runs' verdicts counted, where the
+/// load ladder breaks, and the regression verdict when there is a baseline.
+pub fn overall(
+    scored: &[Scored],
+    comparison: Option<&super::comparison::ComparisonView>,
+) -> OverallView {
+    use crate::sla::Verdict;
+    let verdicts: Vec<Verdict> = scored.iter().map(|s| s.score.verdict).collect();
+    let worst = verdicts
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(Verdict::Inconclusive);
+    let mut line = match scored {
+        [one] => format!(
+            "{}: {}, score {} / 100.",
+            one.run.meta.name,
+            one.score.verdict.label(),
+            fmt::score_range(one.score.value, one.score.value_high)
+        ),
+        _ => {
+            let counts: Vec<String> = [
+                Verdict::Pass,
+                Verdict::Inconclusive,
+                Verdict::Fail,
+                Verdict::NotValid,
+            ]
+            .iter()
+            .filter_map(|v| {
+                let n = verdicts.iter().filter(|x| *x == v).count();
+                let word = match v {
+                    Verdict::NotValid => "NOT VALID (simulated)",
+                    v => v.label(),
+                };
+                (n > 0).then(|| format!("{n} {word}"))
+            })
+            .collect();
+            format!(
+                "{}: {}.",
+                fmt::plural(scored.len(), "run"),
+                counts.join(", ")
+            )
+        }
+    };
+    if scored.len() > 1 {
+        let short = ladder_short(scored);
+        if !short.is_empty() {
+            line.push_str(&format!(" {short}."));
+        }
+    }
+    let regressed = comparison.is_some_and(|c| c.regressed);
+    if let Some(c) = comparison {
+        line.push_str(&format!(" {}", c.lead));
+    }
+    let class = if regressed && worst < Verdict::Fail {
+        "fail"
+    } else {
+        verdict_class(worst)
+    };
+    OverallView {
+        line,
+        class: class.to_string(),
+        mark: class_mark(class).to_string(),
+        alert: class_alert(class).to_string(),
+    }
+}
+
+/// ✅ pass, ⚠️ inconclusive, ❌ fail or not valid.
+fn class_mark(class: &str) -> &'static str {
+    match class {
+        "pass" => "✅",
+        "inconclusive" => "⚠️",
+        _ => "❌",
+    }
+}
+
+/// The GitHub alert report.md opens with for a verdict class.
+fn class_alert(class: &str) -> &'static str {
+    match class {
+        "pass" => "",
+        "inconclusive" => "WARNING",
+        _ => "CAUTION",
+    }
+}
+
+/// Where the load ladder breaks, in a few words; empty when fewer than two
+/// runs record users.
+fn ladder_short(scored: &[Scored]) -> String {
+    use crate::stats::capacity::{breaking_point, BreakingPoint};
+    let steps = ladder(scored);
+    if steps.len() < 2 {
+        return String::new();
+    }
+    match breaking_point(&steps) {
+        Some(BreakingPoint::Between {
+            from_users,
+            to_users,
+            ..
+        }) => format!(
+            "Breaking point between {} and {} users",
+            fmt::count(from_users),
+            fmt::count(to_users)
+        ),
+        Some(BreakingPoint::AtOrBelow { users, .. }) => format!(
+            "Breaks at or below {} users, the lowest load tested",
+            fmt::count(users)
+        ),
+        Some(BreakingPoint::NotReached { max_users }) => {
+            format!("No breaking point up to {} users", fmt::count(max_users))
+        }
+        None => "Not a load ladder: runs share a user count".to_string(),
     }
 }
 
@@ -379,7 +559,7 @@ pub fn run_page(anchor: &str) -> String {
 }
 
 fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
-    let columns = scored
+    let columns: Vec<ColumnView> = scored
         .iter()
         .enumerate()
         .map(|(i, s)| ColumnView {
@@ -391,8 +571,9 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
             ),
             verdict: s.score.verdict.label().to_string(),
             class: verdict_class(s.score.verdict).to_string(),
-            score: fmt::score(s.score.value),
-            grade: s.score.grade.clone(),
+            mark: class_mark(verdict_class(s.score.verdict)).to_string(),
+            score: fmt::score_range(s.score.value, s.score.value_high),
+            grade: fmt::grade_range(&s.score.grade, &s.score.grade_high),
         })
         .collect();
     let mut ids: Vec<(String, String)> = Vec::new();
@@ -408,7 +589,7 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
             }
         }
     }
-    let rows = ids
+    let rows: Vec<MatrixRow> = ids
         .into_iter()
         .map(|(id, what)| MatrixRow {
             cells: scored
@@ -420,11 +601,13 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
                         Some((r, res)) => MatrixCell {
                             measured: fmt::opt(res.measured, |v| fmt::value(r.metric.kind(), v)),
                             status: res.status.code().to_uppercase(),
+                            mark: status_mark(res.status).to_string(),
                             class: res.status.code().to_string(),
                         },
                         None => MatrixCell {
                             measured: String::new(),
                             status: String::new(),
+                            mark: String::new(),
                             class: "absent".to_string(),
                         },
                     }
@@ -437,13 +620,33 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
     let steps = ladder(scored);
     let breaking_point = match crate::stats::capacity::breaking_point(&steps) {
         Some(b) => b.sentence(fmt::count),
+        None if steps.len() >= 2 => "These runs are not a load ladder: several of them ran with the same number of users, so there is no breaking point to find between them and no capacity chart.".to_string(),
         None => "Fewer than two runs record their number of users, so there is no load ladder to find a breaking point on.".to_string(),
     };
+    let groups = (0..columns.len())
+        .step_by(MATRIX_GROUP)
+        .map(|from| {
+            let to = (from + MATRIX_GROUP).min(columns.len());
+            MatrixGroup {
+                columns: columns[from..to].to_vec(),
+                rows: rows
+                    .iter()
+                    .map(|r: &MatrixRow| MatrixRow {
+                        rule: r.rule.clone(),
+                        what: r.what.clone(),
+                        cells: r.cells[from..to].to_vec(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
     ScenarioSetView {
+        groups,
         columns,
         rows,
         breaking_point,
-        has_capacity: steps.len() >= 2,
+        breaking_point_short: ladder_short(scored),
+        has_capacity: crate::stats::capacity::is_ladder(&steps),
     }
 }
 
@@ -478,7 +681,17 @@ fn verdict_class(v: crate::sla::Verdict) -> &'static str {
     match v {
         crate::sla::Verdict::Pass => "pass",
         crate::sla::Verdict::Fail => "fail",
+        crate::sla::Verdict::Inconclusive => "inconclusive",
         crate::sla::Verdict::NotValid => "invalid",
+    }
+}
+
+/// ✅ ❌ ⚠️ for a rule's status.
+fn status_mark(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "✅",
+        Status::Fail => "❌",
+        Status::Inconclusive => "⚠️",
     }
 }
 
@@ -512,11 +725,14 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
     let meta = &s.run.meta;
     let t = &s.stats.totals;
     let score = &s.score;
+    let class = verdict_class(score.verdict);
     let verdict = VerdictView {
         label: score.verdict.label().to_string(),
-        class: verdict_class(score.verdict).to_string(),
-        score: fmt::score(score.value),
-        grade: score.grade.clone(),
+        class: class.to_string(),
+        mark: class_mark(class).to_string(),
+        alert: class_alert(class).to_string(),
+        score: fmt::score_range(score.value, score.value_high),
+        grade: fmt::grade_range(&score.grade, &score.grade_high),
         reason: verdict_reason(s, sla),
     };
     // Measured only: planned users (run.toml) are shown apart, as the plan.
@@ -659,9 +875,15 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
                 severity: w.severity.code().to_string(),
                 message: w.message.clone(),
                 why: w.why().to_string(),
+                why_said: false,
             })
             .collect(),
-        sources: s.run.sources.iter().map(source_view).collect(),
+        sources: s
+            .run
+            .sources
+            .iter()
+            .map(|src| source_view(src, &s.run.sources))
+            .collect(),
         precision_note: precision_note(s),
         input_notes: meta.reader_notes.clone(),
         notes_markdown: meta.notes_markdown.as_deref().map(fmt::notes_markdown),
@@ -688,7 +910,12 @@ fn resource_view(r: &crate::stats::ResourceFigures) -> ResourceView {
 }
 
 fn verdict_reason(s: &Scored, sla: &Sla) -> String {
+    use crate::sla::Verdict;
     let score = &s.score;
+    let outcome = score.outcome();
+    let pass_mark = fmt::trim_number(sla.pass_score);
+    let range = fmt::score_range(score.value, score.value_high);
+    let rule_of = |id: &str| sla.rules.iter().zip(&score.rules).find(|(r, _)| r.id == id);
     let mut parts = Vec::new();
     if s.run.meta.simulated {
         parts.push("the figures were not measured (simulated run)".to_string());
@@ -703,67 +930,128 @@ fn verdict_reason(s: &Scored, sla: &Sla) -> String {
                     format!(": {}", w.message.trim_end_matches('.'))
                 });
             parts.push(format!("evidence gate \"{code}\" failed{what}"));
-            continue;
-        }
-        if let Some((rule, res)) = sla
-            .rules
-            .iter()
-            .zip(&score.rules)
-            .find(|(r, _)| &r.id == id)
-        {
-            let measured = res.measured.map_or_else(
-                || "not measurable".to_string(),
-                |v| fmt::value(rule.metric.kind(), v),
-            );
-            let verb = if res.status == Status::Inconclusive {
-                "cannot be judged"
-            } else {
-                "failed"
-            };
+        } else if let Some((rule, res)) = rule_of(id) {
+            let measured = fmt::opt(res.measured, |v| fmt::value(rule.metric.kind(), v));
             parts.push(format!(
-                "gate \"{id}\" {verb}: {measured} against {}",
+                "gate \"{id}\" failed: {measured} against {}",
                 rule.target.text
             ));
         }
     }
-    if score.value < sla.pass_score {
-        parts.push(format!(
-            "score {} is below the pass mark {}",
-            fmt::score(score.value),
-            fmt::trim_number(sla.pass_score)
-        ));
-    }
-    if parts.is_empty() {
-        let passed = score
-            .rules
-            .iter()
-            .filter(|r| r.status == Status::Pass)
-            .count();
-        format!(
-            "score {} is at or above the pass mark {}; {passed} of {} rules met.",
-            fmt::score(score.value),
-            fmt::trim_number(sla.pass_score),
-            score.rules.len()
-        )
-    } else {
-        let mut text = parts.join("; ");
-        if let Some(first) = text.get(..1) {
-            text = first.to_uppercase() + &text[1..];
+    for id in &score.inconclusive_gates {
+        if let Some((rule, res)) = rule_of(id) {
+            parts.push(format!(
+                "gate \"{id}\" cannot be judged: {}",
+                settle(rule, res)
+            ));
         }
-        text + "."
+    }
+    let open: Vec<String> = sla
+        .rules
+        .iter()
+        .zip(&score.rules)
+        .filter(|(r, res)| res.status == Status::Inconclusive && !r.gate)
+        .map(|(r, res)| format!("{} ({})", r.id, settle(r, res)))
+        .collect();
+    match outcome {
+        Verdict::Fail if score.value_high < sla.pass_score => parts.push(if score.is_range() {
+            format!(
+                "score {range} misses the pass mark {pass_mark} even if every rule that could not be judged passed"
+            )
+        } else {
+            format!("score {range} is below the pass mark {pass_mark}")
+        }),
+        Verdict::Inconclusive if score.value < sla.pass_score => parts.push(format!(
+            "score {range}: the pass mark {pass_mark} is reached only if the rules that could not be judged pass: {}",
+            open.join("; ")
+        )),
+        Verdict::Pass => {
+            let met = score
+                .rules
+                .iter()
+                .filter(|r| r.status == Status::Pass)
+                .count();
+            parts.push(if score.is_range() {
+                format!(
+                    "score {range} reaches the pass mark {pass_mark} whatever the {} that could not be judged {}; {met} of {} rules met",
+                    if open.len() == 1 { "rule".to_string() } else { format!("{} rules", open.len()) },
+                    if open.len() == 1 { "scores" } else { "score" },
+                    score.rules.len()
+                )
+            } else {
+                format!(
+                    "score {range} is at or above the pass mark {pass_mark}; {met} of {} rules met",
+                    score.rules.len()
+                )
+            });
+        }
+        _ => {}
+    }
+    let mut text = parts.join("; ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    text + "."
+}
+
+/// What would settle a rule that could not be judged: `P99 needs ≥ 1,000
+/// requests; this run has 731`, or why the input cannot give the figure.
+fn settle(rule: &Rule, res: &RuleResult) -> String {
+    match res.small_samples.first() {
+        Some(f) => {
+            let mut pct = f.percentile.clone();
+            if let Some(first) = pct.get(..1) {
+                pct = first.to_uppercase() + &pct[1..];
+            }
+            let n = res.small_samples.len();
+            if rule.scope == crate::sla::Scope::Total {
+                format!(
+                    "{pct} needs ≥ {} requests; this run has {}",
+                    fmt::count(f.needed),
+                    fmt::count(f.requests)
+                )
+            } else if n == 1 {
+                format!(
+                    "{pct} needs ≥ {} requests per endpoint; {} has {}",
+                    fmt::count(f.needed),
+                    f.endpoint,
+                    fmt::count(f.requests)
+                )
+            } else {
+                format!(
+                    "{pct} needs ≥ {} requests per endpoint; {n} endpoints have fewer ({} has {})",
+                    fmt::count(f.needed),
+                    f.endpoint,
+                    fmt::count(f.requests)
+                )
+            }
+        }
+        None => res.note.clone().unwrap_or_default(),
     }
 }
 
 fn rule_view(rule: &Rule, res: &RuleResult) -> RuleView {
     let kind: Kind = rule.metric.kind();
+    let open = res.status == Status::Inconclusive;
     RuleView {
         id: rule.id.clone(),
         metric: rule_metric(rule),
         target: rule.target.text.clone(),
         measured: fmt::opt(res.measured, |v| fmt::value(kind, v)),
         measured_at: res.measured_at.clone().unwrap_or_default(),
-        points: fmt::points(res.points, rule.weight),
+        unscored: res.unscored.clone().unwrap_or_default(),
+        points: if open {
+            fmt::points_open(rule.weight)
+        } else {
+            fmt::points(res.points, rule.weight)
+        },
         status: res.status.code().to_uppercase(),
+        mark: status_mark(res.status).to_string(),
+        settle: if open {
+            settle(rule, res)
+        } else {
+            String::new()
+        },
         class: res.status.code().to_string(),
         gate: rule.gate,
         scoring: rule.scoring.code().to_string(),
@@ -800,10 +1088,10 @@ fn endpoint_view(f: &Figures) -> EndpointView {
     }
 }
 
-fn source_view(s: &SourceFile) -> SourceView {
+fn source_view(s: &SourceFile, all: &[SourceFile]) -> SourceView {
     SourceView {
-        path: s.path.clone(),
-        role: s.role.clone(),
+        path: fmt::display_path(&s.path),
+        role: fmt::display_paths_in(&s.role, all.iter().map(|o| o.path.as_str())),
         read: s.read,
         blake3: s.blake3.clone().unwrap_or_default(),
     }
@@ -822,6 +1110,10 @@ fn precision_note(s: &Scored) -> String {
 
 fn fig(label: &str, value: String) -> FigureView {
     FigureView {
+        key: matches!(
+            label,
+            "Requests" | "Error rate" | "Throughput" | "P50" | "P95" | "P99" | "Duration"
+        ),
         label: label.to_string(),
         value,
         source: String::new(),

@@ -12,7 +12,9 @@ pub enum Status {
     Pass,
     /// The target is missed.
     Fail,
-    /// The input does not hold the figure: no points, cannot pass a gate.
+    /// The rule cannot be judged (the input does not hold the figure, or it
+    /// rests on too few requests): no points at the low end of the score,
+    /// full points at the high end; cannot pass a gate.
     Inconclusive,
 }
 
@@ -32,10 +34,14 @@ impl Status {
 pub struct RuleResult {
     /// The rule's id.
     pub id: String,
-    /// The measured value in canonical units (ms, fraction, req/s, ratio).
+    /// The measured value in canonical units (ms, fraction, req/s, ratio),
+    /// whenever the input holds it, also when the rule could not be scored.
     pub measured: Option<f64>,
     /// For endpoint scopes: the endpoint that decided the result.
     pub measured_at: Option<String>,
+    /// Why `measured` was not scored, in a few words ("from 7 values above
+    /// it: too few to score"); `None` when it was scored or is absent.
+    pub unscored: Option<String>,
     /// Credit in [0, 1].
     pub credit: f64,
     /// weight × credit.
@@ -55,6 +61,7 @@ impl RuleResult {
             id: rule.id.clone(),
             measured: None,
             measured_at: None,
+            unscored: None,
             credit: 0.0,
             points: 0.0,
             status: Status::Inconclusive,
@@ -80,23 +87,38 @@ pub struct SmallSampleFinding {
 }
 
 /// The verdict printed at the top of every output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
-    /// Score at or above `pass_score` and no gate failed.
+    /// The low end of the score reaches `pass_score`, and every gate was
+    /// judged and passed.
     Pass,
-    /// Below `pass_score`, or a gate failed.
+    /// What could not be judged decides: the run passes at the high end of
+    /// the score and fails at the low end, or a gate could not be judged.
+    Inconclusive,
+    /// The high end of the score misses `pass_score`, or a judged gate failed.
     Fail,
     /// The figures were not measured: not for sign-off whatever the score.
     NotValid,
 }
 
 impl Verdict {
-    /// `PASS`, `FAIL`, `NOT VALID FOR SIGN-OFF`.
+    /// `PASS`, `FAIL`, `INCONCLUSIVE`, `NOT VALID FOR SIGN-OFF`.
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Pass => "PASS",
             Verdict::Fail => "FAIL",
+            Verdict::Inconclusive => "INCONCLUSIVE",
             Verdict::NotValid => "NOT VALID FOR SIGN-OFF",
+        }
+    }
+
+    /// `pass`, `fail`, `inconclusive`, `not-valid` (summary.json, CSS).
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::NotValid => "not-valid",
         }
     }
 }
@@ -104,19 +126,71 @@ impl Verdict {
 /// A run's score against an SLA.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
-    /// 0–100.
+    /// 0–100, the low end: inconclusive rules earn no credit.
     pub value: f64,
-    /// The grade band the score falls in.
+    /// 0–100, the high end: inconclusive rules earn full credit. Equal to
+    /// `value` when every rule was judged.
+    pub value_high: f64,
+    /// The grade band `value` falls in.
     pub grade: String,
-    /// Score ≥ pass_score and no gate failed (the simulated label aside).
+    /// The grade band `value_high` falls in.
+    pub grade_high: String,
+    /// The verdict is [`Verdict::Pass`] but for the simulated label.
     pub passed: bool,
     /// What the reports lead with.
     pub verdict: Verdict,
     /// One result per SLA rule, in file order.
     pub rules: Vec<RuleResult>,
-    /// Ids of gate rules that did not pass, and `evidence:<code>` for
-    /// evidence gates of the SLA's `[evidence]` table.
+    /// Ids of gate rules that were judged and failed, and `evidence:<code>`
+    /// for evidence gates of the SLA's `[evidence]` table.
     pub failed_gates: Vec<String>,
+    /// Ids of gate rules that could not be judged.
+    pub inconclusive_gates: Vec<String>,
+    /// The run's figures were not measured.
+    pub simulated: bool,
+    /// The SLA's pass mark.
+    pub pass_score: f64,
+}
+
+impl Score {
+    /// Sets `passed` and `verdict` from the range, the gates and the
+    /// simulated label (see DESIGN.md, "Verdicts").
+    pub fn decide(&mut self) {
+        let fails = self.value_high < self.pass_score || !self.failed_gates.is_empty();
+        let passes = self.value >= self.pass_score && self.inconclusive_gates.is_empty();
+        let outcome = if fails {
+            Verdict::Fail
+        } else if passes {
+            Verdict::Pass
+        } else {
+            Verdict::Inconclusive
+        };
+        self.passed = outcome == Verdict::Pass;
+        self.verdict = if self.simulated {
+            Verdict::NotValid
+        } else {
+            outcome
+        };
+    }
+
+    /// The verdict the figures would earn if they had been measured: the
+    /// same as `verdict` for a measured run.
+    pub fn outcome(&self) -> Verdict {
+        match self.verdict {
+            Verdict::NotValid => {
+                let mut s = self.clone();
+                s.simulated = false;
+                s.decide();
+                s.verdict
+            }
+            v => v,
+        }
+    }
+
+    /// True when the low and high ends differ: some rule could not be judged.
+    pub fn is_range(&self) -> bool {
+        self.value_high > self.value
+    }
 }
 
 /// Scores `stats` against `sla`. A simulated run gets [`Verdict::NotValid`].
@@ -127,38 +201,58 @@ pub fn score(stats: &RunStats, sla: &Sla, simulated: bool) -> Score {
         .map(|r| evaluate(r, stats, &sla.evidence))
         .collect();
     let total_weight: f64 = sla.rules.iter().map(|r| r.weight).sum();
-    let earned: f64 = rules.iter().map(|r| r.points).sum();
-    let value = if total_weight > 0.0 {
-        earned / total_weight * 100.0
-    } else {
-        0.0
+    let percent = |points: f64| {
+        if total_weight > 0.0 {
+            points / total_weight * 100.0
+        } else {
+            0.0
+        }
     };
-    let mut failed_gates: Vec<String> = sla
+    let earned: f64 = rules.iter().map(|r| r.points).sum();
+    let open: f64 = sla
         .rules
         .iter()
         .zip(&rules)
-        .filter(|(rule, res)| rule.gate && res.status != Status::Pass)
-        .map(|(rule, _)| rule.id.clone())
-        .collect();
+        .filter(|(_, res)| res.status == Status::Inconclusive)
+        .map(|(rule, _)| rule.weight)
+        .sum();
+    let gates = |status: Status| -> Vec<String> {
+        sla.rules
+            .iter()
+            .zip(&rules)
+            .filter(|(rule, res)| rule.gate && res.status == status)
+            .map(|(rule, _)| rule.id.clone())
+            .collect()
+    };
+    let mut failed_gates = gates(Status::Fail);
+    let inconclusive_gates = gates(Status::Inconclusive);
     if sla.evidence.small_sample == SmallSample::Gate
         && rules.iter().any(|r| !r.small_samples.is_empty())
     {
         failed_gates.push("evidence:small-sample".to_string());
     }
-    let passed = value >= sla.pass_score && failed_gates.is_empty();
-    let verdict = match (simulated, passed) {
-        (true, _) => Verdict::NotValid,
-        (false, true) => Verdict::Pass,
-        (false, false) => Verdict::Fail,
+    let value = percent(earned);
+    // Both ends from the same sum, so a run with nothing open has value_high == value exactly.
+    let value_high = if open > 0.0 {
+        percent(earned + open)
+    } else {
+        value
     };
-    Score {
+    let mut s = Score {
         value,
+        value_high,
         grade: sla.grade(value),
-        passed,
-        verdict,
+        grade_high: sla.grade(value_high),
+        passed: false,
+        verdict: Verdict::Fail,
         rules,
         failed_gates,
-    }
+        inconclusive_gates,
+        simulated,
+        pass_score: sla.pass_score,
+    };
+    s.decide();
+    s
 }
 
 /// The percentile a metric rests on, for the small-sample check.
@@ -205,8 +299,11 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
     let mut measured = Vec::new();
     let mut missing = Vec::new();
     let mut small_samples = Vec::new();
+    // Every figure the input holds, scored or not, with why it was not scored.
+    let mut held: Vec<(String, f64, Option<String>)> = Vec::new();
     for f in &scoped {
         let value = measure(rule.metric, f);
+        let figure = value.as_ref().ok().copied();
         let small = tail_percentile(rule.metric).and_then(|pct| {
             let needed = evidence.requests_needed(pct);
             (f.requests < needed && value.is_ok()).then(|| SmallSampleFinding {
@@ -226,22 +323,51 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
         let small = small.filter(|_| f.requests_known);
         let value = match (&small, evidence.small_sample) {
             (Some(s), SmallSample::Inconclusive | SmallSample::Gate) => Err(format!(
-                "{} of {} requests rests on {} values above it; scoring it needs at least {} requests",
+                "{} of {} requests rests on {} above it; scoring it needs at least {} requests",
                 s.percentile,
                 crate::report::format::count(s.requests),
-                s.values_above,
+                crate::report::format::plural(s.values_above as usize, "value"),
                 crate::report::format::count(s.needed)
             )),
             _ => value,
         };
+        if let Some(v) = figure {
+            let why = match (&small, &value) {
+                (_, Ok(_)) => None,
+                (Some(s), Err(_)) => Some(format!(
+                    "from {} above it: too few to score",
+                    crate::report::format::plural(s.values_above as usize, "value")
+                )),
+                (None, Err(_)) => Some("request count not in the input: not scored".to_string()),
+            };
+            held.push((f.label.clone(), v, why));
+        }
         small_samples.extend(small);
         match value {
             Ok(v) => measured.push((f.label.clone(), v, credit(rule, v))),
             Err(why) => missing.push((f.label.clone(), why)),
         }
     }
-    // The worst endpoint decides: lowest credit, then the worst value.
+    // The figure an inconclusive rule shows: the worst the input holds.
     let lower = rule.target.op.lower_is_better();
+    let worst_held = held
+        .iter()
+        .max_by(|a, b| {
+            if lower {
+                a.1.total_cmp(&b.1)
+            } else {
+                b.1.total_cmp(&a.1)
+            }
+        })
+        .cloned();
+    let show_held = |r: &mut RuleResult| {
+        if let Some((label, v, why)) = worst_held.clone() {
+            r.measured = Some(v);
+            r.measured_at = per_endpoint.then_some(label);
+            r.unscored = why;
+        }
+    };
+    // The worst endpoint decides: lowest credit, then the worst value.
     let worst = measured.iter().min_by(|a, b| {
         a.2.total_cmp(&b.2).then_with(|| {
             if lower {
@@ -264,6 +390,7 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
             why.clone()
         });
         r.small_samples = small_samples;
+        show_held(&mut r);
         return r;
     };
     let status = if !failing.is_empty() {
@@ -293,19 +420,23 @@ fn evaluate(rule: &Rule, stats: &RunStats, evidence: &Evidence) -> RuleResult {
     } else {
         credit
     };
-    // An inconclusive rule shows no value: the worst of the endpoints that
-    // could be judged is not the rule's measurement.
-    let judged = status != Status::Inconclusive;
-    RuleResult {
+    let mut r = RuleResult {
         id: rule.id.clone(),
-        measured: judged.then_some(value),
-        measured_at: (per_endpoint && judged).then_some(label),
+        measured: Some(value),
+        measured_at: per_endpoint.then_some(label),
+        unscored: None,
         credit,
         points: rule.weight * credit,
         status,
         note,
         small_samples,
+    };
+    if status == Status::Inconclusive {
+        // The worst figure the input holds, scored or not: an endpoint that
+        // could not be scored may be slower than every judged one.
+        show_held(&mut r);
     }
+    r
 }
 
 /// A resource rule: the named metric's max (or avg, min) over the run. A
@@ -395,6 +526,7 @@ fn evaluate_resource(
         id: rule.id.clone(),
         measured: Some(value),
         measured_at: Some(label.to_string()),
+        unscored: None,
         credit: c,
         points: rule.weight * c,
         status: if failing > 0 {
@@ -657,13 +789,96 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("holds p95, p99"));
-        assert_eq!(s.value, 50.0);
+        assert_eq!((s.value, s.value_high), (50.0, 100.0));
+        assert!(s.failed_gates.is_empty(), "not judged, so not failed");
         assert_eq!(
-            s.failed_gates,
+            s.inconclusive_gates,
             vec!["tail".to_string()],
             "inconclusive cannot pass a gate"
         );
         assert!(!s.passed);
+        assert_eq!(s.verdict, Verdict::Inconclusive);
+    }
+
+    /// P95 (judged, 10 ms) and P99 (228 requests: too few, inconclusive),
+    /// with the given weights and P95 target, pass mark 70.
+    fn p95_and_thin_p99(p95_target: &str, w95: u32, w99: u32, p99_gate: bool) -> Score {
+        let sla = sla(&format!(
+            "pass_score = 70\n[[rule]]\nid = \"p95\"\nmetric = \"p95\"\ntarget = \"{p95_target}\"\nweight = {w95}\n[[rule]]\nid = \"p99\"\nmetric = \"p99\"\ntarget = \"< 50ms\"\nweight = {w99}\ngate = {p99_gate}\n"
+        ));
+        score(
+            &stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]),
+            &sla,
+            false,
+        )
+    }
+
+    #[test]
+    fn a_run_that_passes_whatever_the_inconclusive_rules_score_is_pass() {
+        // Low end 80 / 100 ≥ 70: PASS even if P99 earned nothing.
+        let s = p95_and_thin_p99("< 50ms", 80, 20, false);
+        assert_eq!((s.value, s.value_high), (80.0, 100.0));
+        assert_eq!(
+            (s.grade.as_str(), s.grade_high.as_str()),
+            ("GOOD", "EXCELLENT")
+        );
+        assert_eq!(s.verdict, Verdict::Pass);
+        assert!(s.passed && s.is_range());
+        // The figure is kept, with why it was not scored.
+        let p99 = &s.rules[1];
+        assert_eq!(p99.status, Status::Inconclusive);
+        assert_eq!(p99.measured, Some(12.0));
+        assert_eq!(
+            p99.unscored.as_deref(),
+            Some("from 2 values above it: too few to score")
+        );
+    }
+
+    #[test]
+    fn a_run_that_fails_whatever_the_inconclusive_rules_score_is_fail() {
+        // P95 missed: high end 20 / 100 < 70 even with full credit for P99.
+        let s = p95_and_thin_p99("< 5ms", 80, 20, false);
+        assert_eq!((s.value, s.value_high), (0.0, 20.0));
+        assert_eq!(s.verdict, Verdict::Fail);
+        assert!(!s.passed);
+    }
+
+    #[test]
+    fn a_run_the_inconclusive_rules_decide_is_inconclusive() {
+        // 50–100: passes only if P99 passes.
+        let s = p95_and_thin_p99("< 50ms", 50, 50, false);
+        assert_eq!((s.value, s.value_high), (50.0, 100.0));
+        assert_eq!(s.verdict, Verdict::Inconclusive);
+        assert!(!s.passed);
+        // An inconclusive gate keeps a run from passing even at 80 ≥ 70.
+        let s = p95_and_thin_p99("< 50ms", 80, 20, true);
+        assert_eq!(s.inconclusive_gates, vec!["p99".to_string()]);
+        assert_eq!(s.verdict, Verdict::Inconclusive);
+        // A judged gate that fails decides, whatever the range.
+        let s = p95_and_thin_p99("< 5ms", 20, 80, false);
+        assert_eq!(s.verdict, Verdict::Inconclusive, "0–80 straddles 70");
+        let sla = sla("pass_score = 10\n[[rule]]\nid = \"p95\"\nmetric = \"p95\"\ntarget = \"< 5ms\"\nweight = 1\ngate = true\n[[rule]]\nid = \"p99\"\nmetric = \"p99\"\ntarget = \"< 50ms\"\nweight = 9\n");
+        let s = score(
+            &stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]),
+            &sla,
+            false,
+        );
+        assert_eq!((s.value, s.value_high), (0.0, 90.0));
+        assert_eq!(s.failed_gates, vec!["p95".to_string()]);
+        assert_eq!(s.verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn a_simulated_run_is_not_valid_but_keeps_its_outcome() {
+        let sla = sla("pass_score = 70\n[[rule]]\nmetric = \"p95\"\ntarget = \"< 50ms\"\nweight = 50\n[[rule]]\nmetric = \"p99\"\ntarget = \"< 50ms\"\nweight = 50\n");
+        let s = score(
+            &stats(figures("t", 10.0, 12.0, 0.0, 1.0), vec![]),
+            &sla,
+            true,
+        );
+        assert_eq!(s.verdict, Verdict::NotValid);
+        assert_eq!(s.outcome(), Verdict::Inconclusive);
+        assert_eq!(Verdict::NotValid.code(), "not-valid");
     }
 
     #[test]

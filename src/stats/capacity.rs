@@ -68,10 +68,18 @@ impl BreakingPoint {
     }
 }
 
+/// True when `steps` (ordered by users) form a load ladder: at least two
+/// steps, each with more users than the one before. Runs that share a user
+/// count are several runs at one load, not a ladder (issue #11).
+pub fn is_ladder(steps: &[Step]) -> bool {
+    steps.len() >= 2 && steps.windows(2).all(|w| w[0].users < w[1].users)
+}
+
 /// Finds the breaking point of `steps`, which must be ordered by users.
-/// `None` with fewer than two steps: one run is no ladder.
+/// `None` when they are no ladder ([`is_ladder`]): one run, or runs that
+/// share a user count.
 pub fn breaking_point(steps: &[Step]) -> Option<BreakingPoint> {
-    if steps.len() < 2 {
+    if !is_ladder(steps) {
         return None;
     }
     if !steps[0].passed {
@@ -170,6 +178,16 @@ mod tests {
         // Throughput limited by think time, latency unchanged: the system copes.
         let b = breaking_point(&[step(10, 50.0, 20.0, true), step(20, 52.0, 20.0, true)]);
         assert_eq!(b, Some(BreakingPoint::NotReached { max_users: 20 }));
+    }
+
+    #[test]
+    fn runs_that_share_a_user_count_are_no_ladder() {
+        // Issue #11: no "breaking point between 1 and 1 users".
+        let steps = [step(1, 50.0, 20.0, true), step(1, 40.0, 90.0, false)];
+        assert!(!is_ladder(&steps));
+        assert_eq!(breaking_point(&steps), None);
+        let steps = [step(1, 50.0, 20.0, true), step(5, 40.0, 90.0, false)];
+        assert!(is_ladder(&steps));
     }
 
     #[test]

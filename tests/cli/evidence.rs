@@ -46,8 +46,8 @@ fn p99_of_228_requests_is_inconclusive_and_the_example_scores_70() {
     assert_eq!(w["data"][0]["needed"], 1000);
     let md = fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
-        md.contains("p99 of 228 requests rests on 2 values"),
-        "the report explains it"
+        md.contains("| 1.43, from 2 values above it: too few to score | 0–10 / 10 | ⚠️ INCONCLUSIVE: P99 needs ≥ 1,000 requests; this run has 228 |"),
+        "the report shows the figure and explains it:\n{md}"
     );
 }
 
@@ -95,25 +95,28 @@ fn a_run_whose_only_failures_are_404s_on_one_endpoint_fails_then_passes_when_the
         run["score"]["value"], 100.0,
         "a perfect score cannot hide it"
     );
-    assert_eq!(run["score"]["verdict"], "FAIL");
+    assert_eq!(run["score"]["verdict"], "fail");
     assert_eq!(codes(run)[0], "endpoint-all-failed", "listed first");
     assert!(warning(run, "endpoint-all-failed")["message"]
         .as_str()
         .unwrap()
         .starts_with("GET /v1/items/[missing] failed every request (15 of 15"));
     let md = fs::read_to_string(out.join("report.md")).unwrap();
-    let verdict_at = md.find("**Verdict: FAIL**").unwrap();
-    let first_warning = md.find("### Warnings").unwrap();
+    // The verdict and its reason open the file, in a CAUTION alert.
+    let head: Vec<&str> = md.lines().take(3).collect();
+    assert_eq!(head[0], "> [!CAUTION]");
+    assert!(head[1].contains("FAIL"), "{head:?}");
     assert!(
-        md[verdict_at..].contains("Evidence gate \"endpoint-all-failed\" failed"),
-        "the verdict says why"
+        head[2].contains("Evidence gate \"endpoint-all-failed\" failed"),
+        "the verdict says why: {head:?}"
     );
+    let first_warning = md.find("<summary>Warnings").unwrap();
     assert!(
         md[first_warning..]
             .lines()
-            .nth(2)
+            .next()
             .unwrap()
-            .contains("endpoint-all-failed"),
+            .contains("): endpoint-all-failed"),
         "first in the warnings"
     );
     let html = fs::read_to_string(out.join("index.html")).unwrap();
@@ -126,7 +129,7 @@ fn a_run_whose_only_failures_are_404s_on_one_endpoint_fails_then_passes_when_the
     ]);
     let run = &summary(&out)["runs"][0];
     assert_eq!(code, 0);
-    assert_eq!(run["score"]["verdict"], "PASS");
+    assert_eq!(run["score"]["verdict"], "pass");
     assert!(!codes(run).contains(&"endpoint-all-failed"));
     assert_eq!(run["totals"]["expected_failures"], 15);
     assert_eq!(run["totals"]["error_rate"], 0.0);
@@ -142,10 +145,14 @@ fn a_run_whose_only_failures_are_404s_on_one_endpoint_fails_then_passes_when_the
         .contains("Error rate 0.75 % with them, 0 % without"));
     // Every output shows both rates and the excluded count.
     let md = fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(
-        md.contains("| Error rate | 0 % |")
-            && md.contains("| Error rate incl. expected failures | 0.75 % |")
-    );
+    // The key figures lead with the rate without them; the fold has the other.
+    let key = md
+        .lines()
+        .position(|l| l.starts_with("| Requests | Error rate |"))
+        .unwrap();
+    let values: Vec<&str> = md.lines().nth(key + 2).unwrap().split(" | ").collect();
+    assert_eq!(values[1], "0 %", "{values:?}");
+    assert!(md.contains("| Error rate incl. expected failures | 0.75 % |"));
     assert!(md.contains("15 (15 expected, excluded from the error rate)"));
     let html = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("0.75 %") && html.contains("15 expected"));

@@ -718,7 +718,10 @@ fn transaction_controller_rows_are_a_table_of_their_own() {
     // Every output says which is which.
     let (_, _d, out) = build(&[&fixture(rel)]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("### Transactions"), "{md}");
+    assert!(
+        md.contains("<details><summary>Transactions (1)</summary>"),
+        "{md}"
+    );
     assert!(md.contains("count samplers only"), "{md}");
     assert!(md.contains("| Open page | 32 | 32 |"), "{md}");
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();

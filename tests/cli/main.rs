@@ -56,5 +56,7 @@ mod sla;
 mod terminal;
 /// vegeta JSON report and per-request JSON lines.
 mod vegeta;
+// PASS, INCONCLUSIVE and FAIL in every output (issue #11).
+mod verdict;
 /// wrk text output.
 mod wrk;

@@ -184,11 +184,10 @@ fn html_is_self_contained() {
 fn simulated_runs_are_labelled_on_every_page_and_chart() {
     let (_, _d, out) = build(&[&fixture("locust/simulated")]);
     let md = read(&out, "report.md");
-    assert!(md
-        .lines()
-        .next()
-        .unwrap()
-        .contains("SIMULATED — NOT VALID FOR SIGN-OFF"));
+    // A GitHub alert opens the file; its first line of text is the label.
+    assert!(md.starts_with(
+        "> [!CAUTION]\n> **SIMULATED — NOT VALID FOR SIGN-OFF:** these figures were not measured.\n"
+    ));
     let html = read(&out, "index.html");
     assert!(html.contains("<title>[SIMULATED]"));
     assert!(html.contains("class=\"simulated-banner\""));
@@ -212,7 +211,8 @@ fn simulated_runs_are_labelled_on_every_page_and_chart() {
     );
     let s = crate::common::summary(&out);
     assert_eq!(s["runs"][0]["simulated"], true);
-    assert_eq!(s["runs"][0]["score"]["verdict"], "NOT VALID FOR SIGN-OFF");
+    assert_eq!(s["runs"][0]["score"]["verdict"], "not-valid");
+    assert_eq!(s["verdict"], "not-valid");
     assert_eq!(s["passed"], false);
 }
 
@@ -230,7 +230,8 @@ fn the_simulated_flag_labels_a_measured_run() {
         html.matches("\nSIMULATED\n</text>").count(),
         html.matches("<svg").count()
     );
-    assert!(read(&out, "report.md").starts_with("> **⚠ SIMULATED"));
+    assert!(read(&out, "report.md")
+        .starts_with("> [!CAUTION]\n> **SIMULATED — NOT VALID FOR SIGN-OFF:**"));
 }
 
 #[test]

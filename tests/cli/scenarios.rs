@@ -15,9 +15,10 @@ fn ladder_args() -> Vec<String> {
     ]
 }
 
-/// `rule id -> (measured, STATUS)` from the SLA rule table of a single-run report.md.
+/// `rule id -> (measured, STATUS)` from the SLA rule table of a single-run
+/// report.md (folded under "SLA rules: N of M met").
 fn rule_table(md: &str) -> BTreeMap<String, (String, String)> {
-    let start = md.find("### SLA rules").expect("rule table");
+    let start = md.find("<summary>SLA rules").expect("rule table");
     md[start..]
         .lines()
         .skip(4)
@@ -25,13 +26,21 @@ fn rule_table(md: &str) -> BTreeMap<String, (String, String)> {
         .map(|l| {
             let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
             let id = cells[0].trim_end_matches(" (gate)").to_string();
+            // `✅ PASS`, `⚠️ INCONCLUSIVE: why`, `❌ FAIL: note`
             let status = cells[5]
-                .trim_start_matches("**")
-                .split("**")
+                .split_whitespace()
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(':')
+                .to_string();
+            let measured = cells[3]
+                .split(" (")
+                .next()
+                .unwrap()
+                .split(", from")
                 .next()
                 .unwrap()
                 .to_string();
-            let measured = cells[3].split(" (").next().unwrap().to_string();
             (id, (measured, status))
         })
         .collect()
@@ -85,18 +94,23 @@ fn the_ladder_matrix_matches_each_runs_own_report() {
         for row in matrix.iter().filter(|r| {
             !r[0].starts_with("---")
                 && !r[0].starts_with("*Users*")
-                && !r[0].starts_with("**Score**")
+                && !r[0].starts_with("**Verdict**")
                 && r[0] != "Rule"
         }) {
             let id = row[0].split(" (").next().unwrap().to_string();
             let (measured, status) = &own[&id];
+            let mark = match status.as_str() {
+                "PASS" => "✅",
+                "FAIL" => "❌",
+                _ => "⚠️",
+            };
             assert_eq!(
                 row[col + 1],
-                format!("{measured} **{status}**"),
+                format!("{mark} {measured}"),
                 "{dir} rule {id}"
             );
         }
-        let score_row = matrix.iter().find(|r| r[0] == "**Score**").unwrap();
+        let score_row = matrix.iter().find(|r| r[0] == "**Verdict**").unwrap();
         let score = own_json["runs"][0]["score"]["value"].as_f64().unwrap();
         assert!(
             score_row[col + 1].contains(&format!("{score:.1}")),

@@ -73,6 +73,9 @@ fn is_binary_log(name: &str, head: &[u8]) -> bool {
 }
 
 impl Reader for SimulationLog {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "gatling-log"
     }

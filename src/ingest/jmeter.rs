@@ -65,6 +65,9 @@ pub struct JtlCsv;
 pub struct JtlCsvNoHeader;
 
 impl Reader for JtlCsv {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "jmeter-csv"
     }
@@ -88,6 +91,9 @@ impl Reader for JtlCsv {
 }
 
 impl Reader for JtlCsvNoHeader {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "jmeter-csv-noheader"
     }
@@ -1149,6 +1155,9 @@ fn status_and_error(
 pub struct JtlXml;
 
 impl Reader for JtlXml {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "jmeter-xml"
     }

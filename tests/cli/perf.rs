@@ -571,7 +571,7 @@ fn shards_of_one_run_give_the_figures_of_the_whole_file_whatever_the_threads() {
     let (one, shards) = (dir.path().join("a/peak"), dir.path().join("b/peak"));
     std::fs::create_dir_all(&one).unwrap();
     std::fs::create_dir_all(&shards).unwrap();
-    std::fs::write(one.join("all.jtl"), &text).unwrap();
+    std::fs::write(one.join("peak.jtl"), &text).unwrap();
     for k in 0..3 {
         let mut f = std::fs::File::create(shards.join(format!("pod-{k}.jtl"))).unwrap();
         writeln!(f, "{header}").unwrap();

@@ -323,7 +323,7 @@ fn read_csv(
         let gzip =
             input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
         let chunks = if gzip {
-            chunked::parse_gzip(path, start, builder, make)?
+            chunked::parse_gzip(path, start, opts, builder, make)?
         } else {
             chunked::parse_file(path, start, opts, builder, make)?
         };

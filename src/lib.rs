@@ -246,9 +246,10 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
             .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", stale.display()))?;
     }
     if config.github {
-        let templates = report::templates::Templates::load_only(config.templates.as_deref(), |n| {
-            n.ends_with(".md")
-        })?;
+        let templates =
+            report::templates::Templates::load_only(config.templates.as_deref(), |n| {
+                n.ends_with(".md")
+            })?;
         if !report::github::append_step_summary(&report, &templates)? {
             eprintln!("perfreport: --github: GITHUB_STEP_SUMMARY is not set; nothing appended");
         }

@@ -150,7 +150,9 @@ mod only_what_is_used {
         let t = Templates::load_only(Some(dir.path()), markdown).unwrap();
         assert!(t.tera.get_template_names().all(markdown));
         assert!(t.tera.get_template_names().any(|n| n == "report.md"));
-        let e = Templates::load(Some(dir.path())).err().expect("index.html is parsed");
+        let e = Templates::load(Some(dir.path()))
+            .err()
+            .expect("index.html is parsed");
         assert!(e.to_string().contains("index.html"), "{e}");
         let none = Templates::load_only(Some(dir.path()), |_| false).unwrap();
         assert_eq!(none.tera.get_template_names().count(), 0);

@@ -34,6 +34,8 @@ mod locust_json;
 mod oha;
 /// Large inputs: threads, fast paths and the endpoint cap give the figures of one general pass.
 mod perf;
+/// index.html printed to PDF by headless Chromium, read back with pdftotext.
+mod print;
 /// report.md / index.html: snapshots, escaping, determinism, simulated labels.
 mod render;
 /// Resource samples (docker stats, CSV, JSON), resource rules, inspect, distribution chart.

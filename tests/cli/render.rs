@@ -1,7 +1,7 @@
 //! What readers see: report.md snapshots, escaping of names from input files,
 //! simulated labels on every page and chart, and byte-identical rebuilds.
 
-use crate::common::{build, fixture};
+use crate::common::{build, fixture, summary};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fs;
 
@@ -82,9 +82,9 @@ fn hostile_names_are_escaped_in_html_and_svg() {
         html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
         "table cell escaped by Tera"
     );
-    // The endpoint P95 chart labels its bars with the names: escaped by the SVG backend.
+    // The endpoint chart labels its bars with the names: escaped by the SVG backend.
     let svg_start = html
-        .find("P95 response time per endpoint")
+        .find("Response time per endpoint")
         .expect("endpoint chart");
     let svg = &html[svg_start..];
     assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -105,27 +105,78 @@ fn html_is_self_contained() {
     ] {
         assert!(!html.contains(needle), "external reference: {needle}");
     }
-    assert_eq!(html.matches("<svg").count(), 4, "four charts");
-    for title in [
+    let titles = [
         "Response time over the run",
         "Throughput and failures over the run",
         "Active users over the run",
-        "P95 response time per endpoint",
-    ] {
-        assert!(html.contains(title), "{title}");
+        "Response time per endpoint",
+        "Request mix",
+        "Failures by endpoint",
+        "Failures by error",
+    ];
+    assert_eq!(html.matches("<svg").count(), titles.len(), "seven charts");
+    for title in titles {
+        // Each chart is named for screen readers and on hover.
+        assert!(
+            html.contains(&format!(
+                "role=\"img\" aria-label=\"{title}\"><title>{title}</title>"
+            )),
+            "{title}"
+        );
     }
     for axis in [
         "Elapsed time (s)",
         "Response time (ms)",
         "Requests per second (req/s)",
-        "P95 response time (ms)",
+        "Requests",
+        "Failed requests",
     ] {
         assert!(html.contains(axis), "axis label {axis}");
     }
     assert!(
         html.contains("SLA P95 target (100 ms)"),
-        "target line in the legend"
+        "target line in the key"
     );
+    // Each endpoint's bar carries its figures from the input, and its share
+    // of the request mix, in a <title> a browser shows on hover.
+    let s = summary(&out);
+    let endpoints = s["runs"][0]["endpoints"].as_array().unwrap();
+    let total: f64 = endpoints
+        .iter()
+        .map(|e| e["requests"].as_f64().unwrap())
+        .sum();
+    let whole = |v: &serde_json::Value| format!("{} ms", v.as_f64().unwrap());
+    for e in endpoints {
+        // The label: METHOD NAME, unless the name already starts with the method.
+        let (method, name) = (e["method"].as_str().unwrap(), e["name"].as_str().unwrap());
+        let name = if name.starts_with(&format!("{method} ")) {
+            name.to_string()
+        } else {
+            format!("{method} {name}")
+        };
+        let l = &e["latency_ms"];
+        let figures = format!(
+            "<title>{name}: P50 {}, P95 {}, P99 {}</title>",
+            whole(&l["p50"]),
+            whole(&l["p95"]),
+            whole(&l["p99"])
+        );
+        assert!(html.contains(&figures), "{figures}");
+        let requests = e["requests"].as_u64().unwrap();
+        let share = requests as f64 / total * 100.0;
+        let mix = format!("<title>{name}: {requests} requests (");
+        let at = html.find(&mix).unwrap_or_else(|| panic!("{mix}"));
+        let shown: f64 = html[at + mix.len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (shown - share).abs() < 0.01,
+            "{name}: {shown} % vs {share} %"
+        );
+    }
     assert!(html.contains("@media print"));
 }
 
@@ -141,8 +192,19 @@ fn simulated_runs_are_labelled_on_every_page_and_chart() {
     let html = read(&out, "index.html");
     assert!(html.contains("<title>[SIMULATED]"));
     assert!(html.contains("class=\"simulated-banner\""));
+    // A summary-only run still gets its per-endpoint charts: percentiles
+    // against the target, the request mix, and failures (none here).
     let charts = html.matches("<svg").count();
-    assert!(charts >= 1);
+    assert_eq!(charts, 3);
+    for title in [
+        "Response time per endpoint",
+        "Request mix",
+        "Failures by endpoint: none failed",
+    ] {
+        assert!(html.contains(&format!("<title>{title}</title>")), "{title}");
+    }
+    // The simulated banner is also in every printed page's margin.
+    assert!(html.contains("@top-center { content: \"SIMULATED — NOT VALID FOR SIGN-OFF\""));
     assert_eq!(
         html.matches("\nSIMULATED\n</text>").count(),
         charts,

@@ -8,8 +8,10 @@
 
 mod distribution;
 mod endpoint_p95;
+mod failures;
 mod latency_over_time;
 mod relative_change;
+mod request_mix;
 mod resources;
 pub(crate) mod scaling;
 mod throughput;
@@ -21,7 +23,6 @@ use crate::sla::target::Metric;
 use crate::sla::{Scope, Sla};
 use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
-use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -80,17 +81,16 @@ pub fn for_run(s: &Scored, sla: &Sla) -> anyhow::Result<Vec<Chart>> {
     }
     out.extend(resources::draw_all(&s.run, simulated)?);
     out.extend(distribution::draw(&s.run, simulated)?);
-    if s.stats
-        .endpoints
-        .iter()
-        .any(|e| e.latency.percentile(Percentile::P95).is_some())
-    {
-        out.push(endpoint_p95::draw(
-            &s.stats.endpoints,
-            p95_target(sla, true),
-            simulated,
-        )?);
-    }
+    // Every run with per-endpoint figures, summary-only ones included:
+    // percentiles against the target, the request mix, and the failures.
+    out.extend(endpoint_p95::draw(
+        &s.stats.endpoints,
+        p95_target(sla, true),
+        simulated,
+    )?);
+    out.extend(request_mix::draw(&s.stats.endpoints, simulated)?);
+    out.extend(failures::by_endpoint(&s.stats.endpoints, simulated)?);
+    out.extend(failures::by_error(&s.stats.failures, simulated)?);
     Ok(out)
 }
 
@@ -123,25 +123,186 @@ pub(crate) fn chart_error<E: std::fmt::Display>(
     move |e| anyhow::anyhow!("drawing the {chart} chart: {e}")
 }
 
-/// Draws onto a new SVG of `size`, then adds the SIMULATED watermark when
-/// asked, and returns the SVG text.
+/// One entry of a chart's key: what a colour or line means.
+#[derive(Clone)]
+pub(crate) enum Swatch {
+    /// A filled box (bars).
+    Fill(RGBAColor),
+    /// A solid line of this colour and width.
+    Line(RGBColor, u32),
+    /// A dashed line (targets, thresholds, percentile marks).
+    Dashed(RGBColor, u32),
+}
+
+/// A chart's key: (swatch, label) entries, drawn in a strip under the plot so
+/// that it never covers a mark.
+pub(crate) type Key = Vec<(Swatch, String)>;
+
+/// Rows of the key strip: entries laid left to right, wrapped at `width`.
+fn key_rows(key: &Key, width: u32) -> Vec<Vec<(i32, &(Swatch, String))>> {
+    let mut rows: Vec<Vec<(i32, &(Swatch, String))>> = Vec::new();
+    let mut x = KEY_PAD;
+    for e in key {
+        let w = key_entry_width(&e.1);
+        if rows.is_empty() || (x + w > width as i32 - KEY_PAD && x > KEY_PAD) {
+            rows.push(Vec::new());
+            x = KEY_PAD;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((x, e));
+        }
+        x += w;
+    }
+    rows
+}
+
+const KEY_PAD: i32 = 16;
+const KEY_ROW: i32 = 24;
+/// Key text size, px.
+const KEY_FONT: u32 = 15;
+
+/// Room one key entry takes: swatch, gap, text (about 0.56 em a character), gap.
+fn key_entry_width(label: &str) -> i32 {
+    34 + (label.chars().count() as f64 * KEY_FONT as f64 * 0.56) as i32 + 26
+}
+
+fn draw_key(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    key: &Key,
+    width: u32,
+) -> anyhow::Result<()> {
+    let text = TextStyle::from((FONT, KEY_FONT).into_font())
+        .color(&INK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (r, row) in key_rows(key, width).into_iter().enumerate() {
+        let y = 4 + KEY_ROW / 2 + r as i32 * KEY_ROW;
+        for (x, (swatch, label)) in row {
+            let err = chart_error("key");
+            match swatch {
+                Swatch::Fill(c) => area
+                    .draw(&Rectangle::new([(x, y - 7), (x + 26, y + 7)], c.filled()))
+                    .map_err(err)?,
+                Swatch::Line(c, w) => area
+                    .draw(&PathElement::new(
+                        vec![(x, y), (x + 26, y)],
+                        c.stroke_width(*w),
+                    ))
+                    .map_err(err)?,
+                Swatch::Dashed(c, w) => {
+                    for (a, b) in [(x, x + 8), (x + 13, x + 26)] {
+                        area.draw(&PathElement::new(vec![(a, y), (b, y)], c.stroke_width(*w)))
+                            .map_err(chart_error("key"))?;
+                    }
+                }
+            }
+            area.draw(&Text::new(label.clone(), (x + 34, y), text.clone()))
+                .map_err(chart_error("key"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Hover texts for the marks of a chart: each a pixel box and what it shows.
+/// Written after the drawing as transparent boxes with a `<title>`, so that a
+/// browser shows a mark's figure on hover without any script.
+#[derive(Default)]
+pub(crate) struct Marks(Vec<([i32; 4], String)>);
+
+impl Marks {
+    /// Adds a hover box from pixel `a` to pixel `b` (any two corners).
+    pub(crate) fn add(&mut self, a: (i32, i32), b: (i32, i32), text: String) {
+        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+        self.0
+            .push(([x0, y0, (x1 - x0).max(2), (y1 - y0).max(2)], text));
+    }
+
+    /// Adds a hover box of `r` pixels around the point `p`.
+    pub(crate) fn point(&mut self, p: (i32, i32), r: i32, text: String) {
+        self.add((p.0 - r, p.1 - r), (p.0 + r, p.1 + r), text);
+    }
+}
+
+/// `s` with the five XML special characters escaped.
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Draws onto a new SVG of `size` (plus a strip under it for `key`), adds
+/// the SIMULATED watermark when asked, and returns the SVG text with `title`
+/// as its `<title>` and `aria-label`, and each of `draw`'s marks hoverable.
 pub(crate) fn svg(
     name: &'static str,
+    title: &str,
     size: (u32, u32),
     simulated: bool,
-    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> anyhow::Result<()>,
+    key: &Key,
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>, &mut Marks) -> anyhow::Result<()>,
 ) -> anyhow::Result<String> {
+    let key_h = if key.is_empty() {
+        0
+    } else {
+        key_rows(key, size.0).len() as u32 * KEY_ROW as u32 + 10
+    };
+    let full = (size.0, size.1 + key_h);
+    let mut marks = Marks::default();
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, full).into_drawing_area();
         root.fill(&WHITE).map_err(chart_error(name))?;
-        draw(&root)?;
+        let (plot, strip) = root.split_vertically(size.1);
+        draw(&plot, &mut marks)?;
+        if key_h > 0 {
+            draw_key(&strip, key, size.0)?;
+        }
         if simulated {
             watermark(&root)?;
         }
         root.present().map_err(chart_error(name))?;
     }
-    Ok(out)
+    Ok(accessible(out, title, &marks))
+}
+
+/// Adds `role`, `aria-label` and `<title>` to an SVG document, and the hover
+/// boxes of `marks` on top of everything drawn.
+fn accessible(svg: String, title: &str, marks: &Marks) -> String {
+    let title = xml_escape(title);
+    let Some(open_end) = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j))
+    else {
+        return svg;
+    };
+    let close = svg.rfind("</svg>").unwrap_or(svg.len());
+    let mut out = String::with_capacity(svg.len() + 64 * marks.0.len() + 128);
+    out.push_str(&svg[..open_end]);
+    out.push_str(&format!(
+        " role=\"img\" aria-label=\"{title}\"><title>{title}</title>"
+    ));
+    out.push_str(&svg[open_end + 1..close]);
+    if !marks.0.is_empty() {
+        out.push_str("<g fill=\"#000\" fill-opacity=\"0\">\n");
+        for ([x, y, w, h], text) in &marks.0 {
+            out.push_str(&format!(
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"><title>{}</title></rect>\n",
+                xml_escape(text)
+            ));
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str(&svg[close..]);
+    out
 }
 
 /// The plotting context of a time chart: f64 on both axes.
@@ -158,8 +319,40 @@ fn watermark(root: &DrawingArea<SVGBackend<'_>, Shift>) -> anyhow::Result<()> {
         .map_err(chart_error("watermark"))
 }
 
+/// Tick labels for an axis spanning `span`: as many decimals as its ticks
+/// need (0, 0.5, 1 over four seconds; 0, 20, 40 over a minute), no more.
+pub(crate) fn tick_label(span: f64) -> impl Fn(&f64) -> String {
+    let decimals = if span < 2.0 {
+        2
+    } else if span < 20.0 {
+        1
+    } else {
+        0
+    };
+    move |v| {
+        let s = format!("{v:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+}
+
+/// The grid every chart shares: light major lines, one faint minor line between them.
+pub(crate) fn mesh_style<X: Ranged, Y: Ranged>(
+    mesh: &mut plotters::chart::MeshStyle<'_, '_, X, Y, SVGBackend<'_>>,
+) {
+    mesh.bold_line_style(RGBColor(0xD4, 0xD4, 0xD4))
+        .light_line_style(RGBColor(0xF1, 0xF1, 0xF1))
+        .max_light_lines(1)
+        .axis_desc_style((FONT, 16))
+        .label_style((FONT, 15));
+}
+
 /// A titled chart with f64 on both axes, axis titles with their units, and
-/// whole-number tick labels: the frame every time and capacity chart shares.
+/// tick labels with the decimals their spacing needs: the frame every time
+/// and capacity chart shares.
 pub(crate) fn xy_chart<'a, 'b>(
     root: &'a DrawingArea<SVGBackend<'b>, Shift>,
     name: &'static str,
@@ -168,21 +361,22 @@ pub(crate) fn xy_chart<'a, 'b>(
     y: std::ops::Range<f64>,
     (x_desc, y_desc): (&str, &str),
 ) -> anyhow::Result<XyChart<'a, 'b>> {
+    let x_label = tick_label(x.end - x.start);
+    let y_label = tick_label(y.end - y.start);
     let mut chart = ChartBuilder::on(root)
         .caption(title, (FONT, 22))
         .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(70)
+        .margin_right(28)
+        .x_label_area_size(48)
+        .y_label_area_size(74)
         .build_cartesian_2d(x, y)
         .map_err(chart_error(name))?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
+    let mut mesh = chart.configure_mesh();
+    mesh_style(&mut mesh);
+    mesh.x_desc(x_desc)
         .y_desc(y_desc)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .axis_desc_style((FONT, 15))
-        .label_style((FONT, 13))
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
         .draw()
         .map_err(chart_error(name))?;
     Ok(chart)
@@ -237,35 +431,65 @@ pub(crate) fn thin(points: Vec<(f64, Option<f64>)>, max: usize) -> Vec<(f64, Opt
     out
 }
 
-/// A y-axis upper bound with room above the data for the legend, never 0.
+/// A y-axis upper bound a little above the data (the key is drawn under
+/// the plot, so no room is kept for it), never 0.
 pub(crate) fn headroom(max: f64) -> f64 {
     if max > 0.0 && max.is_finite() {
-        max * 1.4
+        max * 1.1
     } else {
         1.0
     }
 }
 
-/// Draws `segments` as one legend entry.
+/// Draws `segments` as lines; a segment of one point (a gap on both sides,
+/// or a run with one history row) as a dot, so that no measured point is lost.
 pub(crate) fn draw_line(
     chart: &mut XyChart<'_, '_>,
     segments: Vec<Vec<(f64, f64)>>,
     style: ShapeStyle,
-    label: &str,
 ) -> anyhow::Result<()> {
-    if segments.is_empty() {
-        return Ok(());
-    }
+    let dot = (style.stroke_width + 2) as i32;
+    let color = style.color;
+    chart
+        .draw_series(
+            segments
+                .iter()
+                .filter(|s| s.len() == 1)
+                .map(|s| Circle::new(s[0], dot, ShapeStyle::from(color).filled())),
+        )
+        .map_err(chart_error("line"))?;
     chart
         .draw_series(
             segments
                 .into_iter()
+                .filter(|s| s.len() > 1)
                 .map(move |s| PathElement::new(s, style)),
         )
-        .map_err(chart_error("line"))?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+        .map_err(chart_error("line"))?;
     Ok(())
+}
+
+/// Hover stripes for a time chart: one per history row (at most about 400,
+/// evenly picked), spanning the plot's height, titled with that row's figures.
+pub(crate) fn time_marks(chart: &XyChart<'_, '_>, marks: &mut Marks, rows: &[(f64, String)]) {
+    let (y_lo, y_hi) = {
+        let r = chart.y_range();
+        (r.start, r.end)
+    };
+    let step = rows.len().div_ceil(400).max(1);
+    let picked: Vec<&(f64, String)> = rows.iter().step_by(step).collect();
+    for (i, (x, text)) in picked.iter().enumerate() {
+        let px = chart.backend_coord(&(*x, y_lo));
+        let half = |other: Option<&&(f64, String)>| {
+            other.map_or(4, |o| {
+                ((chart.backend_coord(&(o.0, y_lo)).0 - px.0).abs() / 2).max(1)
+            })
+        };
+        let left = half(i.checked_sub(1).and_then(|j| picked.get(j)));
+        let right = half(picked.get(i + 1));
+        let top = chart.backend_coord(&(*x, y_hi)).1;
+        marks.add((px.0 - left, top), (px.0 + right, px.1), text.clone());
+    }
 }
 
 /// Draws a dashed horizontal target line across the x range.
@@ -273,39 +497,16 @@ pub(crate) fn draw_target(
     chart: &mut XyChart<'_, '_>,
     x: (f64, f64),
     y: f64,
-    label: &str,
 ) -> anyhow::Result<()> {
-    let style = INK.stroke_width(2);
     chart
-        .draw_series(DashedLineSeries::new(vec![(x.0, y), (x.1, y)], 8, 6, style))
-        .map_err(chart_error("target line"))?
-        .label(label)
-        .legend(move |(x, y)| {
-            PathElement::new(vec![(x, y), (x + 8, y), (x + 14, y), (x + 24, y)], style)
-        });
+        .draw_series(DashedLineSeries::new(
+            vec![(x.0, y), (x.1, y)],
+            8,
+            6,
+            INK.stroke_width(2),
+        ))
+        .map_err(chart_error("target line"))?;
     Ok(())
-}
-
-/// Draws the legend box in the top-right corner.
-pub(crate) fn draw_legend<'a, 'b: 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
-) -> anyhow::Result<()> {
-    draw_legend_at(chart, SeriesLabelPosition::UpperRight)
-}
-
-/// Draws the legend box at `position`.
-pub(crate) fn draw_legend_at<'a, 'b: 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
-    position: SeriesLabelPosition,
-) -> anyhow::Result<()> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(INK)
-        .label_font((FONT, 14))
-        .draw()
-        .map_err(chart_error("legend"))
 }
 
 /// The plotting context of a horizontal bar chart: f64 across, one row per bar.
@@ -313,7 +514,7 @@ pub(crate) type BarChart<'a, 'b> =
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordusize>>>;
 
 /// Longest bar label (endpoint name) shown in full on the axis.
-const MAX_LABEL: usize = 38;
+const MAX_LABEL: usize = 34;
 
 /// `label`, cut to [`MAX_LABEL`] characters with an ellipsis.
 pub(crate) fn short(label: &str) -> String {
@@ -336,46 +537,88 @@ pub(crate) fn bar_chart<'a, 'b>(
     (x_desc, x_label): (&str, &dyn Fn(&f64) -> String),
 ) -> anyhow::Result<BarChart<'a, 'b>> {
     let n = labels.len();
+    // A segmented range 0..k has k + 1 rows; one bar needs 0..0, which
+    // plotters cannot map, so it gets 0..1 and `bar` stretches the lone bar
+    // over both rows.
     let mut chart = ChartBuilder::on(root)
         .caption(title, (FONT, 22))
         .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(290)
+        .margin_right(40)
+        .x_label_area_size(48)
+        .y_label_area_size(300)
         .build_cartesian_2d(x, (0..n.saturating_sub(1).max(1)).into_segmented())
         .map_err(chart_error(name))?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(n.max(1))
-        .y_label_formatter(&|v| match v {
-            // The first label at the top, in input order.
-            SegmentValue::CenterOf(i) => n
-                .checked_sub(i + 1)
-                .and_then(|j| labels.get(j))
-                .cloned()
-                .unwrap_or_default(),
-            _ => String::new(),
-        })
+    let mut mesh = chart.configure_mesh();
+    mesh_style(&mut mesh);
+    mesh.disable_y_mesh()
+        // No tick labels on the rows (they are drawn below); 0 labels
+        // overflows in plotters, so one blank one.
+        .y_labels(1)
+        .y_label_formatter(&|_| String::new())
+        .set_tick_mark_size(LabelAreaPosition::Left, 0)
+        .x_labels(6)
         .x_label_formatter(x_label)
         .x_desc(x_desc)
-        .axis_desc_style((FONT, 15))
-        .label_style((FONT, 13))
         .draw()
         .map_err(chart_error(name))?;
+    // Row labels, drawn here rather than as axis ticks so that each sits at
+    // the middle of its bar, the first label at the top.
+    let style = TextStyle::from((FONT, 15).into_font())
+        .color(&INK)
+        .pos(Pos::new(HPos::Right, VPos::Center));
+    let left = chart
+        .backend_coord(&(chart.x_range().start, SegmentValue::Exact(0)))
+        .0;
+    for (i, label) in labels.iter().enumerate() {
+        let (a, b) = bar_box(&chart, n - 1 - i, n, 0.0);
+        root.draw(&Text::new(
+            label.clone(),
+            (left - 8, (a.1 + b.1) / 2),
+            style.clone(),
+        ))
+        .map_err(chart_error(name))?;
+    }
     Ok(chart)
 }
 
-/// The bar of row `i` (counted from the bottom) from 0 to `v`.
-pub(crate) fn bar(i: usize, v: f64, color: RGBColor) -> Rectangle<(f64, SegmentValue<usize>)> {
+/// Tick labels for a count axis: whole numbers only (no "0.5 requests").
+pub(crate) fn count_tick(v: &f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// The bar of row `i` (counted from the bottom) of a chart of `rows` bars, from 0 to `v`.
+pub(crate) fn bar(
+    i: usize,
+    rows: usize,
+    v: f64,
+    color: RGBColor,
+) -> Rectangle<(f64, SegmentValue<usize>)> {
+    // A lone bar fills both rows of its 0..1 range (see `bar_chart`).
+    let top = if rows == 1 { 2 } else { i + 1 };
     let mut r = Rectangle::new(
-        [
-            (0.0, SegmentValue::Exact(i)),
-            (v, SegmentValue::Exact(i + 1)),
-        ],
+        [(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(top))],
         color.filled(),
     );
     r.set_margin(5, 5, 0, 0);
     r
+}
+
+/// The pixel box of bar `i` of `rows` (from 0 to `v`), for its hover text.
+pub(crate) fn bar_box(
+    chart: &BarChart<'_, '_>,
+    i: usize,
+    rows: usize,
+    v: f64,
+) -> ((i32, i32), (i32, i32)) {
+    let top = if rows == 1 { 2 } else { i + 1 };
+    (
+        chart.backend_coord(&(0.0, SegmentValue::Exact(i))),
+        chart.backend_coord(&(v, SegmentValue::Exact(top))),
+    )
 }
 
 /// Draws a dashed vertical line at `x` through all `rows` of a bar chart.
@@ -383,20 +626,58 @@ pub(crate) fn draw_bar_target(
     chart: &mut BarChart<'_, '_>,
     x: f64,
     rows: usize,
-    label: String,
 ) -> anyhow::Result<()> {
-    let style = INK.stroke_width(2);
     chart
         .draw_series(DashedLineSeries::new(
-            vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Exact(rows))],
+            vec![
+                (x, SegmentValue::Exact(0)),
+                (x, SegmentValue::Exact(rows.max(2))),
+            ],
             8,
             6,
-            style,
+            INK.stroke_width(2),
         ))
-        .map_err(chart_error("target line"))?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+        .map_err(chart_error("target line"))?;
     Ok(())
+}
+
+/// Compares names as a person would: digit runs by value, so that
+/// `request_2` sorts before `request_10`.
+pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut digit = None;
+        for (i, c) in s.char_indices() {
+            let d = c.is_ascii_digit();
+            if digit.is_some_and(|p| p != d) {
+                out.push((digit == Some(true), &s[start..i]));
+                start = i;
+            }
+            digit = Some(d);
+        }
+        if start < s.len() {
+            out.push((digit == Some(true), &s[start..]));
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(&cb) {
+        let ord = match (x, y) {
+            ((true, x), (true, y)) => {
+                let (tx, ty) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                tx.len()
+                    .cmp(&ty.len())
+                    .then_with(|| tx.cmp(ty))
+                    .then_with(|| x.len().cmp(&y.len()))
+            }
+            ((_, x), (_, y)) => x.cmp(y),
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len())
 }
 
 /// Seconds since the first history row, for x axes.
@@ -408,6 +689,46 @@ pub(crate) fn elapsed(run: &crate::model::Run) -> impl Fn(f64) -> f64 + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_time_series_chart_draws_at_most_1000_points_a_line() {
+        // A Locust stats_history of 100,000 rows.
+        let mut b = crate::ingest::RunBuilder::new();
+        b.totals(crate::model::EndpointStats {
+            requests: 1,
+            ..Default::default()
+        });
+        for i in 0..100_000u64 {
+            let wave = (i % 97) as f64;
+            b.series(crate::model::SeriesPoint {
+                t_s: 1_700_000_000.0 + i as f64,
+                users: Some(10 + i % 13),
+                rps: Some(50.0 + wave),
+                failures_per_s: Some(wave / 10.0),
+                p50_ms: Some(20.0 + wave),
+                p95_ms: Some(40.0 + wave),
+                p99_ms: Some(80.0 + wave),
+                total_requests: None,
+            });
+        }
+        let run = b.build(crate::model::RunMeta::default()).unwrap();
+        let charts = [
+            latency_over_time::draw(&run, Some(50.0), false).unwrap(),
+            throughput::draw(&run, false).unwrap(),
+            users::draw(&run, false).unwrap(),
+        ];
+        for chart in charts {
+            let lines: Vec<usize> = chart
+                .svg
+                .split("points=\"")
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap().split_whitespace().count())
+                .collect();
+            assert!(!lines.is_empty(), "{}", &chart.svg[..300]);
+            assert!(lines.iter().any(|n| *n > 500), "{lines:?}");
+            assert!(lines.iter().all(|n| *n <= MAX_SERIES_POINTS), "{lines:?}");
+        }
+    }
 
     #[test]
     fn long_series_are_drawn_with_at_most_1000_points_keeping_extremes() {
@@ -433,6 +754,59 @@ mod tests {
         // Short series are drawn as they are.
         let short: Vec<_> = pts[..1000].to_vec();
         assert_eq!(thin(short.clone(), MAX_SERIES_POINTS), short);
+    }
+
+    #[test]
+    fn names_sort_by_the_value_of_their_numbers() {
+        let mut names = vec![
+            "request_10",
+            "request_109",
+            "request_1",
+            "request_2",
+            "app.js",
+            "request_0 Redirect 1",
+            "request_0",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "app.js",
+                "request_0",
+                "request_0 Redirect 1",
+                "request_1",
+                "request_2",
+                "request_10",
+                "request_109"
+            ]
+        );
+        assert_eq!(natural_cmp("a01", "a1"), std::cmp::Ordering::Greater);
+        assert_eq!(natural_cmp("a1", "a1"), std::cmp::Ordering::Equal);
+    }
+
+    #[test]
+    fn tick_labels_carry_the_decimals_their_spacing_needs() {
+        let four_seconds = tick_label(4.2);
+        let ticks: Vec<String> = [0.0, 0.5, 1.0, 1.5, 2.0]
+            .iter()
+            .map(&four_seconds)
+            .collect();
+        assert_eq!(ticks, ["0", "0.5", "1", "1.5", "2"]);
+        assert_eq!(tick_label(600.0)(&120.0), "120");
+    }
+
+    #[test]
+    fn svg_text_gets_a_title_a_label_and_hover_boxes_escaped() {
+        let mut marks = Marks::default();
+        marks.add((10, 40), (30, 20), "GET /a?x=<1>&y: 5 ms".to_string());
+        let out = accessible(
+            "<svg width=\"9\" height=\"9\">\n<rect/>\n</svg>\n".to_string(),
+            "P95 & more",
+            &marks,
+        );
+        assert!(out.starts_with("<svg width=\"9\" height=\"9\" role=\"img\" aria-label=\"P95 &amp; more\"><title>P95 &amp; more</title>"), "{out}");
+        assert!(out.contains("<rect x=\"10\" y=\"20\" width=\"20\" height=\"20\"><title>GET /a?x=&lt;1&gt;&amp;y: 5 ms</title></rect>"), "{out}");
+        assert!(out.trim_end().ends_with("</g>\n</svg>"), "{out}");
     }
 
     #[test]

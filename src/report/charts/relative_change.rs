@@ -3,13 +3,18 @@
 //! the SLA's relative P95 threshold as a dashed line.
 
 use super::{
-    bar, bar_chart, chart_error, draw_bar_target, draw_legend_at, short, svg, Chart, BLUE, GREEN,
-    INK, SIZE, SKY, VERMILLION,
+    bar, bar_box, bar_chart, chart_error, draw_bar_target, short, svg, Chart, Key, Swatch, BLUE,
+    GREEN, INK, SIZE, VERMILLION,
 };
 use crate::compare::verdict::Verdict;
 use crate::compare::{Metric, RunComparison};
 use crate::sla::regression::{Growth, Regression};
 use plotters::prelude::*;
+
+/// The colour of an inconclusive verdict (the reports' `--inconclusive`).
+const GREY: RGBColor = RGBColor(0x77, 0x77, 0x77);
+/// The colour of a pair that was not checked.
+const LIGHT_GREY: RGBColor = RGBColor(0xBB, 0xBB, 0xBB);
 
 /// Most bars drawn; the rest (least traffic) are named in the caption.
 const MAX_BARS: usize = 40;
@@ -55,72 +60,93 @@ pub(crate) fn draw(run: &RunComparison, regression: &Regression) -> anyhow::Resu
         _ => None,
     };
     let n = bars.len();
-    let reach = bars
+    // The axis covers the changes (and the threshold) and 0, on one side of
+    // 0 when every change is on one side.
+    let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
+    let hi = bars
         .iter()
-        .map(|b| b.1.abs())
+        .map(|b| b.1)
         .chain(threshold)
-        .fold(10.0, f64::max)
-        * 1.15;
-    let height = (110 + 30 * n as u32).max(220);
+        .fold(0.0, f64::max);
+    let pad = ((hi - lo) * 0.08).max(2.0);
+    let x = (if lo < 0.0 { lo - pad } else { 0.0 })..(if hi > 0.0 { hi + pad } else { 0.0 });
+    let height = (110 + 30 * n as u32).max(200);
     let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-    let svg = svg(NAME, (SIZE.0, height), false, |root| {
+    let classes = [
+        (Some(Verdict::Regressed), VERMILLION, "regressed"),
+        (Some(Verdict::Improved), GREEN, "improved"),
+        (
+            Some(Verdict::WithinNoise),
+            BLUE,
+            "within threshold or noise",
+        ),
+        (
+            Some(Verdict::Inconclusive),
+            GREY,
+            "inconclusive: too few requests to tell a change from noise",
+        ),
+        (None, LIGHT_GREY, "not checked"),
+    ];
+    let mut key: Key = classes
+        .iter()
+        .filter(|(v, _, _)| bars.iter().any(|b| b.2 == *v))
+        .map(|(_, c, label)| (Swatch::Fill(c.to_rgba()), label.to_string()))
+        .collect();
+    if let Some(t) = threshold {
+        key.push((
+            Swatch::Dashed(INK, 2),
+            format!("regression threshold (+{t:.0} %)"),
+        ));
+    }
+    const TITLE: &str = "P95 change against the baseline";
+    let svg = svg(NAME, TITLE, (SIZE.0, height), false, &key, |root, marks| {
+        let span = x.end - x.start;
         let mut chart = bar_chart(
             root,
             NAME,
-            "P95 change against the baseline",
-            -reach..reach,
+            TITLE,
+            x,
             &labels,
-            ("P95, current vs baseline (%)", &|v| format!("{v:+.0} %")),
-        )?;
-        for (verdict, color, label) in [
-            (Some(Verdict::Regressed), VERMILLION, "regressed"),
-            (Some(Verdict::Improved), GREEN, "improved"),
-            (
-                Some(Verdict::WithinNoise),
-                BLUE,
-                "within threshold or noise",
-            ),
-            (
-                Some(Verdict::Inconclusive),
-                SKY,
-                "inconclusive (too little data)",
-            ),
-            (None, SKY, "not checked"),
-        ] {
-            if !bars.iter().any(|b| b.2 == verdict) {
-                continue;
-            }
-            chart
-                .draw_series(
-                    bars.iter()
-                        .enumerate()
-                        .filter(|(_, b)| b.2 == verdict)
-                        .map(|(i, b)| bar(n - 1 - i, b.1, color)),
+            ("P95, current vs baseline (%)", &|v| {
+                format!(
+                    "{}{} %",
+                    if *v > 0.0 { "+" } else { "" },
+                    super::tick_label(span)(v)
                 )
-                .map_err(chart_error(NAME))?
-                .label(label)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.filled())
-                });
-        }
+            }),
+        )?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let color = classes
+                    .iter()
+                    .find(|c| c.0 == b.2)
+                    .map_or(LIGHT_GREY, |c| c.1);
+                bar(n - 1 - i, n, b.1, color)
+            }))
+            .map_err(chart_error(NAME))?;
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))],
+                vec![
+                    (0.0, SegmentValue::Exact(0)),
+                    (0.0, SegmentValue::Exact(n.max(2))),
+                ],
                 INK.stroke_width(1),
             )))
             .map_err(chart_error(NAME))?;
         if let Some(t) = threshold {
-            draw_bar_target(
-                &mut chart,
-                t,
-                n,
-                format!("regression threshold (+{t:.0} %)"),
-            )?;
+            draw_bar_target(&mut chart, t, n)?;
         }
-        draw_legend_at(&mut chart, SeriesLabelPosition::LowerRight)?;
+        for (i, b) in bars.iter().enumerate() {
+            let (a, z) = bar_box(&chart, n - 1 - i, n, b.1);
+            let verdict = classes
+                .iter()
+                .find(|c| c.0 == b.2)
+                .map_or("not checked", |c| c.2);
+            marks.add(a, z, format!("{}: P95 {:+.1} %, {verdict}", b.0, b.1));
+        }
         Ok(())
     })?;
-    let mut caption = "Relative change of each endpoint's P95 (total first), coloured by verdict; a bar beyond the threshold is a regression only when the change is also distinguishable from noise.".to_string();
+    let mut caption = "Relative change of each endpoint's P95 (total first), coloured by verdict; a bar beyond the threshold is a regression only when the change is also distinguishable from noise, and grey when there are too few requests to tell.".to_string();
     if left_out > 0 {
         caption.push_str(&format!(
             " {left_out} endpoints with the least traffic are not drawn."

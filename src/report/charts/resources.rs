@@ -3,10 +3,11 @@
 //! one line per metric, at most [`MAX_LINES`] lines (the rest are in the table).
 
 use super::{
-    chart_error, draw_legend, draw_line, headroom, svg, Chart, BLUE, FONT, GREEN, INK, ORANGE,
+    chart_error, draw_line, headroom, svg, xy_chart, Chart, Key, Swatch, BLUE, GREEN, INK, ORANGE,
     PURPLE, SIZE, SKY, VERMILLION,
 };
 use crate::model::{ResourceClock, ResourceSeries, ResourceUnit, Run};
+use crate::report::format;
 use plotters::prelude::*;
 
 /// Lines per chart; more would not be told apart.
@@ -129,36 +130,32 @@ fn draw(
             (s.metric.clone(), pts)
         })
         .collect();
-    let palette = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, INK, BLUE];
     let (title, y_desc) = match unit {
         ResourceUnit::Percent => ("Resource use over the run (%)", "Percent".to_string()),
         ResourceUnit::Bytes => ("Memory over the run", format!("Bytes ({unit_label})")),
         ResourceUnit::Count => ("Resource counts over the run", "Count".to_string()),
     };
-    let svg = svg(NAME, SIZE, simulated, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 22))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x_min..x_max, 0.0..headroom(y_max))
-            .map_err(chart_error(NAME))?;
-        chart
-            .configure_mesh()
-            .x_desc("Elapsed time (s)")
-            .y_desc(y_desc.as_str())
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| {
-                if y_max < 10.0 {
-                    format!("{v:.1}")
-                } else {
-                    format!("{v:.0}")
-                }
-            })
-            .axis_desc_style((FONT, 15))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(chart_error(NAME))?;
+    let palette = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, INK, BLUE];
+    let width = |i: usize| if i < 6 { 2 } else { 3 };
+    let key: Key = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| {
+            (
+                Swatch::Line(palette[i % palette.len()], width(i)),
+                label.clone(),
+            )
+        })
+        .collect();
+    let svg = svg(NAME, title, SIZE, simulated, &key, |root, marks| {
+        let mut chart = xy_chart(
+            root,
+            NAME,
+            title,
+            x_min..x_max,
+            0.0..headroom(y_max),
+            ("Elapsed time (s)", y_desc.as_str()),
+        )?;
         if run_end > 0.0 && (x_min < 0.0 || x_max > run_end) {
             // The run's span, when the monitor ran longer than the test.
             let style = INK.mix(0.5).stroke_width(1);
@@ -174,15 +171,24 @@ fn draw(
             }
         }
         for (i, (label, pts)) in lines.into_iter().enumerate() {
-            let width = if i < 6 { 2 } else { 3 };
+            // Hover points, at most about 150 a line.
+            for p in pts.iter().step_by(pts.len().div_ceil(150).max(1)) {
+                marks.point(
+                    chart.backend_coord(p),
+                    5,
+                    format!(
+                        "{label}: {} {unit_label} at {} s",
+                        format::trim_number(p.1),
+                        format::trim_number(p.0)
+                    ),
+                );
+            }
             draw_line(
                 &mut chart,
                 vec![pts],
-                palette[i % palette.len()].stroke_width(width),
-                &label,
+                palette[i % palette.len()].stroke_width(width(i)),
             )?;
         }
-        draw_legend(&mut chart)?;
         Ok(())
     })?;
     let files: Vec<String> = {

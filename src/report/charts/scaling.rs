@@ -2,7 +2,8 @@
 //! with the SLA's P95 target. Points are the runs; nothing beyond them is drawn.
 
 use super::{
-    chart_error, draw_legend, draw_target, headroom, svg, xy_chart, Chart, BLUE, SIZE, VERMILLION,
+    chart_error, draw_target, headroom, svg, xy_chart, Chart, Key, Swatch, BLUE, INK, SIZE,
+    VERMILLION,
 };
 use crate::model::Percentile;
 use crate::report::format;
@@ -28,7 +29,7 @@ type Line = (String, RGBColor, Vec<(f64, f64)>);
 fn draw_xy(
     name: &'static str,
     title: &str,
-    y_desc: &str,
+    (y_desc, unit): (&str, &str),
     series: Vec<Line>,
     target: Option<(f64, String)>,
     simulated: bool,
@@ -43,7 +44,14 @@ fn draw_xy(
         .flat_map(|s| s.2.iter().map(|p| p.1))
         .chain(target.as_ref().map(|t| t.0))
         .fold(0.0, f64::max);
-    svg(name, SIZE, simulated, |root| {
+    let mut key: Key = series
+        .iter()
+        .map(|(label, color, _)| (Swatch::Line(*color, 3), label.clone()))
+        .collect();
+    if let Some((_, label)) = &target {
+        key.push((Swatch::Dashed(INK, 2), label.clone()));
+    }
+    svg(name, title, SIZE, simulated, &key, |root, marks| {
         let mut chart = xy_chart(
             root,
             name,
@@ -56,17 +64,26 @@ fn draw_xy(
             let style = color.stroke_width(3);
             chart
                 .draw_series(LineSeries::new(pts.clone(), style))
-                .map_err(chart_error(name))?
-                .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+                .map_err(chart_error(name))?;
+            for p in &pts {
+                marks.point(
+                    chart.backend_coord(p),
+                    8,
+                    format!(
+                        "{} users: {label} {} {unit}",
+                        format::trim_number(p.0),
+                        format::trim_number(p.1)
+                    ),
+                );
+            }
             chart
                 .draw_series(pts.into_iter().map(|p| Circle::new(p, 5, color.filled())))
                 .map_err(chart_error(name))?;
         }
-        if let Some((t, label)) = target {
-            draw_target(&mut chart, (0.0, x_max * 1.05), t, &label)?;
+        if let Some((t, _)) = target {
+            draw_target(&mut chart, (0.0, x_max * 1.05), t)?;
         }
-        draw_legend(&mut chart)
+        Ok(())
     })
 }
 
@@ -79,7 +96,7 @@ pub(crate) fn throughput(scored: &[Scored], simulated: bool) -> anyhow::Result<C
     let svg = draw_xy(
         "capacity throughput",
         "Throughput against users",
-        "Requests per second (req/s)",
+        ("Requests per second (req/s)", "req/s"),
         vec![("Throughput".into(), BLUE, pts)],
         None,
         simulated,
@@ -110,7 +127,7 @@ pub(crate) fn latency(
     let svg = draw_xy(
         "capacity latency",
         "Response time against users",
-        "Response time (ms)",
+        ("Response time (ms)", "ms"),
         series,
         target,
         simulated,

@@ -433,7 +433,7 @@ fn scan_dir(dir: &Path, shards: bool) -> Result<Vec<Group>, InputError> {
 fn merge_shards(dir: &Path, by_key: &mut BTreeMap<String, Group>) -> Result<(), InputError> {
     let setting = run_toml::shards(dir)?;
     let run_toml = dir.join("run.toml");
-    let is_shard: Box<dyn Fn(&Path, &dyn Reader) -> bool> = match &setting {
+    let (run_glob, matcher) = match &setting {
         run_toml::ShardsSetting::Auto(false) => return Ok(()),
         run_toml::ShardsSetting::Auto(true) => {
             // Only runs that are per-request files alone, grouped by tool.
@@ -470,19 +470,14 @@ fn merge_shards(dir: &Path, by_key: &mut BTreeMap<String, Group>) -> Result<(), 
                     )
                 })?
                 .compile_matcher();
-            Box::new(move |p: &Path, _: &dyn Reader| {
-                p.file_name().is_some_and(|n| matcher.is_match(n))
-            })
+            (glob.clone(), matcher)
         }
     };
-    let run_glob = match &setting {
-        run_toml::ShardsSetting::Glob(g) => g.clone(),
-        run_toml::ShardsSetting::Auto(_) => String::new(),
-    };
+    let is_shard = |p: &Path| p.file_name().is_some_and(|n| matcher.is_match(n));
     let mut keys = Vec::new();
     let mut tool: Option<(&'static str, PathBuf)> = None;
     for (key, g) in by_key.iter() {
-        let matched: Vec<_> = g.files.iter().filter(|(p, r)| is_shard(p, *r)).collect();
+        let matched: Vec<_> = g.files.iter().filter(|(p, _)| is_shard(p)).collect();
         if matched.is_empty() {
             continue;
         }
@@ -490,7 +485,7 @@ fn merge_shards(dir: &Path, by_key: &mut BTreeMap<String, Group>) -> Result<(), 
             let (p, _) = g
                 .files
                 .iter()
-                .find(|(p, r)| !is_shard(p, *r))
+                .find(|(p, _)| !is_shard(p))
                 .expect("one is not matched");
             return Err(InputError::new(
                 &run_toml,

@@ -12,6 +12,22 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+
+    /// Colour verdicts and severities: auto (when stdout is a terminal, unless NO_COLOR is
+    /// set; CLICOLOR_FORCE=1 forces it), always, never.
+    #[arg(long, value_enum, global = true, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when stdout is a terminal (NO_COLOR and CLICOLOR_FORCE are honoured).
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// The subcommands.
@@ -23,16 +39,17 @@ pub enum Command {
     /// Compare a run with a baseline and write the reports with a regression section.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
-    /// Check an SLA file and print its rules, without reading any results.
+    /// Check an SLA file and print what it asks: each rule with its scoring
+    /// method and parameters, the grades, the evidence settings and the
+    /// regression thresholds, without reading any results.
+    #[command(after_help = CHECK_SLA_EXAMPLES)]
     CheckSla {
         /// The SLA file (TOML).
         sla: PathBuf,
     },
     /// Show, per file, the format detected, the run it belongs to, the rows
     /// read and skipped (with why), and the files not recognised (with why).
-    #[command(
-        after_help = "Exit codes: 0 every file could be read (unrecognised files are listed, not errors); 2 a path is missing or a file cannot be read."
-    )]
+    #[command(after_help = INSPECT_EXAMPLES)]
     Inspect {
         /// Result files or directories, as for `build`.
         #[arg(required = true, value_name = "PATH")]
@@ -41,28 +58,76 @@ pub enum Command {
         #[arg(long)]
         no_generalize: bool,
     },
+    /// Print a shell completion script to stdout.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
 }
 
-const BUILD_EXAMPLES: &str = "\
+const CHECK_SLA_EXAMPLES: &str = "\
 Examples:
+  perfreport check-sla sla/peak.toml
+  perfreport check-sla sla/baseline.toml
+
+Exit codes: 0 the SLA file is valid; 2 it is not (the error names the line).";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  perfreport inspect samples/
+  perfreport inspect samples/locust-peak/peak_stats.csv
+
+Exit codes: 0 every file could be read (unrecognised files are listed, not
+errors); 2 a path is missing or a file cannot be read.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  # bash (user completions folder of bash-completion):
+  perfreport completions bash > ~/.local/share/bash-completion/completions/perfreport
+  # zsh (with fpath+=~/.zfunc in ~/.zshrc):
+  perfreport completions zsh > ~/.zfunc/_perfreport
+  perfreport completions fish > ~/.config/fish/completions/perfreport.fish
+  perfreport completions powershell >> $PROFILE";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  perfreport man | man -l -
+  perfreport man > ~/.local/share/man/man1/perfreport.1";
+
+const BUILD_EXAMPLES: &str = "\
+Examples (each runs as written from the project folder, on its samples):
+  # One run against the peak-load SLA:
   perfreport build samples/locust-peak --sla sla/peak.toml -o report/
-  perfreport build results/ -o report/                  # default SLA (P95 < 50 ms, errors < 1 %, ...)
-  perfreport build results/run1_stats.csv --format md   # one Locust prefix, Markdown only
-  perfreport build dry-run/ --simulated --allow-simulated
-  perfreport build results/ --baseline main-report/summary.json --format md,html,json,junit --github
+  # Both sample runs, the default SLA (P95 < 50 ms, errors < 1 %, ...):
+  perfreport build samples/ -o report/
+  # One Locust prefix, Markdown only:
+  perfreport build samples/locust-peak/peak_stats.csv --format md -o md/
+  # A dry run whose figures were not measured:
+  perfreport build samples/locust-target --simulated --allow-simulated -o dry/
+  # Against the first report as the baseline, with junit.xml for CI:
+  perfreport build samples/locust-peak --baseline report/summary.json \\
+    --format md,html,json,junit -o ci/
 
 Exit codes: 0 report written and SLA passed; 1 report written and SLA failed
 (score below pass_score, a gate failed, the run is simulated without
 --allow-simulated, or --baseline found a regression); 2 bad usage or unreadable input (nothing is written).";
 
 const COMPARE_EXAMPLES: &str = "\
-Examples:
-  perfreport compare main-report/summary.json results/ --sla sla/peak.toml -o report/
-  perfreport compare results-v1/ results-v2/ --format md,json,junit
+Examples (each runs as written from the project folder, on its samples):
+  # Two results folders, one run each: paired whatever their names:
+  perfreport compare samples/locust-target samples/locust-peak -o compared/
+  # A previous report's summary.json as the baseline:
+  perfreport compare report/summary.json samples/locust-peak -o compared/
 
 BASELINE and CURRENT are each a perfreport summary.json (or, for BASELINE, a
 directory holding one) or a results directory. Runs are matched by the
-`scenario` of run.toml, else by name; endpoints by method and name.
+`scenario` of run.toml, else by name; with one run on each side, those two
+are compared whatever their names. Endpoints are matched by method and name.
 
 Exit codes: 0 no regression and SLA passed; 1 a regression (regression.md is
 written) or the SLA failed; 2 bad usage or unreadable input.";

@@ -125,8 +125,9 @@ pub fn check(run: &Run, stats: &RunStats, score: &mut Score, sla: &Sla) -> Vec<W
             Code::TestCodeExceptions,
             Severity::Warning,
             format!(
-                "The test code raised {} exceptions (most often: {top}).",
-                fmt::count(raised)
+                "The test code raised {} exception{} (most often: {top}).",
+                fmt::count(raised),
+                if raised == 1 { "" } else { "s" }
             ),
             json!({ "exceptions": raised, "most_frequent": top }),
         ));

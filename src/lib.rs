@@ -42,34 +42,32 @@ pub enum Outcome {
 
 /// Runs a parsed command line. Errors are input or usage errors (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    // Read by every `anstream` stream: `always`/`never` override the
+    // environment, `auto` leaves it to NO_COLOR, CLICOLOR_FORCE and the tty.
+    anstream::ColorChoice::write_global(match cli.color {
+        cli::ColorWhen::Auto => anstream::ColorChoice::Auto,
+        cli::ColorWhen::Always => anstream::ColorChoice::Always,
+        cli::ColorWhen::Never => anstream::ColorChoice::Never,
+    });
     match cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "perfreport", &mut script);
+            std::io::stdout().lock().write_all(&script)?;
+            Ok(Outcome::Passed)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?;
+            Ok(Outcome::Passed)
+        }
         Command::Build(args) => build(Config::from_args(args)?),
         Command::Compare(args) => build(Config::from_args(args.into())?),
         Command::CheckSla { sla } => {
             let sla = sla::file::load(&sla)?;
-            let mut out = std::io::stdout().lock();
-            writeln!(
-                out,
-                "{}: {} rules, pass at {}",
-                sla.name,
-                sla.rules.len(),
-                sla.pass_score
-            )?;
-            for r in &sla.rules {
-                writeln!(
-                    out,
-                    "  {:<16} {:<12} {:<10} weight {:<5} scope {}{}",
-                    r.id,
-                    r.metric.to_string(),
-                    r.target.text,
-                    r.weight,
-                    r.scope,
-                    if r.gate { "  (gate)" } else { "" }
-                )?;
-            }
-            for e in &sla.expected_failures {
-                writeln!(out, "  expected failure: {}", e.describe())?;
-            }
+            let text = report::terminal::sla_text(&sla, terminal_width());
+            anstream::AutoStream::auto(std::io::stdout().lock()).write_all(text.as_bytes())?;
             Ok(Outcome::Passed)
         }
         Command::Inspect {
@@ -238,13 +236,9 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
     }
     let files = report::render_all(&report, &config)?;
     report::write_atomically(&config.output, &files)?;
+    // regression.md exists only while there is a regression: a previous
+    // build's goes with the rest of its files (a user's own file stays).
     let regressed = report.regressed();
-    let stale = config.output.join(report::REGRESSION_MD);
-    if !regressed && stale.is_file() {
-        // regression.md exists only while there is a regression.
-        std::fs::remove_file(&stale)
-            .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", stale.display()))?;
-    }
     if config.github {
         let templates =
             report::templates::Templates::load_only(config.templates.as_deref(), |n| {
@@ -255,8 +249,12 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
         }
     }
     if !config.quiet {
-        let mut out = std::io::stdout().lock();
-        out.write_all(report::terminal::render(&report, &config.output).as_bytes())?;
+        let layout = report::terminal::Layout {
+            width: terminal_width(),
+            written: files.iter().map(|f| f.name.clone()).collect(),
+        };
+        let text = report::terminal::render(&report, &config.output, &layout);
+        anstream::AutoStream::auto(std::io::stdout().lock()).write_all(text.as_bytes())?;
     }
     let all_passed = report
         .scored
@@ -267,6 +265,19 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Failed
     })
+}
+
+/// Columns for the terminal text: `COLUMNS` when set, else the terminal's
+/// width, else 80 (piped output).
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c >= 20)
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+        })
+        .unwrap_or(80)
 }
 
 /// The runs to report on: result files, or a perfreport summary.json given as a file.

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    perfreport::report::outdir::install_signal_cleanup();
     match perfreport::run(cli) {
         Ok(Outcome::Passed) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("perfreport: {e:#}");
+            eprint!("{}", error_text(&format!("perfreport: {e:#}")));
             ExitCode::from(2)
         }
     }
@@ -32,4 +33,25 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The error as printed: wrapped to the terminal's width with a hanging
+/// indent when stderr is a terminal, one line per paragraph otherwise (so a
+/// script can grep it).
+fn error_text(text: &str) -> String {
+    let Some((w, _)) = terminal_size::terminal_size_of(std::io::stderr()) else {
+        return format!("{text}\n");
+    };
+    let options = textwrap::Options::new(usize::from(w.0).max(40))
+        .subsequent_indent("  ")
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    text.lines()
+        .flat_map(|l| {
+            textwrap::wrap(l, &options)
+                .into_iter()
+                .map(|c| c.into_owned() + "\n")
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }

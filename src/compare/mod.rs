@@ -131,6 +131,8 @@ pub enum MatchedBy {
     Scenario,
     /// Same run name.
     Name,
+    /// Neither: each side holds one run, so those two are compared, names apart.
+    OnlyRun,
 }
 
 impl MatchedBy {
@@ -139,6 +141,16 @@ impl MatchedBy {
         match self {
             MatchedBy::Scenario => "scenario",
             MatchedBy::Name => "name",
+            MatchedBy::OnlyRun => "only-run",
+        }
+    }
+
+    /// Ends "matched by …" in the reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            MatchedBy::Scenario => "scenario",
+            MatchedBy::Name => "name",
+            MatchedBy::OnlyRun => "being the only run on each side (the names differ)",
         }
     }
 }
@@ -272,6 +284,14 @@ pub fn compare(
                 .find(|&i| !used[i] && baseline[i].meta.name == cur.meta.name)
                 .map(|i| (i, MatchedBy::Name)),
         };
+        // One run on each side, under other names (v1/ against v2/, a
+        // renamed Locust prefix): they are the comparison the user asked for.
+        let found = found.or_else(|| {
+            // Two different declared scenarios stay apart.
+            let both_declared = cur.meta.scenario.is_some() && baseline[0].meta.scenario.is_some();
+            (baseline.len() == 1 && current.len() == 1 && !both_declared)
+                .then_some((0, MatchedBy::OnlyRun))
+        });
         match found {
             Some((i, by)) => {
                 used[i] = true;

@@ -11,14 +11,19 @@
 //!
 //! Requests are requests sent: 2.x `http.requests`; 1.x `requestsCompleted`
 //! (responses) plus errors (requests that got none). A request failed when it
-//! got no response (an `errors.*` counter) or a status of 400 or more; 3xx is
-//! not a failure. Response-time figures cover the responses only; they are
+//! got no response (an `errors.*` counter: ETIMEDOUT, ECONNREFUSED,
+//! ECONNRESET, …) or a status of 400 or more; 3xx is not a failure. A
+//! `Failed capture or match` error happens on a response already counted (a
+//! 404 or 503 whose body had nothing to capture): it is not a failed request
+//! of its own but a test-code exception (it stops the virtual user). Response-time figures cover the responses only; they are
 //! Artillery's own, so precision is [`Precision::Tool`]. `intermediate[]`
 //! becomes the time series.
 
 use super::{input, ReadOptions, Reader, RunBuilder};
 use crate::error::InputError;
-use crate::model::{EndpointStats, FailureGroup, LatencyStats, Percentile, Precision, SeriesPoint};
+use crate::model::{
+    EndpointStats, ExceptionGroup, FailureGroup, LatencyStats, Percentile, Precision, SeriesPoint,
+};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -155,7 +160,7 @@ impl Period {
     /// 2.x failures: requests without a response (errors) + responses ≥ 400.
     fn v2_failures(&self) -> (u64, u64) {
         (
-            self.counters_sum("errors.", |_| true),
+            self.counters_sum("errors.", |e| !on_response(e)),
             self.counters_sum("http.codes.", is_failure_code),
         )
     }
@@ -177,6 +182,33 @@ fn number(v: Option<&Value>) -> Option<f64> {
 
 fn count(v: Option<&Value>) -> Option<u64> {
     number(v).filter(|x| *x >= 0.0).map(|x| x.round() as u64)
+}
+
+/// An Artillery error that happens on a response already counted: a failed
+/// `capture` or `match` (the body had nothing to capture). Every other error
+/// means the request got no response.
+fn on_response(error: &str) -> bool {
+    error.to_ascii_lowercase().contains("capture or match")
+}
+
+/// Lists errors that happened on responses as test-code exceptions, with a
+/// note on why they are not failed requests.
+fn on_response_errors(errors: &BTreeMap<String, u64>, builder: &mut RunBuilder) {
+    let total: u64 = errors.values().sum();
+    if total == 0 {
+        return;
+    }
+    for (message, count) in errors {
+        builder.exception(ExceptionGroup {
+            count: *count,
+            message: message.clone(),
+        });
+    }
+    let names: Vec<String> = errors.keys().map(|e| format!("`{e}`")).collect();
+    builder.note(format!(
+        "Artillery counted {total} {} errors: each happened on a response already counted (its status decides whether that request failed), so they are not counted again as failed requests; each stopped its virtual user's scenario and is listed as a test-code exception",
+        names.join(", ")
+    ));
 }
 
 fn is_failure_code(code: &str) -> bool {
@@ -320,7 +352,12 @@ fn read_v2(
     for name in &names {
         let c = counts.remove(name).unwrap_or_default();
         let answered: u64 = c.codes.values().sum();
-        let errs: u64 = c.errors.values().sum();
+        let errs: u64 = c
+            .errors
+            .iter()
+            .filter(|(e, _)| !on_response(e))
+            .map(|(_, n)| n)
+            .sum();
         let bad: u64 = c
             .codes
             .iter()
@@ -328,7 +365,7 @@ fn read_v2(
             .map(|(_, v)| v)
             .sum();
         let lat = latency(agg.summary(&format!("{BY_ENDPOINT_TIME}{name}")));
-        for (err, n) in &c.errors {
+        for (err, n) in c.errors.iter().filter(|(e, _)| !on_response(e)) {
             *attributed_errors.entry(err.clone()).or_default() += n;
             builder.failure(FailureGroup {
                 method: String::new(),
@@ -361,9 +398,12 @@ fn read_v2(
         });
     }
     // Failures the plugin did not attribute to an endpoint (or no plugin at all).
+    let mut response_errors: BTreeMap<String, u64> = BTreeMap::new();
     for (key, v) in agg.counters.iter().flatten() {
         let Some(n) = count(Some(v)) else { continue };
-        if let Some(err) = key.strip_prefix("errors.") {
+        if let Some(err) = key.strip_prefix("errors.").filter(|e| on_response(e)) {
+            *response_errors.entry(err.to_string()).or_default() += n;
+        } else if let Some(err) = key.strip_prefix("errors.") {
             let rest = n.saturating_sub(attributed_errors.get(err).copied().unwrap_or(0));
             if rest > 0 {
                 builder.failure(FailureGroup {
@@ -391,6 +431,7 @@ fn read_v2(
             }
         }
     }
+    on_response_errors(&response_errors, builder);
     if !names.is_empty() {
         builder.note(
             "Artillery per-endpoint figures come from the metrics-by-endpoint plugin: requests = \
@@ -456,6 +497,7 @@ fn v1_figures(p: &Period) -> (u64, u64, u64) {
         .errors
         .iter()
         .flatten()
+        .filter(|(e, _)| !on_response(e))
         .filter_map(|(_, v)| count(Some(v)))
         .sum();
     let bad: u64 = p
@@ -482,8 +524,14 @@ fn read_v1(agg: &Period, intermediate: &[Period], builder: &mut RunBuilder) {
         latency: latency(agg.latency.as_ref()),
         avg_content_bytes: None,
     });
+    let mut response_errors: BTreeMap<String, u64> = BTreeMap::new();
     for (err, v) in agg.errors.iter().flatten() {
-        if let Some(n) = count(Some(v)).filter(|n| *n > 0) {
+        let Some(n) = count(Some(v)).filter(|n| *n > 0) else {
+            continue;
+        };
+        if on_response(err) {
+            *response_errors.entry(err.clone()).or_default() += n;
+        } else {
             builder.failure(FailureGroup {
                 method: String::new(),
                 name: WHOLE_RUN.to_string(),
@@ -507,6 +555,7 @@ fn read_v1(agg: &Period, intermediate: &[Period], builder: &mut RunBuilder) {
             });
         }
     }
+    on_response_errors(&response_errors, builder);
     builder.note(
         "Artillery 1.x report: no per-endpoint figures; requests = requestsCompleted + errors; \
          no mean response time",
@@ -605,6 +654,50 @@ mod tests {
         assert_eq!(run.series.len(), 6);
         assert_eq!(run.failures.len(), 1);
         assert_eq!(run.failures[0].status, Some(404));
+    }
+
+    #[test]
+    fn failed_captures_are_not_extra_failed_requests() {
+        // A real run: POST /v1/deployments answered 500 for 13 requests, whose
+        // bodies had no `$.id` to capture: 13 `Failed capture or match`.
+        let rel = "generated/capture-failures.json";
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(Path::new(FIXTURES).join(rel)).unwrap())
+                .unwrap();
+        let c = json["aggregate"]["counters"].as_object().unwrap();
+        let bad_responses: u64 = c
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("http.codes.")?.parse::<u16>().ok()?, v)))
+            .filter(|(code, _)| *code >= 400)
+            .map(|(_, v)| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            c["http.requests"], c["http.responses"],
+            "every request was answered"
+        );
+        assert_eq!(c["errors.Failed capture or match"], 13);
+        let run = read(rel);
+        assert_eq!(run.totals.requests, c["http.requests"].as_u64().unwrap());
+        assert_eq!(
+            run.totals.failures, bad_responses,
+            "404s and 500s, not the captures again"
+        );
+        assert_eq!(bad_responses, 75 + 13);
+        let post = run
+            .endpoints
+            .iter()
+            .find(|e| e.name == "POST /v1/deployments")
+            .unwrap();
+        assert_eq!((post.requests, post.failures), (36, 13));
+        assert!(run.failures.iter().all(|f| !f.error.contains("capture")));
+        assert_eq!(run.exceptions.len(), 1);
+        assert_eq!(
+            (run.exceptions[0].count, run.exceptions[0].message.as_str()),
+            (13, "Failed capture or match")
+        );
+        assert!(run.meta.reader_notes.iter().any(|n| n.contains(
+            "13 `Failed capture or match` errors: each happened on a response already counted"
+        )));
     }
 
     #[test]

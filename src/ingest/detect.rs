@@ -3,8 +3,8 @@
 //! Every reader is registered once, in [`READERS`].
 
 use super::{
-    ab, artillery, autocannon, gatling, generic, hey, input, jmeter, k6, locust, locust_json, oha,
-    resources, vegeta, wrk, Reader,
+    ab, artillery, autocannon, gatling, gatling_binary, generic, hey, input, jmeter, k6, locust,
+    locust_json, oha, resources, unreadable, vegeta, wrk, Reader,
 };
 use crate::error::InputError;
 use std::path::Path;
@@ -18,6 +18,7 @@ pub static READERS: &[&dyn Reader] = &[
     &locust::Failures,
     &locust::Exceptions,
     &locust_json::LocustJson,
+    &gatling_binary::BinaryLog,
     &gatling::SimulationLog,
     &gatling::StatsJson,
     &gatling::StatsJs,
@@ -57,11 +58,35 @@ pub fn known_formats() -> String {
     seen.join("; ")
 }
 
+/// The formats in short, for the "nothing found" errors: the tools by name
+/// (the first word of each reader's description), then resource samples and
+/// the generic CSV.
+pub fn known_formats_short() -> String {
+    let mut tools: Vec<&str> = Vec::new();
+    for r in READERS {
+        let first = r.describe().split_whitespace().next().unwrap_or("");
+        if !["docker", "resource", "generic"].contains(&first) && !tools.contains(&first) {
+            tools.push(first);
+        }
+    }
+    format!(
+        "{}, resource samples (docker stats, CSV, JSON) and a generic per-request CSV",
+        tools.join(", ")
+    )
+}
+
 /// Reads the first bytes of `path` and returns the reader for it, or `None`
 /// for a file that is not a result file perfreport knows.
 pub fn detect(path: &Path) -> Result<Option<&'static dyn Reader>, InputError> {
     let head = input::head(path)?;
     Ok(sniff(path, &head))
+}
+
+/// What a file perfreport recognises but does not read is, and what to give
+/// it instead (see [`unreadable::recognise`]); `None` for a file it knows nothing of.
+pub fn unreadable(path: &Path) -> Result<Option<String>, InputError> {
+    let head = input::head(path)?;
+    Ok(unreadable::recognise(&input::logical_name(path), &head))
 }
 
 /// [`detect`] on bytes already read.

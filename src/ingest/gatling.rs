@@ -1,4 +1,4 @@
-//! Gatling: the text `simulation.log` (Gatling 2.x to 3.11, one record per
+//! Gatling: the text `simulation.log` (Gatling 2.x to 3.12, one record per
 //! line) and the HTML report's pre-aggregated `js/stats.json`, `js/stats.js`
 //! and `js/global_stats.json`.
 //!
@@ -18,8 +18,10 @@
 //! message of a status check (`status.find.in(…), [but actually] found 401`)
 //! gives the HTTP status. The endpoint is the request name, behind its groups
 //! (`group / name`, as Gatling's report names it); the method is not logged.
-//! Gatling 3.12+ writes a binary `simulation.log`: it is recognised and refused
-//! with a pointer to the report's `js/stats.json`.
+//! GROUP records time the requests inside them and are not requests. Gatling
+//! 2.x wrote test-code errors with the GROUP tag (`GROUP <message> <ms>`, its
+//! ErrorMessageSerializer's slip): they are read as ERROR records. Gatling
+//! 3.13+ writes a binary `simulation.log`, read by [`super::gatling_binary`].
 //!
 //! The report files hold Gatling's own figures ([`Precision::Tool`]):
 //! request counts, KO counts, min/mean/max and four unlabelled percentiles,
@@ -32,9 +34,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::Path;
-
-/// The error for a Gatling 3.12+ binary `simulation.log`.
-pub const BINARY_MESSAGE: &str = "Gatling 3.12+ writes a binary simulation.log that perfreport cannot read; point perfreport at the HTML report folder's js/stats.json (or js/global_stats.json) instead";
 
 /// The assumption behind the report files' unlabelled percentiles.
 const PERCENTILES_NOTE: &str = "Gatling's report files hold four unlabelled percentiles (percentiles1..4); perfreport reads them as p50, p75, p95 and p99, the gatling.conf defaults (charting.indicators.percentile1..4). If the run's gatling.conf changed them, these figures are mislabelled.";
@@ -57,21 +56,6 @@ fn first_line(head: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// A Gatling 3.12+ binary log: a RUN header of a zero byte, a length-prefixed
-/// Gatling version (`\0\0\0\0\x063.14.3`), or NUL bytes in a `simulation.log`.
-fn is_binary_log(name: &str, head: &[u8]) -> bool {
-    let versioned = head.len() > 5 && head[..4] == [0, 0, 0, 0] && {
-        let len = usize::from(head[4]);
-        head.get(5..5 + len).is_some_and(|v| {
-            len >= 3
-                && v[0].is_ascii_digit()
-                && v.iter().all(|b| b.is_ascii_digit() || *b == b'.')
-                && v.contains(&b'.')
-        })
-    };
-    versioned || (name.eq_ignore_ascii_case("simulation.log") && head.contains(&0))
-}
-
 impl Reader for SimulationLog {
     fn shards(&self) -> super::Shards {
         super::Shards::PerRequest
@@ -81,12 +65,12 @@ impl Reader for SimulationLog {
     }
 
     fn describe(&self) -> &'static str {
-        "Gatling simulation.log (text, Gatling 2.x–3.11; written to target/gatling/<run>/ by every run)"
+        "Gatling simulation.log (text, Gatling 2.x–3.12; written to target/gatling/<run>/ by every run)"
     }
 
     fn sniff(&self, name: &str, head: &[u8]) -> bool {
         let is_log_name = name.eq_ignore_ascii_case("simulation.log");
-        if is_binary_log(name, head) || (is_log_name && head.is_empty()) {
+        if is_log_name && head.is_empty() {
             return true; // refused with a clear message by `read`
         }
         let line = first_line(head);
@@ -112,9 +96,6 @@ impl Reader for SimulationLog {
                 path,
                 "empty file: Gatling wrote no records (the run may have stopped before it started)",
             ));
-        }
-        if is_binary_log(&input::logical_name(path), &head) {
-            return Err(InputError::new(path, BINARY_MESSAGE));
         }
         builder.tool("gatling", None);
         read_log(path, builder, opts)
@@ -189,7 +170,23 @@ fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                 let message = fields.get(1).map_or("", |m| m.trim());
                 *errors.entry(message.to_string()).or_default() += 1;
             }
-            "GROUP" | "ASSERTION" => {}
+            "GROUP" => match group_kind(&fields) {
+                GroupLine::Group => {}
+                GroupLine::Error(message) => {
+                    *errors.entry(message.trim().to_string()).or_default() += 1;
+                }
+                GroupLine::Unknown => builder.bad_row(
+                    at(
+                        1,
+                        format!(
+                            "GROUP record of {} fields that is neither a group (ending OK or KO) nor a Gatling 2.x error (message, time)",
+                            fields.len()
+                        ),
+                    ),
+                    opts.skip_bad_rows,
+                )?,
+            },
+            "ASSERTION" => {}
             other => {
                 let shown: String = other.chars().take(40).collect();
                 builder.bad_row(
@@ -286,7 +283,7 @@ fn parse_request<'a>(fields: &[&'a str]) -> Result<Request<'a>, (usize, String)>
         return Err((
             s + 1,
             format!(
-                "REQUEST record with its status in field {}: not a simulation.log layout perfreport reads (Gatling 2.2 to 3.11)",
+                "REQUEST record with its status in field {}: not a simulation.log layout perfreport reads (Gatling 2.2 to 3.12)",
                 s + 1
             ),
         ));
@@ -316,16 +313,52 @@ fn parse_request<'a>(fields: &[&'a str]) -> Result<Request<'a>, (usize, String)>
     })
 }
 
-/// `USER` → (is a start, Unix ms of the event).
+/// What a GROUP line is.
+#[derive(Debug, PartialEq)]
+enum GroupLine<'a> {
+    /// A group's timing (`… start end cumulated OK|KO`): not a request.
+    Group,
+    /// `GROUP <message> <ms>`: Gatling 2.x's ErrorMessageSerializer wrote
+    /// test-code errors ("Failed to build request …") with the GROUP tag.
+    Error(&'a str),
+    Unknown,
+}
+
+fn group_kind<'a>(fields: &[&'a str]) -> GroupLine<'a> {
+    match fields {
+        [.., "OK" | "KO"] => GroupLine::Group,
+        [_, message, t] if is_timestamp(t) => GroupLine::Error(message),
+        _ => GroupLine::Unknown,
+    }
+}
+
+/// The event of a USER field: `START`, `END`, or a scenario and the event in
+/// one field (`Taurus Scenario START`, as Taurus writes it).
+fn user_event(field: &str) -> Option<bool> {
+    match field.rsplit(' ').next()? {
+        "START" => Some(true),
+        "END" => Some(false),
+        _ => None,
+    }
+}
+
+/// `USER` → (is a start, Unix ms of the event). The event is field 2 (no
+/// scenario: `USER START <ms> <ms>`, as Taurus writes 2.x logs), 3 (3.4+) or
+/// 4 (2.x, 3.0–3.3 with a user id), with a timestamp after it.
 fn parse_user(fields: &[&str]) -> Result<(bool, u64), (usize, String)> {
-    let Some(k) = (2..fields.len().min(4)).find(|&i| fields[i] == "START" || fields[i] == "END")
-    else {
+    let found = (1..fields.len().min(4)).find_map(|i| {
+        let next_is_time = fields.get(i + 1).is_some_and(|f| is_timestamp(f));
+        user_event(fields[i])
+            .filter(|_| next_is_time)
+            .map(|s| (i, s))
+    });
+    let Some((k, start)) = found else {
         return Err((
-            3,
-            "USER record without START or END in field 3 or 4".to_string(),
+            2,
+            "USER record without START or END and a timestamp after it in field 2, 3 or 4"
+                .to_string(),
         ));
     };
-    let start = fields[k] == "START";
     // START: the start time follows; END (2.x: user start, user end): the last field.
     let i = if start { k + 1 } else { fields.len() - 1 };
     match fields.get(i).filter(|f| i > k && is_timestamp(f)) {
@@ -361,7 +394,7 @@ fn endpoint_name(groups: &str, name: &str) -> String {
 /// The HTTP status a failed status check names: `status.find.in(200,304),
 /// found 401` (3.x) or `…, but actually found 500` (2.x). Messages of other
 /// checks (`jsonPath(…)…found 401`) say nothing about the status.
-fn status_in_message(message: &str) -> Option<u16> {
+pub fn status_in_message(message: &str) -> Option<u16> {
     if !message.trim_start().starts_with("status") {
         return None;
     }
@@ -370,6 +403,12 @@ fn status_in_message(message: &str) -> Option<u16> {
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let code: u16 = (digits.len() == 3).then(|| digits.parse().ok())??;
     (100..600).contains(&code).then_some(code)
+}
+
+/// The reader is one of Gatling's logs (text or binary), which hold every
+/// request the report folder beside them summarises.
+pub fn is_log(reader_id: &str) -> bool {
+    reader_id == SimulationLog.id() || reader_id == super::gatling_binary::BinaryLog.id()
 }
 
 /// Where a bare report file (`js/stats.json`) or a prefixed copy
@@ -382,7 +421,9 @@ pub fn run_key(path: &Path) -> Option<String> {
     if name == "simulation.log" {
         // Gatling's fixed name: the run is its folder (`ohrmaddemployees-2023…`).
         let head = input::head(path).ok()?;
-        return SimulationLog.sniff(&name, &head).then(String::new);
+        let log = SimulationLog.sniff(&name, &head)
+            || super::gatling_binary::BinaryLog.sniff(&name, &head);
+        return log.then(String::new);
     }
     let suffix = ["global_stats.json", "stats.json", "stats.js"]
         .into_iter()
@@ -620,22 +661,44 @@ fn walk(
     Ok(())
 }
 
-/// A number as Gatling writes it: a JSON number, or a string (`"13.074"`) in
-/// stats.js; `"-"` or `""` when there is nothing to show.
+/// A number as Gatling writes it: a JSON number, or a string in stats.js:
+/// `"13.074"`, or (3.13.x, its console formatter: English locale, left-padded
+/// to 9) `"   32,737"`; `"-"` or `""` when there is nothing to show.
 fn number(v: Option<&Value>) -> Result<Option<f64>, String> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => Ok(n.as_f64()),
         Some(Value::String(s)) if s.trim() == "-" || s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
+        Some(Value::String(s)) => ungrouped(s.trim())
+            .and_then(|t| t.parse::<f64>().ok())
             .filter(|f| f.is_finite())
             .map(Some)
             .ok_or_else(|| format!("`{s}` is not a number")),
         Some(other) => Err(format!("`{other}` is not a number")),
     }
+}
+
+/// `32,737.5` → `32737.5`: commas only between groups of three digits of the
+/// whole part (`1,2` and `12,34` are not numbers).
+fn ungrouped(t: &str) -> Option<String> {
+    if !t.contains(',') {
+        return Some(t.to_string());
+    }
+    let (whole, frac) = t.split_once('.').map_or((t, None), |(w, f)| (w, Some(f)));
+    let digits = whole.strip_prefix('-').unwrap_or(whole);
+    let mut groups = digits.split(',');
+    let first = groups.next()?;
+    let ok = (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    ok.then(|| {
+        let mut out = whole.replace(',', "");
+        if let Some(f) = frac {
+            out.push('.');
+            out.push_str(f);
+        }
+        out
+    })
 }
 
 /// The figures of one node; `stats_key` is `stats` in the tree, empty for
@@ -916,6 +979,119 @@ mod tests {
         assert!(parse_user(&fields("USER\tS\tSTART\tsoon")).is_err());
         assert!(parse_user(&fields("USER\tS\tSTART")).is_err());
         assert!(parse_user(&fields("USER\tS")).is_err());
+        // No scenario (Taurus), or scenario and event in one field.
+        assert_eq!(
+            parse_user(&fields("USER\tSTART\t1000\t1000")),
+            Ok((true, 1000))
+        );
+        assert_eq!(
+            parse_user(&fields("USER\tEND\t1000\t3000")),
+            Ok((false, 3000))
+        );
+        assert_eq!(
+            parse_user(&fields("USER\tTaurus Scenario START\t1000\t1000")),
+            Ok((true, 1000))
+        );
+        // A scenario named START is a name when no timestamp follows it.
+        assert_eq!(
+            parse_user(&fields("USER\tSTART\tSTART\t1000")),
+            Ok((true, 1000))
+        );
+    }
+
+    fn read_fixture(rel: &str) -> crate::model::Run {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/gatling")
+            .join(rel);
+        let head = input::head(&path).unwrap();
+        assert!(SimulationLog.sniff("simulation.log", &head));
+        let mut b = RunBuilder::new();
+        SimulationLog
+            .read(&path, &mut b, &ReadOptions::default())
+            .unwrap();
+        b.build(crate::model::RunMeta::default()).unwrap()
+    }
+
+    /// (REQUEST records, KO ones, GROUP records as 2.x errors by message),
+    /// counted from the text apart from the reader.
+    fn count_records(rel: &str) -> (u64, u64, BTreeMap<String, u64>) {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/gatling")
+                .join(rel),
+        )
+        .unwrap();
+        let (mut requests, mut ko, mut errors) = (0, 0, BTreeMap::new());
+        for f in text.lines().map(|l| l.split('\t').collect::<Vec<_>>()) {
+            match f[0] {
+                "REQUEST" => {
+                    requests += 1;
+                    ko += u64::from(f.contains(&"KO"));
+                }
+                "GROUP" if f.len() == 3 => {
+                    *errors.entry(f[1].trim().to_string()).or_default() += 1;
+                }
+                _ => {}
+            }
+        }
+        (requests, ko, errors)
+    }
+
+    #[test]
+    fn taurus_2x_logs_with_groups_and_users_without_scenario_read() {
+        // `USER\tSTART\t<ms>\t<ms>`, GROUP timings, requests in groups.
+        let run = read_fixture("taurus-groups-2018/simulation.log");
+        let (requests, ko, _) = count_records("taurus-groups-2018/simulation.log");
+        assert_eq!((run.totals.requests, run.totals.failures), (requests, ko));
+        assert_eq!((requests, ko), (5, 1));
+        assert_eq!(run.meta.users_recorded, Some(1));
+        assert!(run
+            .endpoints
+            .iter()
+            .any(|e| e.name == "User-Login / Offers-GET / GET" && e.failures == 1));
+        // `USER\t<scenario> START\t<ms>\t<ms>`: scenario and event in one field.
+        let run = read_fixture("taurus-scenario-start-2018/simulation.log");
+        let (requests, _, _) = count_records("taurus-scenario-start-2018/simulation.log");
+        assert_eq!(run.totals.requests, requests);
+        assert!(run.meta.users_recorded.is_some_and(|u| u > 0));
+    }
+
+    #[test]
+    fn gatling_2x_errors_written_as_group_records_are_exceptions() {
+        let rel = "taurus-build-errors-2019/simulation.log";
+        let run = read_fixture(rel);
+        let (requests, ko, errors) = count_records(rel);
+        assert_eq!((run.totals.requests, run.totals.failures), (requests, ko));
+        assert_eq!(errors.len(), 2);
+        let got: BTreeMap<String, u64> = run
+            .exceptions
+            .iter()
+            .map(|e| (e.message.clone(), e.count))
+            .collect();
+        assert_eq!(got, errors);
+        assert!(got.keys().all(|m| m.starts_with("Failed to build request")));
+    }
+
+    #[test]
+    fn group_lines_are_groups_errors_or_bad() {
+        assert_eq!(
+            group_kind(&fields("GROUP\tlogin\t1000\t1250\t240\tOK")),
+            GroupLine::Group
+        );
+        assert_eq!(
+            group_kind(&fields("GROUP\tS\t7\tlogin\t1000\t1250\t240\tKO")),
+            GroupLine::Group
+        );
+        assert_eq!(
+            group_kind(&fields(
+                "GROUP\tFailed to build request x: boom \t1549412111982"
+            )),
+            GroupLine::Error("Failed to build request x: boom ")
+        );
+        assert_eq!(
+            group_kind(&fields("GROUP\tlogin\tsoon")),
+            GroupLine::Unknown
+        );
     }
 
     #[test]
@@ -956,7 +1132,8 @@ mod tests {
         assert!(log.sniff("simulation.log", b"USER\tS\tSTART\t1\n"));
         assert!(log.sniff("simulation.log", b""));
         assert!(!log.sniff("other.log", b""));
-        assert!(log.sniff("x.bin", b"\0\0\0\0\x063.14.3\0\0\0\0&com.example"));
+        // Binary logs are gatling_binary's.
+        assert!(!log.sniff("x.bin", b"\0\0\0\0\x063.14.3\0\0\0\0&com.example"));
         assert!(!log.sniff("x.csv", b"RUNNING,1,2\n"));
     }
 
@@ -998,6 +1175,80 @@ mod tests {
         assert_eq!(number(Some(&Value::from("-"))), Ok(None));
         assert_eq!(number(None), Ok(None));
         assert!(number(Some(&Value::from("fast"))).is_err());
+        // Gatling 3.13.x stats.js: padded to 9, thousands grouped.
+        assert_eq!(number(Some(&Value::from("   32,737"))), Ok(Some(32737.0)));
+        assert_eq!(
+            number(Some(&Value::from("1,234,567.5"))),
+            Ok(Some(1234567.5))
+        );
+        assert_eq!(number(Some(&Value::from("        -"))), Ok(None));
+        assert_eq!(number(Some(&Value::from("      187"))), Ok(Some(187.0)));
+        for bad in ["1,2", "12,34", "1,2345", ",123", "1,,234", "1,234,"] {
+            assert!(number(Some(&Value::from(bad))).is_err(), "{bad}");
+        }
+    }
+
+    /// stats.js as Gatling 3.13.4 writes its numbers: ConsoleStatsFormat's
+    /// English-locale grouping, left-padded to 9 characters.
+    fn padded(text: &str) -> String {
+        let mut out = String::with_capacity(text.len() * 2);
+        let mut rest = text;
+        // Every `"digits[.digits]"` string value after a `": ` becomes padded.
+        while let Some(i) = rest.find(": \"") {
+            out.push_str(&rest[..i + 3]);
+            rest = &rest[i + 3..];
+            let end = rest.find('"').unwrap();
+            let v = &rest[..end];
+            let numeric = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            if numeric {
+                let (whole, frac) = v.split_once('.').map_or((v, None), |(w, f)| (w, Some(f)));
+                let mut grouped = String::new();
+                for (k, c) in whole.chars().enumerate() {
+                    if k > 0 && (whole.len() - k) % 3 == 0 {
+                        grouped.push(',');
+                    }
+                    grouped.push(c);
+                }
+                if let Some(f) = frac {
+                    grouped = format!("{grouped}.{f}");
+                }
+                out.push_str(&format!("{grouped:>9}"));
+            } else if v == "-" {
+                out.push_str(&format!("{v:>9}"));
+            } else {
+                out.push_str(v);
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn a_3_13_stats_js_with_padded_grouped_numbers_reads_as_its_plain_self() {
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gatling/ohrm-3.6.1/js");
+        let plain = std::fs::read_to_string(dir.join("stats.js")).unwrap();
+        let text = padded(&plain);
+        assert!(
+            text.contains("\"total\": \"    2,458\""),
+            "the fixture's 2458 requests, grouped"
+        );
+        assert!(text.contains("\"ko\": \"        -\""));
+        let tmp = tempfile::tempdir().unwrap();
+        let read = |t: &str| {
+            let path = tmp.path().join("stats.js");
+            std::fs::write(&path, t).unwrap();
+            let mut b = RunBuilder::new();
+            StatsJs
+                .read(&path, &mut b, &ReadOptions::default())
+                .unwrap();
+            b.build(crate::model::RunMeta::default()).unwrap()
+        };
+        let (a, b) = (read(&text), read(&plain));
+        assert_eq!(a.totals.requests, 2458);
+        assert_eq!(a.totals, b.totals);
+        assert_eq!(a.endpoints, b.endpoints);
     }
 
     #[test]

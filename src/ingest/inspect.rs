@@ -202,18 +202,22 @@ fn not_recognised(path: &Path) -> Inspected {
         Ok(Some(_)) => "recognised, but no run here takes it".to_string(),
         Ok(None) => match input::head(path) {
             Ok(h) if h.iter().all(u8::is_ascii_whitespace) => "the file is empty".to_string(),
-            Ok(h) => {
-                let first = String::from_utf8_lossy(h.split(|b| *b == b'\n').next().unwrap_or_default())
-                    .trim()
-                    .chars()
-                    .take(60)
-                    .collect::<String>();
-                if first.chars().any(|c| c.is_control()) {
-                    "not a format perfreport reads (binary content)".to_string()
-                } else {
-                    format!("not a format perfreport reads (first line: `{first}`)")
+            Ok(h) => match super::unreadable::recognise(&input::logical_name(path), &h) {
+                Some(what) => what,
+                None => {
+                    let first =
+                        String::from_utf8_lossy(h.split(|b| *b == b'\n').next().unwrap_or_default())
+                            .trim()
+                            .chars()
+                            .take(60)
+                            .collect::<String>();
+                    if first.chars().any(|c| c.is_control()) {
+                        "not a format perfreport reads (binary content)".to_string()
+                    } else {
+                        format!("not a format perfreport reads (first line: `{first}`)")
+                    }
                 }
-            }
+            },
             Err(e) => format!("cannot be read: {e}"),
         },
         Err(e) => format!("cannot be read: {e}"),

@@ -15,6 +15,7 @@ pub mod csvfile;
 pub mod detect;
 pub mod endpoint;
 pub mod gatling;
+pub mod gatling_binary;
 pub mod generic;
 pub mod hey;
 pub mod input;
@@ -26,6 +27,7 @@ pub mod locust_json;
 pub mod oha;
 pub mod resources;
 pub mod run_toml;
+pub mod unreadable;
 pub mod vegeta;
 pub mod wrk;
 
@@ -231,6 +233,57 @@ pub fn load(
     Ok(runs)
 }
 
+/// What a folder without result files holds, by kind: "12 files, none a
+/// result file: 10 .txt, 2 .png" (the folder and its subfolders, as far as
+/// `groups_of` looks; at most 10,000 entries are counted).
+fn what_is_there(dir: &Path) -> String {
+    let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut files = 0usize;
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    let mut seen = 0;
+    while let Some((d, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten().take(10_000 - seen.min(10_000)) {
+            seen += 1;
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
+                if depth < 2 {
+                    stack.push((e.path(), depth + 1));
+                }
+            } else if t.is_file() {
+                files += 1;
+                let kind = Path::new(&e.file_name()).extension().map_or_else(
+                    || "no extension".to_string(),
+                    |x| format!(".{}", x.to_string_lossy().to_lowercase()),
+                );
+                *kinds.entry(kind).or_default() += 1;
+            }
+        }
+    }
+    if files == 0 {
+        return "it holds no files".to_string();
+    }
+    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut shown: Vec<String> = kinds
+        .iter()
+        .take(6)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    if kinds.len() > 6 {
+        shown.push(format!("{} other kinds", kinds.len() - 6));
+    }
+    let noun = if files == 1 { "file" } else { "files" };
+    let none = if files == 1 {
+        "not a result file"
+    } else {
+        "none a result file"
+    };
+    format!("{files} {noun}, {none}: {}", shown.join(", "))
+}
+
 /// The runs (groups of files) under one path given on the command line.
 fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
     if path.is_dir() {
@@ -257,11 +310,29 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             g.drop_compressed_twins(None);
         }
         if found.is_empty() {
+            // Name what is here that perfreport knows but does not read.
+            let mut known = Vec::new();
+            for file in list(path)?.into_iter().filter(|p| p.is_file()) {
+                if let Some(what) = detect::unreadable(&file)? {
+                    known.push(format!("{} is {what}", file.display()));
+                }
+            }
+            if !known.is_empty() {
+                return Err(InputError::new(
+                    path,
+                    format!(
+                        "no result files perfreport reads here: {}",
+                        known.join("; ")
+                    ),
+                ));
+            }
             return Err(InputError::new(
                 path,
                 format!(
-                    "no result files found here or in its subdirectories; perfreport reads {}",
-                    detect::known_formats()
+                    "no result files found here or in its subdirectories ({}). perfreport reads {}. `perfreport inspect {}` says, file by file, why it was not read.",
+                    what_is_there(path),
+                    detect::known_formats_short(),
+                    path.display()
                 ),
             ));
         }
@@ -272,11 +343,15 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             if input::head(path)?.iter().all(u8::is_ascii_whitespace) {
                 return Err(InputError::new(path, "the file is empty"));
             }
+            if let Some(what) = detect::unreadable(path)? {
+                return Err(InputError::new(path, format!("this is {what}")));
+            }
             return Err(InputError::new(
                 path,
                 format!(
-                    "not a result file perfreport knows; it reads {}",
-                    detect::known_formats()
+                    "not a result file perfreport knows; it reads {}. `perfreport inspect {}` says why.",
+                    detect::known_formats_short(),
+                    path.display()
                 ),
             ));
         }
@@ -313,14 +388,14 @@ fn is_report_of_read_log(sub: &Path, parent_groups: &[Group]) -> bool {
     sub.file_name().is_some_and(|n| n == "js")
         && parent_groups
             .iter()
-            .any(|g| g.files.iter().any(|(_, r)| r.id() == "gatling-log"))
+            .any(|g| g.files.iter().any(|(_, r)| gatling::is_log(r.id())))
 }
 
 /// Lists the files of `groups` as not read, under the run they duplicate.
 fn attach_skipped(found: &mut [Group], groups: Vec<Group>) {
     if let Some(log) = found
         .iter_mut()
-        .find(|g| g.files.iter().any(|(_, r)| r.id() == "gatling-log"))
+        .find(|g| g.files.iter().any(|(_, r)| gatling::is_log(r.id())))
     {
         for g in groups {
             log.skipped.extend(g.skipped);
@@ -730,7 +805,10 @@ fn read_group_tallied(
                     "the same run's Locust JSON, not read: its CSV files beside it were (they also describe the failures)".to_string()
                 }
                 Some(_) => "the same run's report, not read: the per-request log beside it was".to_string(),
-                None => "not a result file perfreport reads".to_string(),
+                None => match detect::unreadable(&path).ok().flatten() {
+                    Some(what) => format!("not read: {what}"),
+                    None => "not a result file perfreport reads".to_string(),
+                },
             },
             read: false,
             blake3: None,

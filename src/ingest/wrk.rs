@@ -138,6 +138,9 @@ struct Socket {
 
 #[derive(Debug, Default)]
 struct Parsed {
+    /// The `Running …` line of the run, and its line number.
+    running: Option<String>,
+    running_line: u64,
     url: Option<String>,
     connections: Option<u64>,
     avg_ms: Option<f64>,
@@ -203,6 +206,16 @@ fn parse(path: &Path, reader: Box<dyn BufRead + Send>) -> Result<Parsed, InputEr
             in_distribution = false;
         }
         if let Some(rest) = t.strip_prefix("Running ") {
+            if let Some(first) = &p.running {
+                // A shell loop appending runs to one log: never merge them, nor keep one.
+                return Err(err(format!(
+                    "a second wrk run starts here (`{t}`; the first was `{first}` on line {}): perfreport reads one run per file and will not merge runs or keep only one. Split the file into one file per run, e.g. `csplit -z -f wrk- -b '%02d.txt' {} '/^Running /' '{{*}}'`, and give perfreport those files (or their directory): each becomes a run named by its file",
+                    p.running_line,
+                    path.file_name().map_or_else(|| "wrk.txt".into(), |n| n.to_string_lossy()),
+                )));
+            }
+            p.running = Some(t.to_string());
+            p.running_line = line_no;
             p.url = rest.split_once(" @ ").map(|(_, u)| u.trim().to_string());
         } else if words.len() >= 5 && words[1] == "threads" && words[4] == "connections" {
             p.connections = Some(
@@ -294,6 +307,28 @@ mod tests {
         assert!(Wrk.sniff("out.log", wrk));
         assert!(!Wrk.sniff("x.txt", b"Summary:\n  Total:\t28.3802 secs\n"));
         assert!(!Wrk.sniff("x.txt", b"This is ApacheBench, Version 2.3\n"));
+    }
+
+    #[test]
+    fn a_second_run_in_one_file_is_refused_at_its_line() {
+        let one = "Running 1s test @ http://h/a\n  1 threads and 4 connections\n  Thread Stats   Avg      Stdev     Max   +/- Stdev\n    Latency    10.00ms    1.00ms  20.00ms   50.00%\n  100 requests in 1.00s, 1.00KB read\nRequests/sec:    100.00\n";
+        let two = format!("{one}{}", one.replace("h/a", "h/b"));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("loop.txt");
+        std::fs::write(&p, two).unwrap();
+        let e = Wrk
+            .read(&p, &mut RunBuilder::new(), &ReadOptions::default())
+            .unwrap_err();
+        assert_eq!(e.position.map(|p| p.line), Some(7));
+        assert!(
+            e.message.starts_with("a second wrk run starts here (`Running 1s test @ http://h/b`; the first was `Running 1s test @ http://h/a` on line 1)"),
+            "{e}"
+        );
+        assert!(
+            e.message
+                .contains("csplit -z -f wrk- -b '%02d.txt' loop.txt '/^Running /' '{*}'"),
+            "{e}"
+        );
     }
 
     #[test]

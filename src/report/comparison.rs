@@ -208,7 +208,7 @@ pub fn build(c: &Comparison) -> ComparisonView {
                 } else {
                     format!("{} → {}", r.baseline, r.current)
                 },
-                matched_by: r.matched_by.code().to_string(),
+                matched_by: r.matched_by.describe().to_string(),
                 rows: r.rows.iter().map(row_view).collect(),
                 rows_omitted: 0,
                 only_in_baseline: r.only_in_baseline.clone(),

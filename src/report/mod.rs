@@ -12,6 +12,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod outdir;
 pub mod templates;
 pub mod terminal;
 pub mod view;
@@ -23,7 +24,6 @@ use crate::model::Run;
 use crate::sla::{score, Score, Sla};
 use crate::stats::{self, RunStats};
 use crate::warnings::Warning;
-use anyhow::Context;
 use std::path::Path;
 
 /// A run with everything derived from it.
@@ -169,49 +169,9 @@ pub fn render_all(report: &Report, config: &Config) -> anyhow::Result<Vec<Output
     Ok(files)
 }
 
-/// Writes `files` into `dir` so that a failure never leaves a half-written
-/// report: everything goes to a temporary directory beside `dir` first, then
-/// is renamed into place (the whole directory when `dir` is new, file by file
-/// when it exists, leaving other files in it alone).
+/// Writes `files` into `dir` as one unit: a reader of `dir` sees the previous
+/// build's files or these, never a mix; files perfreport did not write stay;
+/// nothing is left behind after an error. See [`outdir`].
 pub fn write_atomically(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".perfreport-")
-        .tempdir_in(&parent)
-        .with_context(|| {
-            format!(
-                "cannot create a temporary directory in {}",
-                parent.display()
-            )
-        })?;
-    for f in files {
-        let path = tmp.path().join(&f.name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&path, &f.bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if !dir.exists() {
-        let tmp_path = tmp.keep();
-        std::fs::rename(&tmp_path, dir)
-            .with_context(|| format!("cannot move the report into {}", dir.display()))?;
-    } else {
-        for f in files {
-            let to = dir.join(&f.name);
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            std::fs::rename(tmp.path().join(&f.name), &to)
-                .with_context(|| format!("cannot write {}", to.display()))?;
-        }
-    }
-    Ok(())
+    outdir::write(dir, files, &outdir::Io::real())
 }

@@ -387,7 +387,7 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
             page: run_page(&anchors[i]),
             users: fmt::opt(
                 s.run.meta.users_recorded.or(s.run.meta.users_planned),
-                |u| format!("{} users", fmt::count(u)),
+                |u| format!("{} user{}", fmt::count(u), if u == 1 { "" } else { "s" }),
             ),
             verdict: s.score.verdict.label().to_string(),
             class: verdict_class(s.score.verdict).to_string(),

@@ -283,18 +283,62 @@ fn a_summary_json_baseline_has_no_samples_so_no_significance_test() {
 
 #[test]
 fn unmatched_runs_are_listed_not_dropped() {
+    // Two current runs, one baseline run of another name: nothing pairs.
+    let two = tempfile::tempdir().unwrap();
+    for sub in ["x", "y"] {
+        std::fs::create_dir(two.path().join(sub)).unwrap();
+        std::fs::copy(
+            fixture("compare/hey-normal/list.csv"),
+            two.path().join(sub).join("list.csv"),
+        )
+        .unwrap();
+    }
     let (code, _t, out) = compare(
         &fixture("compare/locust-normal"),
-        &fixture("compare/hey-normal"),
+        two.path().to_str().unwrap(),
         &[],
     );
     assert_eq!(code, 0);
     let c = &summary(&out)["comparison"];
     assert_eq!(c["runs"].as_array().unwrap().len(), 0);
     assert_eq!(c["unmatched_baseline"], serde_json::json!(["target"]));
-    assert_eq!(c["unmatched_current"], serde_json::json!(["list"]));
+    assert_eq!(c["unmatched_current"].as_array().unwrap().len(), 2);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("Baseline runs with no current run to compare: target."));
+}
+
+#[test]
+fn one_run_on_each_side_is_paired_whatever_its_name_and_the_report_says_so() {
+    // The degraded hey run under another name ("renamed", not "list").
+    let renamed = tempfile::tempdir().unwrap();
+    let current = renamed.path().join("renamed.csv");
+    std::fs::copy(fixture("compare/hey-degraded/list.csv"), &current).unwrap();
+    let current = current.to_str().unwrap();
+    let (code, _t, out) = compare(&fixture("compare/hey-normal"), current, &[]);
+    assert_eq!(code, 1, "the degraded run regressed");
+    let c = &summary(&out)["comparison"];
+    assert_eq!(c["runs"][0]["matched_by"], "only-run");
+    assert_eq!(c["runs"][0]["baseline"], "list");
+    assert_eq!(c["runs"][0]["current"], "renamed");
+    assert_eq!(c["regressed"], true);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("matched by being the only run on each side (the names differ)"),
+        "{md}"
+    );
+    // The same through build --baseline.
+    let (code, _t2, out) = crate::common::build(&[
+        current,
+        "--sla",
+        LENIENT,
+        "--baseline",
+        &fixture("compare/hey-normal"),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&out)["comparison"]["runs"][0]["matched_by"],
+        "only-run"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Gatling: simulation.log figures against an independent parse of the log
 //! (sorting every latency), the report's stats files against their own
 //! numbers, the log against the report of the same run, and the refusals
-//! (binary 3.12+ log, empty log, malformed records).
+//! (empty log, malformed records); the binary 3.13+ log read and cut short.
 
 use crate::common::assert_close;
 use crate::common::{build, fixture, out_dir, perfreport, root, summary};
@@ -351,17 +351,61 @@ fn gatling_log_agrees_with_the_report_of_the_same_run() {
 }
 
 #[test]
-fn a_binary_gatling_log_is_refused_with_a_pointer_to_the_report() {
-    let (_d, out) = out_dir();
-    perfreport()
-        .args(["build", &fixture("gatling/binary-3.14.3/simulation.log"), "-o"])
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "binary-3.14.3/simulation.log: Gatling 3.12+ writes a binary simulation.log that perfreport cannot read; point perfreport at the HTML report folder's js/stats.json (or js/global_stats.json) instead",
-        ));
-    assert!(!out.exists());
+fn a_binary_gatling_log_reads_and_a_cut_one_is_partial() {
+    // Gatling 3.14.3 via Taurus: 25 requests under `HttpBin Group`; nearest-rank
+    // P50 128 ms and P95 1,806 ms (the shared fixture README, decoded by the layout).
+    let dir = fixture("gatling/binary-3.14.3");
+    let (_, _d, out) = build(&[&dir]);
+    let s = summary(&out);
+    let run = &s["runs"][0];
+    assert_eq!(run["name"], "binary-3.14.3", "named after its folder");
+    assert_eq!(run["tool"], "gatling");
+    assert_eq!(run["tool_version"], "3.14.3");
+    assert_eq!(run["totals"]["requests"], 25);
+    assert_eq!(run["totals"]["failures"], 0);
+    assert_close(&run["totals"]["latency_ms"]["p50"], 128.0, "p50");
+    assert_close(&run["totals"]["latency_ms"]["p95"], 1806.0, "p95");
+    assert_eq!(run["totals"]["latency_ms"]["max"], 3209.0);
+    assert!(!run["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "partial-run"));
+    // Killed mid-write: the last record is cut; the run is read and marked partial.
+    let bytes = std::fs::read(root().join(&dir).join("simulation.log")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let cut = tmp.path().join("simulation.log");
+    std::fs::write(&cut, &bytes[..bytes.len() - 3]).unwrap();
+    let (_, _d2, out) = build(&[cut.to_str().unwrap()]);
+    let s = summary(&out);
+    let run = &s["runs"][0];
+    let w = run["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "partial-run")
+        .expect("a partial-run warning");
+    assert!(
+        w["message"]
+            .as_str()
+            .unwrap()
+            .contains("the Gatling log ends inside a record at byte"),
+        "{w}"
+    );
+    assert!(run["totals"]["requests"].as_u64().unwrap() <= 25);
+}
+
+#[test]
+fn gatling_2_errors_written_as_group_records_warn_as_test_code_exceptions() {
+    let (_, _d, out) = build(&[&fixture("gatling/taurus-build-errors-2019")]);
+    let s = summary(&out);
+    let w = s["runs"][0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "test-code-exceptions")
+        .expect("a test-code-exceptions warning");
+    assert_eq!(w["data"]["exceptions"], 2, "{w}");
 }
 
 #[test]

@@ -32,6 +32,8 @@ mod k6;
 mod locust_json;
 /// oha -j, bare and wrapped.
 mod oha;
+/// The output folder as one unit: kills, signals, a second build.
+mod outdir;
 /// Large inputs: threads, fast paths and the endpoint cap give the figures of one general pass.
 mod perf;
 /// index.html printed to PDF by headless Chromium, read back with pdftotext.
@@ -44,6 +46,8 @@ mod resources;
 mod scenarios;
 /// Scoring end to end: the 80-point example, expected failures, inconclusive rules.
 mod sla;
+/// The terminal and the CLI: colour, wrapping, completions, man page, help examples.
+mod terminal;
 /// vegeta JSON report and per-request JSON lines.
 mod vegeta;
 /// wrk text output.

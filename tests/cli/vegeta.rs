@@ -114,3 +114,34 @@ fn vegeta_bad_line_names_file_and_line_unless_skipped() {
     let (_, _d2, out) = build(&[file.to_str().unwrap(), "--skip-bad-rows"]);
     assert_eq!(summary(&out)["runs"][0]["totals"]["requests"], 9);
 }
+
+#[test]
+fn vegeta_binary_results_exit_2_with_the_command_that_converts_them() {
+    let (_d, out) = out_dir();
+    let bin = fixture("vegeta/results-gob-2018.bin");
+    perfreport()
+        .args(["build", &bin, "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{bin}: this is vegeta's binary results (Go gob, from `vegeta attack > results.bin`), which perfreport does not read: convert them with `vegeta encode --to json < results.bin > results.json`"
+        )))
+        .stderr(predicate::str::contains("not a result file perfreport knows").not());
+    assert!(!out.exists());
+    // A directory holding only such files says what they are, too.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join(&bin), dir.path().join("results.bin")).unwrap();
+    std::fs::write(
+        dir.path().join("plan.jmx"),
+        "<?xml version=\"1.0\"?>\n<jmeterTestPlan version=\"1.2\">\n",
+    )
+    .unwrap();
+    perfreport()
+        .args(["build", dir.path().to_str().unwrap(), "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("plan.jmx is a JMeter test plan (.jmx), not its results: run it with `jmeter -n -t plan.jmx -l results.jtl`"))
+        .stderr(predicate::str::contains("results.bin is vegeta's binary results"));
+}

@@ -108,3 +108,67 @@ fn wrk_socket_errors_count_and_a_bad_value_names_the_line() {
             "wrk.log: line 9, column 6: `14.00xs` is not a wrk time",
         ));
 }
+
+#[test]
+fn twelve_runs_appended_to_one_file_are_refused_at_the_second_then_read_once_split() {
+    // A real shell loop (`for c …; for p …; wrk … >> loop.txt`): 12 runs.
+    let rel = fixture("wrk/loop-12-runs.txt");
+    let (_d, out) = out_dir();
+    perfreport()
+        .args(["build", &rel, "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{rel}: line 14, column 1: a second wrk run starts here (`Running 2s test @ http://127.0.0.1:18093/v1/deployments`; the first was `Running 2s test @ http://127.0.0.1:18093/health` on line 1)"
+        )));
+    assert!(!out.exists(), "nothing half-written");
+    // Split as the message says: one file per `Running` block, each its own run.
+    let text = std::fs::read_to_string(root().join(&rel)).unwrap();
+    let mut blocks: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("Running ") {
+            blocks.push(String::new());
+        }
+        let b = blocks.last_mut().unwrap();
+        b.push_str(line);
+        b.push('\n');
+    }
+    assert_eq!(blocks.len(), 12);
+    let dir = tempfile::tempdir().unwrap();
+    for (i, b) in blocks.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("wrk-{i:02}.txt")), b).unwrap();
+    }
+    let (_, _d2, out) = build(&[dir.path().to_str().unwrap()]);
+    let s = summary(&out);
+    let runs = s["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 12);
+    for (i, b) in blocks.iter().enumerate() {
+        let run = runs
+            .iter()
+            .find(|r| r["name"] == format!("wrk-{i:02}"))
+            .unwrap();
+        let count = |prefix: &str| -> u64 {
+            b.lines()
+                .find_map(|l| l.trim().strip_prefix(prefix))
+                .map_or(0, |v| v.split_whitespace().next().unwrap().parse().unwrap())
+        };
+        let requests: u64 = b
+            .lines()
+            .find(|l| l.contains(" requests in "))
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            run["totals"]["requests"].as_u64(),
+            Some(requests),
+            "run {i}"
+        );
+        assert_eq!(
+            run["totals"]["failures"].as_u64(),
+            Some(count("Non-2xx or 3xx responses:")),
+            "run {i}"
+        );
+    }
+}

@@ -83,6 +83,17 @@ pub fn check(run: &Run, stats: &RunStats, score: &mut Score, sla: &Sla) -> Vec<W
             json!({ "message": message }),
         ));
     }
+    if let Some((files, why)) = &meta.shards {
+        out.push(Warning::new(
+            Code::ShardsMerged,
+            Severity::Info,
+            format!(
+                "Read as one run from {} shards (one file per load generator): {why}.",
+                fmt::count(*files as u64)
+            ),
+            json!({ "shards": files, "why": why }),
+        ));
+    }
     if let Some((names, more)) = meta.endpoints_folded {
         let kept = run
             .endpoints

@@ -396,7 +396,10 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
         })?;
     }
     if config.github {
-        let templates = report::templates::Templates::load(config.templates.as_deref())?;
+        let templates =
+            report::templates::Templates::load_only(config.templates.as_deref(), |n| {
+                n.ends_with(".md")
+            })?;
         if !report::github::append_step_summary(&report, &templates)? {
             eprintln!("perfreport: --github: GITHUB_STEP_SUMMARY is not set; nothing appended");
         }

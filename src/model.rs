@@ -159,6 +159,9 @@ pub struct RunMeta {
     pub clock_zone_unknown: bool,
     /// Files of this run that give other figures than the ones read, and what they said.
     pub inputs_disagree: Vec<String>,
+    /// The run was read from this many shards (per-request files of several
+    /// load generators, histograms merged), and why they were taken as one run.
+    pub shards: Option<(usize, String)>,
 }
 
 /// Figures for one endpoint, or for the whole run.

@@ -62,6 +62,8 @@ pub enum Code {
     EndpointsFolded,
     /// Two files of one run give different figures; one was read.
     InputsDisagree,
+    /// The run was read from several shards (one file per load generator).
+    ShardsMerged,
 }
 
 impl Code {
@@ -84,6 +86,7 @@ impl Code {
             Code::TestCodeExceptions => "test-code-exceptions",
             Code::EndpointsFolded => "endpoints-folded",
             Code::InputsDisagree => "inputs-disagree",
+            Code::ShardsMerged => "shards-merged",
         }
     }
 
@@ -105,6 +108,7 @@ impl Code {
             Code::BadRowsSkipped => "Skipped rows may hide failures; fix the file or the tool's output settings.",
             Code::EndpointsFolded => "Requests of the folded endpoints count in the run's totals and in `other`, but their own figures and SLA rules cannot be seen; raise --max-endpoints or name requests (labels, URL generalisation) so that fewer distinct names remain.",
             Code::InputsDisagree => "Two outputs of one run that disagree were written at different moments (or by different runs); the report uses the complete one, and the other's figures are what a reader of that file would have seen.",
+            Code::ShardsMerged => "Every figure is of all the shards' requests together: their histograms were merged, never their percentiles averaged; a file that belongs to another run would be counted in this one.",
             Code::TestCodeExceptions => "Each exception aborted a user's task, so the load applied was lower than planned and failures may be hidden.",
         }
     }

@@ -41,6 +41,9 @@ fn first_line(head: &[u8]) -> String {
 pub struct Gnuplot;
 
 impl Reader for Gnuplot {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "ab-gnuplot"
     }

@@ -387,7 +387,8 @@ impl RunBuilder {
                 .filter(|s| s.read && !self.resources.iter().any(|r| r.source == s.path))
                 .map(|s| s.path.clone())
                 .collect();
-            let origin = |n: u64| format!("computed from {n} requests in {}", files.join(", "));
+            let files = files_named(&files);
+            let origin = |n: u64| format!("computed from {n} requests in {files}");
             let mut totals = f.totals;
             totals.source = Some(origin(totals.requests));
             self.totals = Some(totals);
@@ -420,8 +421,7 @@ impl RunBuilder {
                     .map(|mut e| {
                         e.source = Some(format!(
                             "computed from {} transaction rows in {}",
-                            e.requests,
-                            files.join(", ")
+                            e.requests, files
                         ));
                         // Per second of the run, as the requests are.
                         e.throughput_rps = duration_s
@@ -546,6 +546,19 @@ impl RunBuilder {
 /// Puts time-of-day resource samples on the run's date (or makes them
 /// relative when the run has none), and keeps metric names distinct when two
 /// files name the same metric.
+/// The files a figure was computed from, for its source line: all of them
+/// when there are a few; else how many, the first and the last (shards of
+/// one run can be thousands; the sources list has every one).
+fn files_named(files: &[String]) -> String {
+    match files {
+        [first, .., last] if files.len() > 3 => format!(
+            "{} files ({first} … {last}; each is listed in the sources)",
+            files.len()
+        ),
+        _ => files.join(", "),
+    }
+}
+
 fn place_resources(
     mut resources: Vec<ResourceSeries>,
     started_at_s: Option<f64>,

@@ -449,15 +449,37 @@ fn parse_from<P: ChunkParser>(
 
 /// Parses a gzip file with `make()`'s parser on this thread, from byte
 /// `start` of the decompressed data, while another thread decompresses
-/// (decompression is sequential, so this is the most a gzip file gets);
+/// (decompression is sequential, so this is the most a gzip file gets) —
+/// or on this thread alone with `--threads 1`;
 /// `None` when the parser met something only the general reader handles.
 pub fn parse_gzip<P: ChunkParser>(
     path: &Path,
     start: u64,
+    opts: &ReadOptions,
     builder: &RunBuilder,
     make: impl FnOnce() -> P,
 ) -> Result<Option<Vec<Chunk<P>>>, InputError> {
     let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
+    let done = |parsed: Result<(Chunk<P>, Vec<u8>, u64), InputError>| match parsed {
+        Ok((chunk, _, _)) => Ok(Some(vec![chunk])),
+        Err(e) if e.message == UNSUPPORTED => Ok(None),
+        Err(e) => Err(e),
+    };
+    if opts.thread_count() == 1 {
+        let mut src = super::input::open(path)?;
+        std::io::copy(&mut (&mut src).take(start), &mut std::io::sink()).map_err(cannot)?;
+        let parsed = parse_from(
+            path,
+            &mut src,
+            start,
+            u64::MAX,
+            None,
+            make(),
+            builder.new_samples(),
+            None,
+        );
+        return done(parsed);
+    }
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
     // Blocks read come back to be filled again, so none is allocated twice.
     let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
@@ -514,11 +536,7 @@ pub fn parse_gzip<P: ChunkParser>(
             None,
         );
         drop(src); // hangs up, so the decompressing thread ends
-        match parsed {
-            Ok((chunk, _, _)) => Ok(Some(vec![chunk])),
-            Err(e) if e.message == UNSUPPORTED => Ok(None),
-            Err(e) => Err(e),
-        }
+        done(parsed)
     })
 }
 

@@ -57,6 +57,9 @@ fn first_line(head: &[u8]) -> &[u8] {
 }
 
 impl Reader for SimulationLog {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "gatling-log"
     }

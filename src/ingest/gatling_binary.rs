@@ -82,6 +82,9 @@ fn is_version(v: &[u8]) -> bool {
 }
 
 impl Reader for BinaryLog {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "gatling-binary-log"
     }

@@ -22,6 +22,9 @@ use std::path::Path;
 pub struct Generic;
 
 impl Reader for Generic {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "generic-csv"
     }

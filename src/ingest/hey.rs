@@ -37,6 +37,9 @@ const HEADER: &str =
 pub struct Hey;
 
 impl Reader for Hey {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "hey-csv"
     }

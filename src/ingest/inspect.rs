@@ -75,7 +75,7 @@ pub fn inspect(paths: &[PathBuf], opts: &ReadOptions) -> Inspection {
             let dir = path
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let group = match scan_dir(&dir) {
+            let group = match scan_dir(&dir, false) {
                 Ok(groups) => groups.into_iter().find(|g| {
                     g.files.iter().any(|(p, _)| p == path) || g.skipped.iter().any(|p| p == path)
                 }),

@@ -65,6 +65,9 @@ pub struct JtlCsv;
 pub struct JtlCsvNoHeader;
 
 impl Reader for JtlCsv {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "jmeter-csv"
     }
@@ -88,6 +91,9 @@ impl Reader for JtlCsv {
 }
 
 impl Reader for JtlCsvNoHeader {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "jmeter-csv-noheader"
     }
@@ -317,7 +323,7 @@ fn read_csv(
         let gzip =
             input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
         let chunks = if gzip {
-            chunked::parse_gzip(path, start, builder, make)?
+            chunked::parse_gzip(path, start, opts, builder, make)?
         } else {
             chunked::parse_file(path, start, opts, builder, make)?
         };
@@ -1155,6 +1161,9 @@ fn status_and_error(
 pub struct JtlXml;
 
 impl Reader for JtlXml {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "jmeter-xml"
     }

@@ -448,6 +448,9 @@ fn failing_checks(group: &Value, out: &mut Vec<(String, u64, u64)>) {
 pub struct Ndjson;
 
 impl Reader for Ndjson {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "k6-json"
     }
@@ -1405,6 +1408,9 @@ impl<'a> K6Lines<'a> {
 pub struct Csv;
 
 impl Reader for Csv {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "k6-csv"
     }

@@ -87,6 +87,9 @@ const REQUEST_LOG_HEADER: &str =
     "timestamp,request_type,name,response_time_ms,response_length,status_code,exception";
 
 impl Reader for RequestLog {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "locust-request-log"
     }

@@ -59,6 +59,31 @@ pub trait Reader: Sync {
     fn order(&self) -> u8 {
         5
     }
+    /// Whether several files of this format in one folder can be read as
+    /// shards of one run (one file per load generator).
+    fn shards(&self) -> Shards {
+        Shards::Refused(
+            "it holds figures the tool already summarised (percentiles per endpoint), and \
+             percentiles of several files cannot be combined: an average of P95s is not the P95 \
+             of all the requests",
+        )
+    }
+}
+
+/// Whether files of a format can be shards of one run; see [`Reader::shards`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// One row per request: shards are read into one run, their histograms merged.
+    PerRequest,
+    /// Not as shards, and why.
+    Refused(&'static str),
+}
+
+/// The tool a reader belongs to (`jmeter-csv` → `jmeter`): shards of one run
+/// come from one tool, whichever of its per-request outputs each is.
+fn tool_of(reader: &dyn Reader) -> &'static str {
+    let id = reader.id();
+    id.split('-').next().unwrap_or(id)
 }
 
 /// Options every reader gets.
@@ -102,6 +127,8 @@ struct Group {
     skipped: Vec<PathBuf>,
     /// Files not read because they hold what another file of the run holds, with why.
     duplicates: Vec<(PathBuf, String)>,
+    /// The per-request files are shards of one run: why they were taken as one.
+    sharded: Option<String>,
 }
 
 /// Whether `a` and `b`, one plain and one gzip of the same name, hold the
@@ -260,14 +287,14 @@ fn what_is_there(dir: &Path) -> String {
 /// The runs (groups of files) under one path given on the command line.
 fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
     if path.is_dir() {
-        let mut found = scan_dir(path)?;
+        let mut found = scan_dir(path, true)?;
         let mut subdirs = list(path)?
             .into_iter()
             .filter(|p| p.is_dir())
             .collect::<Vec<_>>();
         subdirs.sort();
         for sub in subdirs {
-            let mut groups = scan_dir(&sub)?;
+            let mut groups = scan_dir(&sub, true)?;
             // A Gatling run folder holds simulation.log and the HTML report's
             // js/ beside it: the same run twice. The log has every request.
             if is_report_of_read_log(&sub, &found) {
@@ -333,7 +360,9 @@ fn groups_of(path: &Path) -> Result<Vec<Group>, InputError> {
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let key = detect::run_key(path);
-        let groups = scan_dir(&dir)?;
+        // A file named on its own is read with its run (by name), not with
+        // the shards beside it: the person asked for that file.
+        let groups = scan_dir(&dir, false)?;
         if reader.is_some_and(resources::is_resource) {
             // Read with its run when that run is given too; see `load`.
             return Ok(Vec::new());
@@ -404,8 +433,9 @@ fn list(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     Ok(out)
 }
 
-/// Groups the result files directly in `dir` by run key.
-fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
+/// Groups the result files directly in `dir` by run key; with `shards`,
+/// per-request files of one tool are one run (see [`merge_shards`]).
+fn scan_dir(dir: &Path, shards: bool) -> Result<Vec<Group>, InputError> {
     let mut by_key: BTreeMap<String, Group> = BTreeMap::new();
     let mut others = Vec::new();
     let mut resource_files = Vec::new();
@@ -430,6 +460,9 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
             }
             None => others.push(path),
         }
+    }
+    if shards {
+        merge_shards(dir, &mut by_key)?;
     }
     let keys: Vec<String> = by_key.keys().cloned().collect();
     // Resource samples join the run they sit beside: the only run of the
@@ -469,6 +502,165 @@ fn scan_dir(dir: &Path) -> Result<Vec<Group>, InputError> {
         }
     }
     Ok(by_key.into_values().collect())
+}
+
+/// Shards of one run: several files in one folder, one per load generator
+/// (distributed JMeter, a JTL per pod, k6 instances, Locust workers' request
+/// logs). By default, per-request files of one tool in one folder are one
+/// run, unless they are one file each with the same name (`a.jtl`,
+/// `a.jtl.gz`). run.toml `shards = "GLOB"` names the files that are (and
+/// refuses formats whose percentiles cannot be merged); `shards = false`
+/// keeps each file a run of its own.
+fn merge_shards(dir: &Path, by_key: &mut BTreeMap<String, Group>) -> Result<(), InputError> {
+    let setting = run_toml::shards(dir)?;
+    let run_toml = dir.join("run.toml");
+    let (run_glob, matcher) = match &setting {
+        run_toml::ShardsSetting::Auto(false) => return Ok(()),
+        run_toml::ShardsSetting::Auto(true) => {
+            // Only runs that are per-request files alone, grouped by tool.
+            let mut tools: BTreeMap<&'static str, usize> = BTreeMap::new();
+            for g in by_key.values() {
+                if let Some(tool) = lone_tool(g) {
+                    *tools.entry(tool).or_default() += 1;
+                }
+            }
+            let Some((&tool, _)) = tools.iter().find(|(_, n)| **n > 1) else {
+                return Ok(());
+            };
+            if tools.values().filter(|n| **n > 1).count() > 1 {
+                // Two tools' shards in one folder: which are one run is not
+                // clear; each file stays a run, as before.
+                return Ok(());
+            }
+            let keys: Vec<String> = by_key
+                .iter()
+                .filter(|(_, g)| lone_tool(g) == Some(tool))
+                .map(|(k, _)| k.clone())
+                .collect();
+            let why = format!(
+                "the per-request files of {tool} in one folder are one run (run.toml `shards = false` reads each as a run of its own)"
+            );
+            return join(dir, by_key, &keys, why);
+        }
+        run_toml::ShardsSetting::Glob(glob) => {
+            let matcher = globset::Glob::new(glob)
+                .map_err(|e| {
+                    InputError::new(
+                        &run_toml,
+                        format!("`shards = \"{glob}\"` is not a file-name pattern: {e}"),
+                    )
+                })?
+                .compile_matcher();
+            (glob.clone(), matcher)
+        }
+    };
+    let is_shard = |p: &Path| p.file_name().is_some_and(|n| matcher.is_match(n));
+    let mut keys = Vec::new();
+    let mut tool: Option<(&'static str, PathBuf)> = None;
+    for (key, g) in by_key.iter() {
+        let matched: Vec<_> = g.files.iter().filter(|(p, _)| is_shard(p)).collect();
+        if matched.is_empty() {
+            continue;
+        }
+        if matched.len() != g.files.len() {
+            let (p, _) = g
+                .files
+                .iter()
+                .find(|(p, _)| !is_shard(p))
+                .expect("one is not matched");
+            return Err(InputError::new(
+                &run_toml,
+                format!(
+                    "`shards = \"{run_glob}\"` matches {} but not {}, which is of the same run (same name): make the pattern match both or neither",
+                    matched[0].0.display(),
+                    p.display()
+                ),
+            ));
+        }
+        for (p, r) in matched {
+            if let Shards::Refused(why) = r.shards() {
+                return Err(InputError::new(
+                    p,
+                    format!(
+                        "run.toml `shards = \"{run_glob}\"` makes this file a shard of one run, but it is {}: {why}. Give each such file its own folder (each is then a run), or narrow the pattern",
+                        r.describe()
+                    ),
+                ));
+            }
+            match &tool {
+                Some((t, first)) if *t != tool_of(*r) => {
+                    return Err(InputError::new(
+                        p,
+                        format!(
+                            "run.toml `shards = \"{run_glob}\"` makes this {} file a shard of the same run as {} ({}): shards of one run come from one tool",
+                            tool_of(*r),
+                            first.display(),
+                            t
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => tool = Some((tool_of(*r), p.clone())),
+            }
+        }
+        keys.push(key.clone());
+    }
+    if keys.is_empty() {
+        return Err(InputError::new(
+            &run_toml,
+            format!(
+                "`shards = \"{run_glob}\"` matches no result file in {}",
+                dir.display()
+            ),
+        ));
+    }
+    let why = format!("run.toml says `shards = \"{run_glob}\"`");
+    join(dir, by_key, &keys, why)
+}
+
+/// The tool of a run made of per-request files only (one or a compressed twin).
+fn lone_tool(g: &Group) -> Option<&'static str> {
+    let (_, first) = g.files.first()?;
+    let tool = tool_of(*first);
+    g.files
+        .iter()
+        .all(|(_, r)| r.shards() == Shards::PerRequest && tool_of(*r) == tool)
+        .then_some(tool)
+}
+
+/// Joins the runs `keys` of `by_key` into one, named after the folder.
+fn join(
+    dir: &Path,
+    by_key: &mut BTreeMap<String, Group>,
+    keys: &[String],
+    why: String,
+) -> Result<(), InputError> {
+    let files: usize = keys
+        .iter()
+        .filter_map(|k| by_key.get(k))
+        .map(|g| g.files.len())
+        .sum();
+    // A run already named after the folder (a `.jtl` with no stem, Locust's
+    // `_stats.csv`) that is not among them keeps the name: no merge.
+    if files < 2 || (by_key.contains_key("") && !keys.iter().any(String::is_empty)) {
+        return Ok(());
+    }
+    let mut shard = Group {
+        dir: dir.to_path_buf(),
+        key: String::new(),
+        sharded: Some(why),
+        ..Group::default()
+    };
+    for k in keys {
+        if let Some(g) = by_key.remove(k) {
+            shard.files.extend(g.files);
+            shard.skipped.extend(g.skipped);
+            shard.duplicates.extend(g.duplicates);
+        }
+    }
+    shard.files.sort_by(|a, b| a.0.cmp(&b.0));
+    by_key.insert(String::new(), shard);
+    Ok(())
 }
 
 fn read_group(group: Group, simulated_flag: bool, opts: &ReadOptions) -> Result<Run, InputError> {
@@ -518,6 +710,14 @@ fn read_group_tallied(
     if let Some((from, to)) = opts.windows.get(&group_id) {
         builder.window(*from, *to);
     }
+    let shards = group.sharded.as_ref().map(|why| {
+        let n = group
+            .files
+            .iter()
+            .filter(|(_, r)| r.shards() == Shards::PerRequest)
+            .count();
+        (n, why.clone())
+    });
     let mut files = group.files;
     let group_skipped = group.skipped;
     let mut duplicates = group.duplicates;
@@ -623,6 +823,7 @@ fn read_group_tallied(
     let dir = group.dir.clone();
     let mut run = builder.build(meta).map_err(|m| InputError::new(dir, m))?;
     run.meta.group_id = group_id;
+    run.meta.shards = shards.filter(|(n, _)| *n > 1);
     if let Some(other) = locust {
         let (requests, failures) = (run.totals.requests, run.totals.failures);
         if (other.requests, other.failures) != (requests, failures) {
@@ -781,5 +982,125 @@ fn disambiguate_names(runs: &mut [Run]) {
                 r.meta.name = format!("{dir}/{}", r.meta.name);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(rel)
+    }
+
+    /// A folder holding `files` (fixture, name there) and `run_toml` when given.
+    fn folder(files: &[(&str, &str)], run_toml: Option<&str>) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (src, name) in files {
+            std::fs::copy(fixture(src), dir.path().join(name)).unwrap();
+        }
+        if let Some(t) = run_toml {
+            std::fs::write(dir.path().join("run.toml"), t).unwrap();
+        }
+        dir
+    }
+
+    fn runs_of(dir: &Path) -> Result<Vec<Run>, InputError> {
+        load(&[dir.to_path_buf()], false, &ReadOptions::default())
+    }
+
+    const A: &str = "jmeter/results_default_fields.jtl";
+    const B: &str = "jmeter/reqres-403-5.6.3.jtl";
+
+    #[test]
+    fn per_request_files_of_one_tool_in_a_folder_are_shards_of_one_run() {
+        let dir = folder(&[(A, "pod-1.jtl"), (B, "pod-2.jtl")], None);
+        let runs = runs_of(dir.path()).unwrap();
+        let alone: Vec<u64> = [A, B]
+            .iter()
+            .map(|f| runs_of(&fixture(f)).unwrap()[0].totals.requests)
+            .collect();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].totals.requests, alone[0] + alone[1]);
+        assert_eq!(runs[0].meta.shards.as_ref().map(|s| s.0), Some(2));
+        assert_eq!(
+            runs[0].meta.name,
+            dir.path().file_name().unwrap().to_string_lossy()
+        );
+        // A file named on its own is that file's run, not the folder's.
+        let one = runs_of(&dir.path().join("pod-1.jtl")).unwrap();
+        assert_eq!((one.len(), one[0].totals.requests), (1, alone[0]));
+        assert_eq!(one[0].meta.shards, None);
+    }
+
+    #[test]
+    fn run_toml_shards_false_keeps_each_file_a_run() {
+        let dir = folder(&[(A, "a.jtl"), (B, "b.jtl")], Some("shards = false\n"));
+        let runs = runs_of(dir.path()).unwrap();
+        assert_eq!(runs.len(), 2);
+        assert!(runs.iter().all(|r| r.meta.shards.is_none()));
+    }
+
+    #[test]
+    fn two_tools_per_request_files_stay_runs_of_their_own() {
+        let dir = folder(
+            &[
+                (A, "a.jtl"),
+                (B, "b.jtl"),
+                ("hey/create_n2000_c10.csv", "c.csv"),
+                ("hey/list_c20_20s_first1500.csv", "d.csv"),
+            ],
+            None,
+        );
+        assert_eq!(runs_of(dir.path()).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn a_shards_pattern_takes_the_files_it_names() {
+        let dir = folder(
+            &[(A, "pod-1.jtl"), (B, "pod-2.jtl"), (A, "other.jtl")],
+            Some("shards = \"pod-*.jtl\"\n"),
+        );
+        let runs = runs_of(dir.path()).unwrap();
+        let mut sizes: Vec<(String, Option<usize>)> = runs
+            .iter()
+            .map(|r| (r.meta.name.clone(), r.meta.shards.as_ref().map(|s| s.0)))
+            .collect();
+        sizes.sort();
+        let folder_name = dir
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let mut want = vec![("other".to_string(), None), (folder_name, Some(2))];
+        want.sort();
+        assert_eq!(sizes, want);
+    }
+
+    #[test]
+    fn summaries_are_refused_as_shards_with_why() {
+        let dir = folder(
+            &[
+                ("wrk/health_t2_c50_15s.txt", "w1.txt"),
+                ("wrk/list_t2_c20_20s.txt", "w2.txt"),
+            ],
+            Some("shards = \"*.txt\"\n"),
+        );
+        let e = runs_of(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("w1.txt"), "{e}");
+        assert!(e.contains("an average of P95s is not the P95"), "{e}");
+        // Without the pattern, they are two runs, as before.
+        std::fs::remove_file(dir.path().join("run.toml")).unwrap();
+        assert_eq!(runs_of(dir.path()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_pattern_that_matches_nothing_is_an_error() {
+        let dir = folder(&[(A, "a.jtl")], Some("shards = \"*.csv\"\n"));
+        let e = runs_of(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("matches no result file"), "{e}");
     }
 }

@@ -24,6 +24,36 @@ struct RunToml {
     notes: Option<toml::Spanned<String>>,
     duration: Option<String>,
     timezone: Option<String>,
+    shards: Option<ShardsSetting>,
+}
+
+/// run.toml `shards`: which files of the folder are shards of one run.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ShardsSetting {
+    /// `true` (the default): per-request files of one tool are one run;
+    /// `false`: each file is a run of its own.
+    Auto(bool),
+    /// `"*.jtl"`: the files whose names match are one run.
+    Glob(String),
+}
+
+impl Default for ShardsSetting {
+    fn default() -> Self {
+        ShardsSetting::Auto(true)
+    }
+}
+
+/// What `dir/run.toml` says of shards (the default when there is no file or no key).
+pub fn shards(dir: &Path) -> Result<ShardsSetting, InputError> {
+    let path = dir.join("run.toml");
+    if !path.is_file() {
+        return Ok(ShardsSetting::default());
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| InputError::new(&path, format!("cannot read: {e}")))?;
+    let raw: RunToml = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
+    Ok(raw.shards.unwrap_or_default())
 }
 
 /// Reads `dir/run.toml` into a [`RunMeta`] (all defaults when there is none).

@@ -50,6 +50,9 @@ struct Line {
 }
 
 impl Reader for Encode {
+    fn shards(&self) -> super::Shards {
+        super::Shards::PerRequest
+    }
     fn id(&self) -> &'static str {
         "vegeta-json-lines"
     }

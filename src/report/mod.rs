@@ -134,7 +134,16 @@ pub fn render_all(report: &Report, config: &Config) -> anyhow::Result<Vec<Output
             eprintln!("{}", serde_json::to_string_pretty(&report.view)?);
         }
     }
-    let templates = templates::Templates::load(config.templates.as_deref())?;
+    // Only the templates of the outputs written are parsed (`--format json` parses none).
+    let markdown = config.formats.contains(&OutputFormat::Md) || report.regressed();
+    let html = config.formats.contains(&OutputFormat::Html);
+    let templates = templates::Templates::load_only(config.templates.as_deref(), |name| {
+        if name.ends_with(".md") {
+            markdown
+        } else {
+            html
+        }
+    })?;
     let mut files = Vec::new();
     for format in &config.formats {
         match format {

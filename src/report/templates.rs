@@ -57,8 +57,17 @@ pub struct Templates {
 impl Templates {
     /// The embedded templates, with files from `overrides` replacing them by name.
     pub fn load(overrides: Option<&Path>) -> anyhow::Result<Templates> {
+        Templates::load_only(overrides, |_| true)
+    }
+
+    /// [`Templates::load`], parsing only the templates whose names `wanted`
+    /// accepts: a build that writes no HTML parses none of its templates.
+    pub fn load_only(
+        overrides: Option<&Path>,
+        wanted: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<Templates> {
         let mut sources: Vec<(String, String)> = Vec::new();
-        for (name, text) in EMBEDDED {
+        for (name, text) in EMBEDDED.iter().filter(|(name, _)| wanted(name)) {
             let replaced = match overrides {
                 Some(dir) if dir.join(name).is_file() => {
                     let p = dir.join(name);
@@ -129,4 +138,25 @@ fn no_html_filter(
     Ok(tera::Value::String(
         text.replace('<', "&lt;").replace('>', "&gt;"),
     ))
+}
+
+#[cfg(test)]
+mod only_what_is_used {
+    use super::*;
+
+    #[test]
+    fn templates_not_asked_for_are_not_parsed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "{% if broken %}").unwrap();
+        let markdown = |name: &str| name.ends_with(".md");
+        let t = Templates::load_only(Some(dir.path()), markdown).unwrap();
+        assert!(t.tera.get_template_names().all(markdown));
+        assert!(t.tera.get_template_names().any(|n| n == "report.md"));
+        let e = Templates::load(Some(dir.path()))
+            .err()
+            .expect("index.html is parsed");
+        assert!(e.to_string().contains("index.html"), "{e}");
+        let none = Templates::load_only(Some(dir.path()), |_| false).unwrap();
+        assert_eq!(none.tera.get_template_names().count(), 0);
+    }
 }

@@ -539,3 +539,66 @@ fn a_gzip_jtl_on_the_fast_path_reads_as_the_general_reader_does() {
     let bad = run(&gz("bad2.jtl.gz", &bad), &[], false);
     assert!(bad.stderr.contains("line 15002"), "{}", bad.stderr);
 }
+
+/// summary.json without what names the files read (the sources, the
+/// `source` lines) and the `shards-merged` note: the figures.
+fn figures_of(summary: &str) -> serde_json::Value {
+    fn strip(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => m
+                .into_iter()
+                .filter(|(k, _)| k != "sources" && k != "source")
+                .map(|(k, v)| (k, strip(v)))
+                .collect(),
+            serde_json::Value::Array(a) => a
+                .into_iter()
+                .filter(|w| w["code"] != "shards-merged")
+                .map(strip)
+                .collect(),
+            other => other,
+        }
+    }
+    strip(serde_json::from_str(summary).expect("summary.json parses"))
+}
+
+#[test]
+fn shards_of_one_run_give_the_figures_of_the_whole_file_whatever_the_threads() {
+    // One JTL dealt out row by row to three "pods", as distributed JMeter writes it.
+    let whole = fixture("jmeter/seckill-zh-2020-head1500.jtl");
+    let text = std::fs::read_to_string(&whole).unwrap();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (one, shards) = (dir.path().join("a/peak"), dir.path().join("b/peak"));
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&shards).unwrap();
+    std::fs::write(one.join("peak.jtl"), &text).unwrap();
+    for k in 0..3 {
+        let mut f = std::fs::File::create(shards.join(format!("pod-{k}.jtl"))).unwrap();
+        writeln!(f, "{header}").unwrap();
+        for r in rows.iter().skip(k).step_by(3) {
+            writeln!(f, "{r}").unwrap();
+        }
+    }
+    let alone = run(&one, &["--threads", "1"], false);
+    let merged = run(&shards, &["--threads", "1"], false);
+    assert!(!merged.summary.is_empty(), "{merged:?}");
+    assert_eq!(figures_of(&merged.summary), figures_of(&alone.summary));
+    // One run of 1,500 requests, said to come from three shards in every output.
+    let s: serde_json::Value = serde_json::from_str(&merged.summary).unwrap();
+    assert_eq!(s["runs"].as_array().unwrap().len(), 1);
+    assert_eq!(s["runs"][0]["totals"]["requests"], 1500);
+    let note = s["runs"][0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "shards-merged")
+        .expect("a shards-merged note");
+    assert_eq!(note["data"]["shards"], 3, "{note}");
+    assert!(merged
+        .report
+        .contains("`shards-merged`**: Read as one run from 3 shards"));
+    // Two threads read the shards into the same bytes.
+    let two = run(&shards, &["--threads", "2"], false);
+    same(&merged, &two, "shards with 1 and 2 threads");
+}

@@ -448,11 +448,15 @@ pub(crate) fn xy_chart<'a, 'b>(
     Ok(chart)
 }
 
+/// Most points a time series is drawn with (a chart is about 1,000 px wide).
+pub(crate) const MAX_SERIES_POINTS: usize = 1000;
+
 /// Splits a series into runs of consecutive present values, so that gaps in
-/// the data show as gaps in the line rather than as invented segments.
+/// the data show as gaps in the line rather than as invented segments. A
+/// series longer than [`MAX_SERIES_POINTS`] is thinned first (see [`thin`]).
 pub(crate) fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<Vec<(f64, f64)>> {
     let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-    for (x, y) in points {
+    for (x, y) in thin(points.collect(), MAX_SERIES_POINTS) {
         match y {
             Some(y) => out.last_mut().map(|s| s.push((x, y))).unwrap_or(()),
             None => {
@@ -463,6 +467,33 @@ pub(crate) fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<
         }
     }
     out.retain(|s| !s.is_empty());
+    out
+}
+
+/// At most `max` points: consecutive spans of the series each give their
+/// lowest and highest values, in time order, so that neither a spike nor a dip
+/// is smoothed away (an average would flatter the tail). A span without
+/// values stays a gap. A series of `max` points or fewer is kept as it is.
+pub(crate) fn thin(points: Vec<(f64, Option<f64>)>, max: usize) -> Vec<(f64, Option<f64>)> {
+    if points.len() <= max || max < 2 {
+        return points;
+    }
+    let span = points.len().div_ceil(max / 2);
+    let mut out = Vec::with_capacity(max);
+    for chunk in points.chunks(span) {
+        let present = chunk.iter().filter_map(|&(x, y)| y.map(|y| (x, y)));
+        let lo = present.clone().min_by(|a, b| a.1.total_cmp(&b.1));
+        let hi = present.max_by(|a, b| a.1.total_cmp(&b.1));
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if lo.0 == hi.0 => out.push((lo.0, Some(lo.1))),
+            (Some(lo), Some(hi)) => {
+                let (a, b) = if lo.0 < hi.0 { (lo, hi) } else { (hi, lo) };
+                out.push((a.0, Some(a.1)));
+                out.push((b.0, Some(b.1)));
+            }
+            _ => out.push((chunk[0].0, None)),
+        }
+    }
     out
 }
 
@@ -745,6 +776,72 @@ pub(crate) fn elapsed(run: &crate::model::Run) -> impl Fn(f64) -> f64 + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_time_series_chart_draws_at_most_1000_points_a_line() {
+        // A Locust stats_history of 100,000 rows.
+        let mut b = crate::ingest::RunBuilder::new();
+        b.totals(crate::model::EndpointStats {
+            requests: 1,
+            ..Default::default()
+        });
+        for i in 0..100_000u64 {
+            let wave = (i % 97) as f64;
+            b.series(crate::model::SeriesPoint {
+                t_s: 1_700_000_000.0 + i as f64,
+                users: Some(10 + i % 13),
+                rps: Some(50.0 + wave),
+                failures_per_s: Some(wave / 10.0),
+                p50_ms: Some(20.0 + wave),
+                p95_ms: Some(40.0 + wave),
+                p99_ms: Some(80.0 + wave),
+                total_requests: None,
+            });
+        }
+        let run = b.build(crate::model::RunMeta::default()).unwrap();
+        let charts = [
+            latency_over_time::draw(&run, Some(50.0), false).unwrap(),
+            throughput::draw(&run, false).unwrap(),
+            users::draw(&run, false).unwrap(),
+        ];
+        for chart in charts {
+            let lines: Vec<usize> = chart
+                .svg
+                .split("points=\"")
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap().split_whitespace().count())
+                .collect();
+            assert!(!lines.is_empty(), "{}", &chart.svg[..300]);
+            assert!(lines.iter().any(|n| *n > 500), "{lines:?}");
+            assert!(lines.iter().all(|n| *n <= MAX_SERIES_POINTS), "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn long_series_are_drawn_with_at_most_1000_points_keeping_extremes() {
+        // Locust stats_history of 100,000 rows: one spike, one dip, one gap.
+        let mut pts: Vec<(f64, Option<f64>)> = (0..100_000)
+            .map(|i| (i as f64, Some(100.0 + (i % 7) as f64)))
+            .collect();
+        pts[54_321].1 = Some(9_999.0);
+        pts[77_777].1 = Some(1.0);
+        for p in &mut pts[30_000..31_000] {
+            p.1 = None;
+        }
+        let lines = segments(pts.clone().into_iter());
+        let drawn: Vec<(f64, f64)> = lines.iter().flatten().copied().collect();
+        assert!(drawn.len() <= MAX_SERIES_POINTS, "{}", drawn.len());
+        assert!(drawn.len() >= MAX_SERIES_POINTS - 10, "{}", drawn.len());
+        assert!(drawn.contains(&(54_321.0, 9_999.0)));
+        assert!(drawn.contains(&(77_777.0, 1.0)));
+        assert_eq!(lines.len(), 2, "the gap stays a gap");
+        // In time order, and every point is one of the series.
+        assert!(drawn.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(drawn.iter().all(|&(x, y)| pts[x as usize].1 == Some(y)));
+        // Short series are drawn as they are.
+        let short: Vec<_> = pts[..1000].to_vec();
+        assert_eq!(thin(short.clone(), MAX_SERIES_POINTS), short);
+    }
 
     #[test]
     fn names_sort_by_the_value_of_their_numbers() {

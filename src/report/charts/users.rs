@@ -52,7 +52,16 @@ pub(super) fn draw(run: &Run, simulated: bool) -> anyhow::Result<Chart> {
             })
         })
         .collect();
-    let line = steps(&run.series);
+    let line: Vec<(f64, f64)> = super::thin(
+        steps(&run.series)
+            .into_iter()
+            .map(|(x, y)| (x, Some(y)))
+            .collect(),
+        super::MAX_SERIES_POINTS,
+    )
+    .into_iter()
+    .filter_map(|(x, y)| y.map(|y| (x, y)))
+    .collect();
     let svg = svg(
         NAME,
         TITLE,

@@ -417,20 +417,44 @@ pub fn whole_file(path: &Path) -> String {
     format!("{name} (the whole file)")
 }
 
+/// The entries of `dir` (hidden ones left out), sorted. A folder of results
+/// is untrusted input, so a symlink in it must resolve inside `dir`: one
+/// that leads out (`results.jtl -> /etc/passwd`, `run -> /`) is an error
+/// naming it, never followed (the paths given on the command line are the
+/// user's own and may be symlinks).
 fn list(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
+    let root = dir.canonicalize().ok();
     let mut out = Vec::new();
     for entry in entries {
         let entry =
             entry.map_err(|e| InputError::new(dir, format!("cannot list directory: {e}")))?;
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if !hidden {
-            out.push(entry.path());
+        if hidden {
+            continue;
         }
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            check_link_inside(&path, root.as_deref())?;
+        }
+        out.push(path);
     }
     out.sort();
     Ok(out)
+}
+
+/// A symlink found inside a results folder must resolve inside that folder.
+fn check_link_inside(link: &Path, root: Option<&Path>) -> Result<(), InputError> {
+    match (link.canonicalize(), root) {
+        // A dangling link is skipped later like any path that is not a file.
+        (Err(_), _) => Ok(()),
+        (Ok(target), Some(root)) if target.starts_with(root) && target != root => Ok(()),
+        (Ok(_), _) => Err(InputError::new(
+            link,
+            "is a symlink that leads out of its results folder: perfreport reads only the paths given and the files inside them (give the target's own path on the command line to read it)",
+        )),
+    }
 }
 
 /// Groups the result files directly in `dir` by run key; with `shards`,
@@ -506,11 +530,11 @@ fn scan_dir(dir: &Path, shards: bool) -> Result<Vec<Group>, InputError> {
 
 /// Shards of one run: several files in one folder, one per load generator
 /// (distributed JMeter, a JTL per pod, k6 instances, Locust workers' request
-/// logs). By default, per-request files of one tool in one folder are one
-/// run, unless they are one file each with the same name (`a.jtl`,
-/// `a.jtl.gz`). run.toml `shards = "GLOB"` names the files that are (and
-/// refuses formats whose percentiles cannot be merged); `shards = false`
-/// keeps each file a run of its own.
+/// logs), declared in run.toml: `shards = true` makes the per-request files
+/// of one tool in the folder one run (a file and its `.gz` twin count once);
+/// `shards = "GLOB"` names the files that are (and refuses formats whose
+/// percentiles cannot be merged). Without it (or with `shards = false`) each
+/// file is a run of its own, as a folder of separate runs needs.
 fn merge_shards(dir: &Path, by_key: &mut BTreeMap<String, Group>) -> Result<(), InputError> {
     let setting = run_toml::shards(dir)?;
     let run_toml = dir.join("run.toml");
@@ -1015,8 +1039,14 @@ mod tests {
     const B: &str = "jmeter/reqres-403-5.6.3.jtl";
 
     #[test]
-    fn per_request_files_of_one_tool_in_a_folder_are_shards_of_one_run() {
-        let dir = folder(&[(A, "pod-1.jtl"), (B, "pod-2.jtl")], None);
+    fn per_request_files_of_one_tool_in_a_folder_are_shards_of_one_run_when_declared() {
+        // Undeclared, two JTLs in one folder are two runs (separate tests).
+        let plain = folder(&[(A, "pod-1.jtl"), (B, "pod-2.jtl")], None);
+        assert_eq!(runs_of(plain.path()).unwrap().len(), 2);
+        let dir = folder(
+            &[(A, "pod-1.jtl"), (B, "pod-2.jtl")],
+            Some("shards = true\n"),
+        );
         let runs = runs_of(dir.path()).unwrap();
         let alone: Vec<u64> = [A, B]
             .iter()

@@ -31,8 +31,10 @@ struct RunToml {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum ShardsSetting {
-    /// `true` (the default): per-request files of one tool are one run;
-    /// `false`: each file is a run of its own.
+    /// `true`: per-request files of one tool are one run; `false` (the
+    /// default): each file is a run of its own. Shards are declared, never
+    /// guessed: a folder of separate runs of one tool (a JTL per test, as
+    /// in many result folders) must not be read as one run.
     Auto(bool),
     /// `"*.jtl"`: the files whose names match are one run.
     Glob(String),
@@ -40,7 +42,7 @@ pub enum ShardsSetting {
 
 impl Default for ShardsSetting {
     fn default() -> Self {
-        ShardsSetting::Auto(true)
+        ShardsSetting::Auto(false)
     }
 }
 
@@ -50,8 +52,10 @@ pub fn shards(dir: &Path) -> Result<ShardsSetting, InputError> {
     if !path.is_file() {
         return Ok(ShardsSetting::default());
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| InputError::new(&path, format!("cannot read: {e}")))?;
+    // run.toml follows the rules for files an input names (inside the
+    // folder, regular, bounded), as in `read`.
+    let text = input::read_named_file(dir, "run.toml", input::MAX_NAMED_FILE)
+        .map_err(|e| InputError::new(&path, e))?;
     let raw: RunToml = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
     Ok(raw.shards.unwrap_or_default())
 }

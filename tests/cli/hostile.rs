@@ -51,6 +51,33 @@ fn notes_naming_the_process_environment_exit_2_naming_run_toml_and_line() {
 }
 
 #[test]
+fn a_symlink_in_a_results_folder_leading_out_of_it_exits_2_and_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret_stats.csv");
+    std::fs::copy(
+        crate::common::root().join("tests/fixtures/locust/handmade/eighty/eighty_stats.csv"),
+        &secret,
+    )
+    .unwrap();
+    let dir = locust_folder();
+    std::os::unix::fs::symlink(&secret, dir.path().join("other_stats.csv")).unwrap();
+    let (code, err) = build(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("other_stats.csv"), "{err}");
+    assert!(err.contains("leads out of its results folder"), "{err}");
+    // A link that stays inside the folder is read as before.
+    let inside = locust_folder();
+    std::fs::write(inside.path().join("readme.md"), "# a run\n").unwrap();
+    std::os::unix::fs::symlink(
+        inside.path().join("readme.md"),
+        inside.path().join("link.md"),
+    )
+    .unwrap();
+    let (code, err) = build(inside.path());
+    assert_ne!(code, 2, "{err}");
+}
+
+#[test]
 fn a_fifo_or_a_device_given_as_path_says_what_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("results.csv");

@@ -573,6 +573,7 @@ fn shards_of_one_run_give_the_figures_of_the_whole_file_whatever_the_threads() {
     std::fs::create_dir_all(&one).unwrap();
     std::fs::create_dir_all(&shards).unwrap();
     std::fs::write(one.join("peak.jtl"), &text).unwrap();
+    std::fs::write(shards.join("run.toml"), "shards = true\n").unwrap();
     for k in 0..3 {
         let mut f = std::fs::File::create(shards.join(format!("pod-{k}.jtl"))).unwrap();
         writeln!(f, "{header}").unwrap();

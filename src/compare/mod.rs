@@ -293,10 +293,11 @@ pub fn compare(
         // One run on each side, under other names (v1/ against v2/, a
         // renamed Locust prefix): they are the comparison the user asked for.
         let found = found.or_else(|| {
-            // Two different declared scenarios stay apart.
-            let both_declared = cur.meta.scenario.is_some() && baseline[0].meta.scenario.is_some();
-            (baseline.len() == 1 && current.len() == 1 && !both_declared)
-                .then_some((0, MatchedBy::OnlyRun))
+            // Two different declared scenarios stay apart. (An empty
+            // baseline, e.g. a history with no passing run, pairs nothing.)
+            let [only] = baseline else { return None };
+            let both_declared = cur.meta.scenario.is_some() && only.meta.scenario.is_some();
+            (current.len() == 1 && !both_declared).then_some((0, MatchedBy::OnlyRun))
         });
         match found {
             Some((i, by)) => {
@@ -589,6 +590,25 @@ mod tests {
             simulated.runs[0].weak,
             ["the baseline is simulated: its figures were not measured"]
         );
+    }
+
+    #[test]
+    fn an_empty_baseline_pairs_nothing_and_lists_the_current_run() {
+        // A history with no passing run of the scenario gives no baseline
+        // run: the only-run pairing indexed baseline[0] and panicked.
+        let s = stats();
+        let c = RunMeta {
+            name: "r".into(),
+            ..RunMeta::default()
+        };
+        let cur = Side {
+            meta: &c,
+            stats: &s,
+            verdict: None,
+        };
+        let none = compare(baseline_origin(), &[], &[cur], &Regression::default());
+        assert!(none.runs.is_empty());
+        assert_eq!(none.unmatched_current, ["r"]);
     }
 
     fn baseline_origin() -> Origin {

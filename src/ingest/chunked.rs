@@ -385,7 +385,11 @@ fn parse_from<P: ChunkParser>(
             // One record waiting for its end past the cap: stop before the buffer grows more.
             let line = parser.newlines() + 1;
             let at = crate::error::Position { line, column: None };
-            error = Some(InputError::at(path, at, super::input::line_too_long(line)));
+            error = Some(InputError::at(
+                path,
+                at,
+                format!("the line {}", super::input::TOO_LONG),
+            ));
             break;
         }
         // Never more than one byte past the cap in the buffer: a longer

@@ -25,8 +25,13 @@ pub const MAX_LINE: usize = 16 << 20;
 
 /// The error for a line past [`MAX_LINE`] (`line` is 1-based).
 pub fn line_too_long(line: u64) -> String {
-    format!("line {line} is longer than 16 MiB, the most perfreport reads of one line or record")
+    format!("line {line} {TOO_LONG}")
 }
+
+/// The same, for an error whose position already names the line (the
+/// chunked readers count lines per chunk, and the merge re-bases the
+/// position, not the text: a number in the text would contradict it).
+pub const TOO_LONG: &str = "is longer than 16 MiB, the most perfreport reads of one line or record";
 
 /// Opens `path` for reading, decompressing gzip transparently, with lines
 /// capped at [`MAX_LINE`] (see [`LineCap`]).

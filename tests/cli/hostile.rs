@@ -198,6 +198,9 @@ fn a_plain_file_with_one_line_past_16_mib_exits_2_naming_the_line() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("long.jtl: line 3"), "{err}");
     assert!(err.contains("longer than 16 MiB"), "{err}");
+    // The position names the line; the text does not name another one
+    // (it said "line 3: line 2 is longer": the chunk's own count).
+    assert!(!err.contains("line 2"), "{err}");
 }
 
 #[test]

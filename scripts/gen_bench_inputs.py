@@ -9,6 +9,13 @@
       A Locust stats_history CSV of N rows: the real rows of --src repeated,
       one second further each block, running totals carried on; its
       PREFIX_stats.csv beside it is copied too.
+  gen_bench_inputs.py endpoints --labels L --rows N --out FILE
+      One JMeter JTL CSV of N rows over an hour with L distinct labels (an
+      unnormalised URL per resource, "GET /api/items/17"), every label met
+      early and again all through the file (so parallel chunks meet the names
+      in different orders), a few busy labels and a long tail, each label its
+      own log-normal response times, ~0.5 % failures. 8,000,000 rows make
+      about 1.2 GB.
 """
 import argparse
 import math
@@ -43,6 +50,34 @@ def shards(files, rows, out):
                         f"{'true' if ok else 'false'},{fail},{rnd.randrange(200, 4000)},180,50,{50 * files},"
                         f"http://target:8080{label.split(' ', 1)[1]},{max(0, elapsed - 2)},0,"
                         f"{rnd.randrange(0, 3)}\n")
+
+
+def endpoints(labels, rows, out):
+    rnd = random.Random(50_000 * labels + rows)
+    span_ms = 3_600_000
+    # Each label's median response time, 5 ms to 2 s: per-label histograms differ in range.
+    medians = [5.0 * math.exp(rnd.random() * math.log(400)) for _ in range(labels)]
+    names = [f"{('GET', 'GET', 'POST', 'PUT')[i % 4]} /api/items/{i}" for i in range(labels)]
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    with open(out, "w") as w:
+        w.write(HEADER)
+        for r in range(rows):
+            t = T0 + r * span_ms // rows
+            if r < labels:
+                i = r  # every label once at the start
+            elif rnd.random() < 0.3:
+                i = min(int(rnd.expovariate(0.05)), labels - 1)  # a few busy labels
+            else:
+                i = rnd.randrange(labels)  # the long tail, all through the file
+            label = names[i]
+            elapsed = max(1, int(rnd.lognormvariate(math.log(medians[i]), 0.5)))
+            ok = rnd.random() >= 0.005
+            code, msg = ("200", "OK") if ok else ("500", "Internal Server Error")
+            fail = "" if ok else "Test failed: code expected 200"
+            w.write(f"{t},{elapsed},{label},{code},{msg},Users 1-{rnd.randrange(1, 201)},text,"
+                    f"{'true' if ok else 'false'},{fail},{rnd.randrange(200, 4000)},180,200,200,"
+                    f"http://target:8080{label.split(' ', 1)[1]},{max(0, elapsed - 2)},0,"
+                    f"{rnd.randrange(0, 3)}\n")
 
 
 def locust_history(src, rows, out):
@@ -89,9 +124,15 @@ def main():
     h.add_argument("--src", required=True)
     h.add_argument("--rows", type=int, default=100_000)
     h.add_argument("--out", required=True)
+    e = sub.add_parser("endpoints")
+    e.add_argument("--labels", type=int, default=50_000)
+    e.add_argument("--rows", type=int, default=8_000_000)
+    e.add_argument("--out", required=True)
     a = p.parse_args()
     if a.cmd == "shards":
         shards(a.files, a.rows, a.out)
+    elif a.cmd == "endpoints":
+        endpoints(a.labels, a.rows, a.out)
     else:
         locust_history(a.src, a.rows, a.out)
 

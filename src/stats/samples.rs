@@ -92,7 +92,8 @@ impl EndpointAcc {
             name: name.to_string(),
             count: 0,
             failures: 0,
-            hist: LatencyHistogram::with_digits(SIGNIFICANT_DIGITS),
+            // Compact: most endpoints of a run with thousands of them have few requests.
+            hist: LatencyHistogram::compact(SIGNIFICANT_DIGITS),
             sum_us: 0,
             min_us: u64::MAX,
             max_us: 0,
@@ -131,7 +132,8 @@ impl EndpointAcc {
         self.bytes_n += o.bytes_n;
     }
 
-    fn finish(self, duration_s: Option<f64>) -> EndpointStats {
+    fn finish(mut self, duration_s: Option<f64>) -> EndpointStats {
+        self.hist.shrink();
         let timed = self.hist.count();
         let rate = |n: u64| duration_s.filter(|d| *d > 0.0).map(|d| n as f64 / d);
         let percentiles = LISTED_PERCENTILES

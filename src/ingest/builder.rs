@@ -132,7 +132,7 @@ impl RunBuilder {
     pub fn merge_samples(&mut self, stats: SampleStats) {
         match &mut self.samples {
             Some(s) => s.merge(stats),
-            None => self.samples = Some(stats),
+            None => self.samples = Some(stats.folded_to_cap()),
         }
     }
 
@@ -153,7 +153,7 @@ impl RunBuilder {
         }
         match &mut self.transactions {
             Some(s) => s.merge(stats),
-            None => self.transactions = Some(stats),
+            None => self.transactions = Some(stats.folded_to_cap()),
         }
     }
 

@@ -186,7 +186,17 @@ pub fn parse_file<P: ChunkParser>(
         }
     }
     bounds.push(size.max(start));
-    let fresh = || builder.new_samples();
+    // Several chunks keep the names past the cap apart, so that one read is
+    // enough (`SampleStats::for_chunk`); one chunk folds them at once.
+    let several = bounds.len() > 2;
+    let fresh = || {
+        let s = builder.new_samples();
+        if several {
+            s.for_chunk()
+        } else {
+            s
+        }
+    };
     // Each thread also hashes a piece of the file: from the BLAKE3 leaf
     // boundary after its range's start (the first from the file's start).
     let pieces: Option<Vec<(u64, u64)>> = (size > checksum::LEAF).then(|| {
@@ -213,9 +223,10 @@ pub fn parse_file<P: ChunkParser>(
     if let Some(first) = chunks.first_mut() {
         first.checksum = checksum::root(&leaves, size);
     }
-    // Past the endpoint cap, a chunk folds the names it meets after its own
-    // first ones, which may be among the first ones of the whole file: then
-    // every chunk is read again knowing the names the whole file keeps.
+    // A chunk keeps the names past the cap apart, within bounds (see
+    // `stats::samples`). Past them it folds names, and one of those may be
+    // among the first ones of the whole file: only then is every chunk read
+    // again, knowing the names the whole file keeps.
     let stats: Vec<&SampleStats> = chunks.iter().map(|c| &c.sink.stats).collect();
     match SampleStats::kept_in_file(&stats) {
         None => Ok(Some(chunks)),

@@ -474,12 +474,20 @@ mod tests {
 
     /// Every figure a histogram gives, straight from HdrHistogram's dense one
     /// when `h` is dense.
-    fn figures(h: &LatencyHistogram, thresholds: &[f64]) -> (Vec<Option<f64>>, Vec<(f64, u64)>, Vec<u64>, Vec<u8>, u64) {
-        let pcts = [0.0, 0.1, 1.0, 25.0, 50.0, 66.0, 90.0, 95.0, 99.0, 99.9, 99.99, 100.0, 150.0];
+    fn figures(
+        h: &LatencyHistogram,
+        thresholds: &[f64],
+    ) -> (Vec<Option<f64>>, Vec<(f64, u64)>, Vec<u64>, Vec<u8>, u64) {
+        let pcts = [
+            0.0, 0.1, 1.0, 25.0, 50.0, 66.0, 90.0, 95.0, 99.0, 99.9, 99.99, 100.0, 150.0,
+        ];
         (
             pcts.iter().map(|p| h.percentile_ms(*p)).collect(),
             h.buckets_ms(),
-            thresholds.iter().map(|t| h.count_at_or_below_ms(*t)).collect(),
+            thresholds
+                .iter()
+                .map(|t| h.count_at_or_below_ms(*t))
+                .collect(),
             h.to_v2_bytes().unwrap(),
             h.count(),
         )
@@ -516,7 +524,10 @@ mod tests {
         part.record_us(70_000_123);
         merged.merge(&part);
         let recorded = dense_of(&[5, 70_000_123]);
-        assert_eq!(merged.to_v2_bytes().unwrap(), recorded.to_v2_bytes().unwrap());
+        assert_eq!(
+            merged.to_v2_bytes().unwrap(),
+            recorded.to_v2_bytes().unwrap()
+        );
     }
 
     proptest! {

@@ -6,6 +6,17 @@
 //! [`OTHER`]. Accumulators merge, so chunks can be read in parallel; merging
 //! chunks in file order gives exactly the figures of one sequential pass (the
 //! endpoints kept are the first names in file order in both cases).
+//!
+//! **One read past the cap.** A chunk does not know which names the whole
+//! file keeps (a name may come first in an earlier chunk), so a chunk keeps
+//! the names it meets past the cap apart too, as "extras" with compact
+//! histograms, up to [`CHUNK_NAMES`] names and [`CHUNK_EXTRA_BUCKETS`]
+//! histogram buckets; merging in file order then keeps the first names of the
+//! file and folds the rest into [`OTHER`], as one sequential pass does. An
+//! extra that would pass those bounds (or turn its histogram dense) is given
+//! up: folded into the chunk's own [`OTHER`] at once. Should the file keep a
+//! name a chunk gave up, [`SampleStats::kept_in_file`] says so and the reader
+//! reads the file again knowing the names kept (the exact fallback).
 
 use super::histogram::{to_us, LatencyHistogram, SERIES_SIGNIFICANT_DIGITS, SIGNIFICANT_DIGITS};
 use crate::model::{
@@ -32,6 +43,13 @@ pub const OTHER: &str = "other";
 
 /// Distinct folded names counted exactly; past this the warning says "more than".
 pub const MAX_FOLDED_COUNTED: usize = 1_000_000;
+
+/// Names a chunk keeps apart (the cap's and extras), whatever the cap: about
+/// 300 bytes each plus their histogram buckets.
+pub const CHUNK_NAMES: usize = 100_000;
+
+/// Compact histogram buckets a chunk's extras may hold together (16 bytes each).
+pub const CHUNK_EXTRA_BUCKETS: usize = 4_000_000;
 
 /// A small, fast, deterministic hasher (FxHash) for short keys.
 #[derive(Default, Clone, Copy)]
@@ -83,6 +101,10 @@ struct EndpointAcc {
     max_us: u64,
     bytes: u64,
     bytes_n: u64,
+    /// A chunk's name past the cap, kept apart in case the file keeps it.
+    extra: bool,
+    /// An extra given up: its requests go to [`OTHER`].
+    gone: bool,
 }
 
 impl EndpointAcc {
@@ -99,6 +121,8 @@ impl EndpointAcc {
             max_us: 0,
             bytes: 0,
             bytes_n: 0,
+            extra: false,
+            gone: false,
         }
     }
 
@@ -252,6 +276,10 @@ pub struct SampleStats {
     endpoints: Vec<EndpointAcc>,
     /// Most named endpoints kept; the rest go to `other`.
     cap: usize,
+    /// Names kept apart while recording: `cap`, or more for a chunk (extras).
+    keep: usize,
+    /// Compact histogram buckets the extras hold.
+    extra_buckets: usize,
     /// Index of the [`OTHER`] endpoint, once a name was folded.
     other: Option<usize>,
     /// Hashes of the (method, name) keys folded into `other`.
@@ -318,6 +346,8 @@ impl SampleStats {
             key: String::new(),
             endpoints: Vec::new(),
             cap: cap.max(1),
+            keep: cap.max(1),
+            extra_buckets: 0,
             other: None,
             folded: HashSet::default(),
             folded_overflow: false,
@@ -332,6 +362,25 @@ impl SampleStats {
             window: None,
             outside: 0,
         }
+    }
+
+    /// This accumulator is for a chunk of a file read in parallel: it keeps
+    /// the names past the cap apart too (see the module notes), so that
+    /// merging the chunks folds in file order without reading the file again.
+    pub fn for_chunk(mut self) -> Self {
+        self.keep = self.cap.max(CHUNK_NAMES);
+        self
+    }
+
+    /// The accumulator a run keeps: a chunk's extras folded by the cap.
+    pub fn folded_to_cap(self) -> Self {
+        if self.keep == self.cap {
+            return self;
+        }
+        let mut run = SampleStats::with_cap(self.cap);
+        run.window = self.window;
+        run.merge(self);
+        run
     }
 
     /// Number of samples recorded.
@@ -374,8 +423,10 @@ impl SampleStats {
         if let Some(i) = self.index.get(self.key.as_str()) {
             return *i;
         }
-        if self.named() < self.cap {
-            self.endpoints.push(EndpointAcc::new(method, name));
+        if self.named() < self.keep {
+            let mut e = EndpointAcc::new(method, name);
+            e.extra = self.named() >= self.cap;
+            self.endpoints.push(e);
             let i = self.endpoints.len() - 1;
             self.index.insert(self.key.clone(), i);
             return i;
@@ -393,6 +444,7 @@ impl SampleStats {
             self.endpoint(m, n);
         }
         self.cap = self.named();
+        self.keep = self.cap;
         self
     }
 
@@ -408,7 +460,7 @@ impl SampleStats {
         let mut seen: HashSet<u64, FxBuild> = HashSet::default();
         for c in chunks {
             for (i, e) in c.endpoints.iter().enumerate() {
-                if kept.len() < cap && c.other != Some(i) {
+                if kept.len() < cap && c.other != Some(i) && !e.gone {
                     let h = fx(format!("{}\u{0}{}", e.method, e.name).as_bytes());
                     if seen.insert(h) {
                         kept.push((e.method.clone(), e.name.clone()));
@@ -450,7 +502,11 @@ impl SampleStats {
             }
         }
         self.count += 1;
-        self.endpoints[i].record(s);
+        if self.endpoints[i].extra {
+            self.record_extra(i, s);
+        } else {
+            self.endpoints[i].record(s);
+        }
         if !s.ok {
             self.record_failure(i, s);
         }
@@ -473,6 +529,45 @@ impl SampleStats {
                 self.coarsen_if_needed();
             }
         }
+    }
+
+    /// Records a request of an extra (a chunk's name past the cap), giving
+    /// the name up when the extras would pass their bounds.
+    #[cold]
+    fn record_extra(&mut self, i: usize, s: &Sample<'_>) {
+        if self.endpoints[i].gone {
+            let o = self.other_index();
+            self.endpoints[o].record(s);
+            return;
+        }
+        let e = &mut self.endpoints[i];
+        let before = e.hist.compact_len().unwrap_or(0);
+        e.record(s);
+        match e.hist.compact_len() {
+            Some(after) if self.extra_buckets + after - before <= CHUNK_EXTRA_BUCKETS => {
+                self.extra_buckets += after - before;
+            }
+            _ => {
+                self.extra_buckets -= before;
+                self.give_up(i);
+            }
+        }
+    }
+
+    /// Folds extra `i` into [`OTHER`] for good (its failure groups are
+    /// moved when the chunks merge, as every folded name's are).
+    fn give_up(&mut self, i: usize) {
+        let (method, name) = (
+            self.endpoints[i].method.clone(),
+            self.endpoints[i].name.clone(),
+        );
+        let mut empty = EndpointAcc::new(&method, &name);
+        empty.extra = true;
+        empty.gone = true;
+        let acc = std::mem::replace(&mut self.endpoints[i], empty);
+        let o = self.other_index();
+        self.endpoints[o].merge(&acc);
+        self.fold(fx(format!("{method}\u{0}{name}").as_bytes()));
     }
 
     /// Notes the number of active users at a moment, for formats that record
@@ -566,6 +661,9 @@ impl SampleStats {
     pub fn merge(&mut self, mut other: SampleStats) {
         self.outside += other.outside;
         for (j, e) in other.endpoints.iter().enumerate() {
+            if e.gone {
+                continue; // its requests are in `other`'s OTHER, its name in `folded`
+            }
             let target = if other.other == Some(j) {
                 self.other_index()
             } else {
@@ -822,6 +920,136 @@ mod tests {
         assert_eq!(x.totals, y.totals);
         assert_eq!(x.series, y.series);
         assert_eq!(x.failures, y.failures);
+    }
+
+    /// 2,000 requests over 200 names, each name met all through the file
+    /// (names interleaved across chunks), with failures and varied latencies.
+    fn many_names() -> Vec<Sample<'static>> {
+        let names: Vec<&'static str> = (0..200)
+            .map(|i| &*Box::leak(format!("/item/{i}").into_boxed_str()))
+            .collect();
+        (0..2000)
+            .map(|i| {
+                // A different order of first meetings in every chunk.
+                let n = ((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize % 200;
+                sample(
+                    i as f64 * 50.0,
+                    ((i * 31) % 997) as f64 * 1.3,
+                    names[n],
+                    i % 17 != 0,
+                )
+            })
+            .collect()
+    }
+
+    /// Reads `all` as `parts` chunks would (cut at `cuts`), merged in file order.
+    fn chunked(all: &[Sample<'static>], cuts: &[usize], cap: usize) -> Vec<SampleStats> {
+        let mut bounds = vec![0];
+        bounds.extend_from_slice(cuts);
+        bounds.push(all.len());
+        bounds
+            .windows(2)
+            .map(|w| {
+                let mut c = SampleStats::with_cap(cap).for_chunk();
+                all[w[0]..w[1]].iter().for_each(|s| c.record(s));
+                c
+            })
+            .collect()
+    }
+
+    fn merged(chunks: Vec<SampleStats>) -> Finished {
+        let mut chunks = chunks.into_iter();
+        let mut run = chunks.next().unwrap().folded_to_cap();
+        chunks.for_each(|c| run.merge(c));
+        run.finish()
+    }
+
+    fn assert_same(x: &Finished, y: &Finished) {
+        assert_eq!(x.endpoints, y.endpoints);
+        assert_eq!(x.totals, y.totals);
+        assert_eq!(x.series, y.series);
+        assert_eq!(x.failures, y.failures);
+        assert_eq!(x.folded, y.folded);
+    }
+
+    #[test]
+    fn chunks_with_more_names_than_the_cap_merge_to_one_pass_without_a_second_read() {
+        let all = many_names();
+        for cap in [1, 10, 150, 500] {
+            let mut one = SampleStats::with_cap(cap);
+            all.iter().for_each(|s| one.record(s));
+            let one = one.finish();
+            let chunks = chunked(&all, &[300, 900, 1500], cap);
+            let refs: Vec<&SampleStats> = chunks.iter().collect();
+            assert_eq!(
+                SampleStats::kept_in_file(&refs),
+                None,
+                "cap {cap}: read once"
+            );
+            let x = merged(chunks);
+            assert_same(&one, &x);
+            assert_eq!(x.endpoints.len(), cap.min(200) + usize::from(cap < 200));
+        }
+        // Without extras the same chunks fold names the file keeps.
+        let plain: Vec<SampleStats> = [0..300, 300..2000]
+            .into_iter()
+            .map(|r| {
+                let mut c = SampleStats::with_cap(10);
+                all[r].iter().for_each(|s| c.record(s));
+                c
+            })
+            .collect();
+        assert!(SampleStats::kept_in_file(&plain.iter().collect::<Vec<_>>()).is_some());
+    }
+
+    #[test]
+    fn an_extra_given_up_goes_to_other_and_a_kept_one_asks_for_a_second_read() {
+        // "/busy" comes after the cap's names in the second chunk with more
+        // distinct response times than a compact histogram holds: given up.
+        let busy = |from: f64| {
+            (0..1200)
+                .map(move |i| sample(from + i as f64, 1.0 + i as f64 * 0.013, "/busy", i % 5 != 0))
+        };
+        let named = |names: &[&'static str], at: f64| {
+            names
+                .iter()
+                .map(move |n| sample(at, 1.0, n, true))
+                .collect::<Vec<_>>()
+        };
+        let mut all = named(&["/a", "/b", "/c", "/d"], 0.0);
+        all.extend(busy(10.0));
+        all.push(sample(2000.0, 3.0, "/a", false));
+        let mut one = SampleStats::with_cap(2);
+        all.iter().for_each(|s| one.record(s));
+        let chunks = chunked(&all, &[2], 2);
+        assert!(chunks[1]
+            .endpoints
+            .iter()
+            .any(|e| e.name == "/busy" && e.gone));
+        let refs: Vec<&SampleStats> = chunks.iter().collect();
+        assert_eq!(SampleStats::kept_in_file(&refs), None);
+        assert_same(&one.finish(), &merged(chunks));
+        // When "/busy" came first in an earlier chunk the file keeps it: the
+        // chunks are read again knowing the names kept.
+        let mut all = named(&["/busy", "/a", "/b"], 0.0);
+        all.extend(busy(10.0));
+        all.push(sample(2000.0, 3.0, "/a", false));
+        let mut one = SampleStats::with_cap(2);
+        all.iter().for_each(|s| one.record(s));
+        let chunks = chunked(&all, &[1], 2);
+        let kept =
+            SampleStats::kept_in_file(&chunks.iter().collect::<Vec<_>>()).expect("a second read");
+        let get = |n: &str| ("GET".to_string(), n.to_string());
+        assert_eq!(kept, [get("/busy"), get("/a")]);
+        let again: Vec<SampleStats> = [0..1, 1..all.len()]
+            .into_iter()
+            .map(|r| {
+                let mut c = SampleStats::with_cap(2).keeping_only(&kept);
+                all[r].iter().for_each(|s| c.record(s));
+                c
+            })
+            .collect();
+        assert_same(&one.finish(), &merged(again));
     }
 
     #[test]

@@ -70,6 +70,11 @@ pub struct ScenarioSetView {
 /// Runs per matrix table in report.md: with the rule column, 8 columns.
 pub const MATRIX_GROUP: usize = 7;
 
+/// Endpoint rows index.html lays out open; a run with more shows its busiest
+/// this many there and the rest in a collapsed table below (a browser lays
+/// out, and a PDF prints, 50,000 rows slowly and to no one's use).
+pub const OPEN_ENDPOINT_ROWS: usize = 1000;
+
 /// Some columns of the matrix.
 #[derive(Debug, Clone, Serialize)]
 pub struct MatrixGroup {
@@ -175,6 +180,9 @@ pub struct RunView {
     pub endpoints: Vec<EndpointView>,
     /// Endpoints left out of this rendering to fit a size limit (the GitHub step summary).
     pub endpoints_omitted: usize,
+    /// How many endpoints index.html shows in its collapsed table (those
+    /// with `collapsed`, past the [`OPEN_ENDPOINT_ROWS`] busiest); empty when none.
+    pub endpoints_collapsed: String,
     /// The totals row of the endpoint table.
     pub totals: EndpointView,
     /// Transactions (JMeter Transaction Controller rows), a table of their own.
@@ -321,6 +329,9 @@ pub struct EndpointView {
     pub all_failed: bool,
     /// Where the figures come from (file and line), for hover and footnotes.
     pub source: String,
+    /// Not among the [`OPEN_ENDPOINT_ROWS`] busiest endpoints of its run:
+    /// index.html shows it in the collapsed table.
+    pub collapsed: bool,
 }
 
 /// One row of the error table.
@@ -834,8 +845,12 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         figures,
         setup,
         rules,
-        endpoints: s.stats.endpoints.iter().map(endpoint_view).collect(),
+        endpoints: endpoint_rows(&s.stats.endpoints),
         endpoints_omitted: 0,
+        endpoints_collapsed: match s.stats.endpoints.len().saturating_sub(OPEN_ENDPOINT_ROWS) {
+            0 => String::new(),
+            n => fmt::count(n as u64),
+        },
         totals: endpoint_view(t),
         transactions: if meta.transactions_as_requests {
             Vec::new()
@@ -1085,7 +1100,22 @@ fn endpoint_view(f: &Figures) -> EndpointView {
         max: fmt::opt(l.max_ms, fmt::ms),
         all_failed: f.requests > 0 && f.unexpected_failures() == f.requests,
         source: f.source.clone().unwrap_or_default(),
+        collapsed: false,
     }
+}
+
+/// The endpoint table's rows, in the run's order, those past the
+/// [`OPEN_ENDPOINT_ROWS`] busiest (by requests, ties in table order) marked `collapsed`.
+fn endpoint_rows(endpoints: &[Figures]) -> Vec<EndpointView> {
+    let mut rows: Vec<EndpointView> = endpoints.iter().map(endpoint_view).collect();
+    if rows.len() > OPEN_ENDPOINT_ROWS {
+        let mut order: Vec<usize> = (0..endpoints.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(endpoints[i].requests));
+        for &i in &order[OPEN_ENDPOINT_ROWS..] {
+            rows[i].collapsed = true;
+        }
+    }
+    rows
 }
 
 fn source_view(s: &SourceFile, all: &[SourceFile]) -> SourceView {
@@ -1134,4 +1164,65 @@ pub fn anchor(name: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LatencyStats;
+
+    fn figures(name: &str, requests: u64) -> Figures {
+        Figures {
+            method: String::new(),
+            name: name.to_string(),
+            label: name.to_string(),
+            requests,
+            failures: 0,
+            expected_failures: 0,
+            error_rate: Some(0.0),
+            error_rate_all: Some(0.0),
+            throughput_rps: None,
+            latency: LatencyStats::default(),
+            consistency: None,
+            source: None,
+            requests_known: true,
+        }
+    }
+
+    #[test]
+    fn past_the_open_rows_the_endpoints_with_least_traffic_are_collapsed() {
+        // Requests: 7 for every third endpoint, else 1 or 2; ties stay in table order.
+        let n = OPEN_ENDPOINT_ROWS + 500;
+        let endpoints: Vec<Figures> = (0..n)
+            .map(|i| {
+                figures(
+                    &format!("/e{i:05}"),
+                    if i % 3 == 0 { 7 } else { 1 + (i % 2) as u64 },
+                )
+            })
+            .collect();
+        let rows = endpoint_rows(&endpoints);
+        assert_eq!(rows.len(), n, "every endpoint keeps its row");
+        assert_eq!(
+            rows.iter().filter(|r| !r.collapsed).count(),
+            OPEN_ENDPOINT_ROWS
+        );
+        // An independent pick: every endpoint busier than the least busy open one is open.
+        let open_min = (0..n)
+            .filter(|&i| !rows[i].collapsed)
+            .map(|i| endpoints[i].requests)
+            .min()
+            .unwrap();
+        let collapsed_max = (0..n)
+            .filter(|&i| rows[i].collapsed)
+            .map(|i| endpoints[i].requests)
+            .max()
+            .unwrap();
+        assert!(open_min >= collapsed_max, "{open_min} < {collapsed_max}");
+        assert!((0..n).filter(|i| i % 3 == 0).all(|i| !rows[i].collapsed));
+        // A run within the limit collapses nothing.
+        assert!(endpoint_rows(&endpoints[..OPEN_ENDPOINT_ROWS])
+            .iter()
+            .all(|r| !r.collapsed));
+    }
 }

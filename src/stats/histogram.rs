@@ -472,12 +472,12 @@ mod tests {
         h
     }
 
+    /// Percentiles, buckets, Apdex counts, V2 bytes and count.
+    type AllFigures = (Vec<Option<f64>>, Vec<(f64, u64)>, Vec<u64>, Vec<u8>, u64);
+
     /// Every figure a histogram gives, straight from HdrHistogram's dense one
     /// when `h` is dense.
-    fn figures(
-        h: &LatencyHistogram,
-        thresholds: &[f64],
-    ) -> (Vec<Option<f64>>, Vec<(f64, u64)>, Vec<u64>, Vec<u8>, u64) {
+    fn figures(h: &LatencyHistogram, thresholds: &[f64]) -> AllFigures {
         let pcts = [
             0.0, 0.1, 1.0, 25.0, 50.0, 66.0, 90.0, 95.0, 99.0, 99.9, 99.99, 100.0, 150.0,
         ];

@@ -186,12 +186,12 @@ pub fn parse_file<P: ChunkParser>(
         }
     }
     bounds.push(size.max(start));
-    // Several chunks keep the names past the cap apart, so that one read is
-    // enough (`SampleStats::for_chunk`); one chunk folds them at once.
-    let several = bounds.len() > 2;
-    let fresh = || {
+    // The chunks after the first keep the names past the cap apart, so that
+    // one read is enough (`SampleStats::for_chunk`). The first folds them at
+    // once: the first names of the file are the first names of its first chunk.
+    let fresh = |k: usize| {
         let s = builder.new_samples();
-        if several {
+        if k > 0 {
             s.for_chunk()
         } else {
             s
@@ -233,7 +233,7 @@ pub fn parse_file<P: ChunkParser>(
         Some(kept) => {
             let digest = chunks.first_mut().and_then(|c| c.checksum.take());
             drop(chunks);
-            let fixed = || builder.new_samples().keeping_only(&kept);
+            let fixed = |_| builder.new_samples().keeping_only(&kept);
             Ok(
                 parse_pass(path, size, &bounds, &make, &fixed, None)?.map(|(mut chunks, _)| {
                     if let Some(first) = chunks.first_mut() {
@@ -256,7 +256,7 @@ fn parse_pass<P: ChunkParser>(
     size: u64,
     bounds: &[u64],
     make: &(impl Fn() -> P + Sync),
-    stats: &(impl Fn() -> SampleStats + Sync),
+    stats: &(impl Fn(usize) -> SampleStats + Sync),
     pieces: Option<Vec<(u64, u64)>>,
 ) -> Result<Option<Pass<P>>, InputError> {
     let results: Vec<Result<Chunk<P>, InputError>> = std::thread::scope(|scope| {
@@ -266,7 +266,7 @@ fn parse_pass<P: ChunkParser>(
             .map(|(k, w)| {
                 let (from, to) = (w[0], w[1]);
                 let piece = pieces.as_ref().map(|p| p[k]);
-                scope.spawn(move || parse_range(path, from, to, size, make(), stats(), piece))
+                scope.spawn(move || parse_range(path, from, to, size, make(), stats(k), piece))
             })
             .collect::<Vec<_>>();
         handles
@@ -301,7 +301,7 @@ fn parse_pass<P: ChunkParser>(
             let from = prev.end;
             chunks.truncate(k);
             if from < size {
-                let again = parse_range(path, from, size, size, make(), stats(), None);
+                let again = parse_range(path, from, size, size, make(), stats(k), None);
                 match again {
                     Ok(c) => chunks.push(c),
                     Err(e) if e.message == UNSUPPORTED => return Ok(None),

@@ -125,6 +125,15 @@ impl<C: Counter> LatencyHistogram<C> {
         }
     }
 
+    /// Bytes its counts take: 16 a bucket while compact, the whole counts
+    /// array once dense (what a budget of many histograms counts).
+    pub fn heap_bytes(&self) -> usize {
+        match &self.0 {
+            Repr::Compact { buckets, .. } => buckets.len() * std::mem::size_of::<(u64, C)>(),
+            Repr::Dense(h) => h.distinct_values() * std::mem::size_of::<C>(),
+        }
+    }
+
     /// Gives back spare capacity (a finished histogram kept in the model).
     pub fn shrink(&mut self) {
         if let Repr::Compact { buckets, .. } = &mut self.0 {

@@ -10,11 +10,11 @@
 //! **One read past the cap.** A chunk does not know which names the whole
 //! file keeps (a name may come first in an earlier chunk), so a chunk keeps
 //! the names it meets past the cap apart too, as "extras" with compact
-//! histograms, up to [`CHUNK_NAMES`] names and [`CHUNK_EXTRA_BUCKETS`]
-//! histogram buckets; merging in file order then keeps the first names of the
+//! histograms, up to [`CHUNK_NAMES`] names and [`CHUNK_EXTRA_BYTES`] of
+//! histogram counts; merging in file order then keeps the first names of the
 //! file and folds the rest into [`OTHER`], as one sequential pass does. An
-//! extra that would pass those bounds (or turn its histogram dense) is given
-//! up: folded into the chunk's own [`OTHER`] at once. Should the file keep a
+//! extra that would pass those bounds is given up: folded into the chunk's
+//! own [`OTHER`] at once. Should the file keep a
 //! name a chunk gave up, [`SampleStats::kept_in_file`] says so and the reader
 //! reads the file again knowing the names kept (the exact fallback).
 
@@ -48,10 +48,10 @@ pub const MAX_FOLDED_COUNTED: usize = 1_000_000;
 /// 300 bytes each plus their histogram buckets.
 pub const CHUNK_NAMES: usize = 100_000;
 
-/// Compact histogram buckets a chunk's extras may hold together (16 bytes
-/// each, 128 MB): the 1.2 GB JTL with 50,000 labels (`scripts/bench`) holds
-/// 4.3 M in the second of two chunks.
-pub const CHUNK_EXTRA_BUCKETS: usize = 8_000_000;
+/// Bytes of histogram counts a chunk's extras may hold together: the 1.2 GB
+/// JTL with 50,000 labels (`scripts/bench`) needs about 70 MB in the second
+/// of two chunks (the first chunk never holds extras).
+pub const CHUNK_EXTRA_BYTES: usize = 128 << 20;
 
 /// A small, fast, deterministic hasher (FxHash) for short keys.
 #[derive(Default, Clone, Copy)]
@@ -280,8 +280,10 @@ pub struct SampleStats {
     cap: usize,
     /// Names kept apart while recording: `cap`, or more for a chunk (extras).
     keep: usize,
-    /// Compact histogram buckets the extras hold.
-    extra_buckets: usize,
+    /// Bytes of histogram counts the extras hold.
+    extra_bytes: usize,
+    /// The most bytes of histogram counts the extras may hold.
+    extra_budget: usize,
     /// Index of the [`OTHER`] endpoint, once a name was folded.
     other: Option<usize>,
     /// Hashes of the (method, name) keys folded into `other`.
@@ -349,7 +351,8 @@ impl SampleStats {
             endpoints: Vec::new(),
             cap: cap.max(1),
             keep: cap.max(1),
-            extra_buckets: 0,
+            extra_bytes: 0,
+            extra_budget: CHUNK_EXTRA_BYTES,
             other: None,
             folded: HashSet::default(),
             folded_overflow: false,
@@ -543,16 +546,13 @@ impl SampleStats {
             return;
         }
         let e = &mut self.endpoints[i];
-        let before = e.hist.compact_len().unwrap_or(0);
+        let before = e.hist.heap_bytes();
         e.record(s);
-        match e.hist.compact_len() {
-            Some(after) if self.extra_buckets + after - before <= CHUNK_EXTRA_BUCKETS => {
-                self.extra_buckets += after - before;
-            }
-            _ => {
-                self.extra_buckets -= before;
-                self.give_up(i);
-            }
+        let after = e.hist.heap_bytes();
+        self.extra_bytes = self.extra_bytes + after - before;
+        if self.extra_bytes > self.extra_budget {
+            self.extra_bytes -= after;
+            self.give_up(i);
         }
     }
 
@@ -1027,7 +1027,8 @@ mod tests {
     #[test]
     fn an_extra_given_up_goes_to_other_and_a_kept_one_asks_for_a_second_read() {
         // "/busy" comes after the cap's names in the second chunk with more
-        // distinct response times than a compact histogram holds: given up.
+        // distinct response times than a compact histogram holds (it turns
+        // dense): within the budget it stays apart; past it, it is given up.
         let busy = |from: f64| {
             (0..1200)
                 .map(move |i| sample(from + i as f64, 1.0 + i as f64 * 0.013, "/busy", i % 5 != 0))
@@ -1047,6 +1048,15 @@ mod tests {
         assert!(chunks[1]
             .endpoints
             .iter()
+            .any(|e| e.name == "/busy" && e.extra && !e.gone));
+        assert_same(&one.clone().finish(), &merged(chunks));
+        let mut chunks = chunked(&all, &[2], 2);
+        chunks[1] = SampleStats::with_cap(2).for_chunk();
+        chunks[1].extra_budget = 4096;
+        all[2..].iter().for_each(|s| chunks[1].record(s));
+        assert!(chunks[1]
+            .endpoints
+            .iter()
             .any(|e| e.name == "/busy" && e.gone));
         let refs: Vec<&SampleStats> = chunks.iter().collect();
         assert_eq!(SampleStats::kept_in_file(&refs), None);
@@ -1059,6 +1069,17 @@ mod tests {
         let mut one = SampleStats::with_cap(2);
         all.iter().for_each(|s| one.record(s));
         let chunks = chunked(&all, &[1], 2);
+        let refs: Vec<&SampleStats> = chunks.iter().collect();
+        assert_eq!(
+            SampleStats::kept_in_file(&refs),
+            None,
+            "kept apart: read once"
+        );
+        assert_same(&one.clone().finish(), &merged(chunks));
+        let mut chunks = chunked(&all, &[1], 2);
+        chunks[1] = SampleStats::with_cap(2).for_chunk();
+        chunks[1].extra_budget = 4096;
+        all[1..].iter().for_each(|s| chunks[1].record(s));
         let kept =
             SampleStats::kept_in_file(&chunks.iter().collect::<Vec<_>>()).expect("a second read");
         let get = |n: &str| ("GET".to_string(), n.to_string());

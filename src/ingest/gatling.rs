@@ -350,24 +350,13 @@ impl<'a> LogChunk<'a> {
     #[inline]
     fn request(&mut self, b: &[u8], seps: &[u32], sink: &mut ChunkSink) -> bool {
         let n = seps.len() + 1;
-        let field = |i: usize| {
-            let from = if i == 0 { 0 } else { seps[i - 1] as usize + 1 };
-            let to = seps.get(i).map_or(b.len(), |&e| e as usize);
-            &b[from..to]
-        };
+        let field = |i: usize| tab_field(b, seps, i);
         let Some(s) = (5..n).find(|&i| matches!(field(i), b"OK" | b"KO")) else {
             return false;
         };
         if s > 7 {
             return false;
         }
-        let stamp = |f: &[u8]| {
-            if f.len() > 16 {
-                None
-            } else {
-                chunked::digits(f)
-            }
-        };
         let (Some(start_ms), Some(end_ms)) = (stamp(field(s - 2)), stamp(field(s - 1))) else {
             return false;
         };
@@ -475,8 +464,22 @@ impl ChunkParser for LogChunk<'_> {
     ) -> Result<usize, Stop> {
         chunked::scan_lines(buf, limit, eof, b'\t', |line| {
             let b = line.bytes;
-            let plain = !line.wide && b.starts_with(b"REQUEST\t") && !b.ends_with(b"\r");
-            if !(plain && self.request(b, line.seps, sink)) {
+            let plain = !line.wide && !b.ends_with(b"\r");
+            let taken = plain
+                && if b.starts_with(b"REQUEST\t") {
+                    self.request(b, line.seps, sink)
+                } else if b.starts_with(b"USER\t") {
+                    match user_fields(b, line.seps) {
+                        Some((start, t_ms)) => {
+                            self.users.event(start, t_ms, sink);
+                            true
+                        }
+                        None => false,
+                    }
+                } else {
+                    false
+                };
+            if !taken {
                 self.other(b, sink)?;
             }
             self.newlines += u64::from(line.had_newline(buf));
@@ -487,6 +490,46 @@ impl ChunkParser for LogChunk<'_> {
     fn newlines(&self) -> u64 {
         self.newlines
     }
+}
+
+/// Field `i` of line `b` whose tabs are at `seps`.
+#[inline]
+fn tab_field<'b>(b: &'b [u8], seps: &[u32], i: usize) -> &'b [u8] {
+    let from = if i == 0 { 0 } else { seps[i - 1] as usize + 1 };
+    let to = seps.get(i).map_or(b.len(), |&e| e as usize);
+    &b[from..to]
+}
+
+/// A field [`is_timestamp`] accepts, as its number.
+#[inline]
+fn stamp(f: &[u8]) -> Option<u64> {
+    if f.len() > 16 {
+        None
+    } else {
+        chunked::digits(f)
+    }
+}
+
+/// A USER line (`b`, its tabs at `seps`) as [`parse_user`] reads it, from
+/// its bytes (the fields it looks at are ASCII when they match, so UTF-8
+/// does not matter); `None` where [`parse_user`] would err.
+#[inline]
+fn user_fields(b: &[u8], seps: &[u32]) -> Option<(bool, u64)> {
+    let n = seps.len() + 1;
+    let event = |f: &[u8]| match f.rsplit(|c| *c == b' ').next()? {
+        b"START" => Some(true),
+        b"END" => Some(false),
+        _ => None,
+    };
+    let (k, start) = (1..n.min(4)).find_map(|i| {
+        let next_is_time = i + 1 < n && stamp(tab_field(b, seps, i + 1)).is_some();
+        event(tab_field(b, seps, i))
+            .filter(|_| next_is_time)
+            .map(|s| (i, s))
+    })?;
+    // START: the time after it; END: the last field (after it too, as k + 1 < n).
+    let i = if start { k + 1 } else { n - 1 };
+    stamp(tab_field(b, seps, i)).map(|t| (start, t))
 }
 
 /// What the USER records of a range of lines did to the count of active
@@ -1400,6 +1443,40 @@ mod tests {
             parse_user(&fields("USER\tSTART\tSTART\t1000")),
             Ok((true, 1000))
         );
+    }
+
+    #[test]
+    fn user_lines_read_from_bytes_as_parse_user_reads_them() {
+        let lines = [
+            "USER\tS\tSTART\t1000",
+            "USER\tS\tEND\t2000",
+            "USER\tHome\tSTART\t1000\t1000",
+            "USER\tS\t24\tEND\t1000\t3000",
+            "USER\tS\tSTART\tsoon",
+            "USER\tS\tSTART",
+            "USER\tS",
+            "USER\tSTART\t1000\t1000",
+            "USER\tEND\t1000\t3000",
+            "USER\tTaurus Scenario START\t1000\t1000",
+            "USER\tSTART\tSTART\t1000",
+            "USER\tS\tEND\t1000\tlater",
+            "USER\tS\tSTART \t1000",
+            "USER\tS\t1\t2\tSTART\t1000",
+            "USER\tS\tSTART\t12345678901234567",
+        ];
+        for line in lines {
+            let seps: Vec<u32> = line
+                .bytes()
+                .enumerate()
+                .filter(|(_, c)| *c == b'\t')
+                .map(|(i, _)| i as u32)
+                .collect();
+            assert_eq!(
+                user_fields(line.as_bytes(), &seps),
+                parse_user(&fields(line)).ok(),
+                "{line}"
+            );
+        }
     }
 
     fn read_fixture(rel: &str) -> crate::model::Run {

@@ -118,6 +118,7 @@ def gatling_text(srcs, size, out):
     for u in range(users):
         heapq.heappush(heap, (T0 + rnd.randrange(60_000), u, per_user, False))
     written, next_user = 0, users
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
     with open(out, "w", encoding="utf-8", newline="\n") as w:
         w.write(run_line)
         written += len(run_line.encode())

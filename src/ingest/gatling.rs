@@ -1821,6 +1821,43 @@ mod tests {
     }
 
     #[test]
+    fn a_log_the_fast_path_cannot_take_is_read_by_the_general_reader() {
+        // More RUN records than a chunk keeps: the general reader reads it,
+        // and every RUN note is there once, in order.
+        let mut log = String::new();
+        for i in 0..MAX_RUNS + 5 {
+            log.push_str(&format!(
+                "RUN\tc.Sim\tsim\t1700000000000\trun {i}\t3.11.5\n"
+            ));
+            log.push_str(&format!(
+                "REQUEST\t\thome\t{}\t1700000000100\tOK\n",
+                1_700_000_000_000u64 + i as u64
+            ));
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("simulation.log");
+        std::fs::write(&path, &log).unwrap();
+        let opts = ReadOptions::default();
+        let mut chunk = LogChunk::new(&path, &opts);
+        let mut sink = ChunkSink::new(RunBuilder::new().new_samples());
+        let stop = chunk.parse(log.as_bytes(), log.len(), true, &mut sink);
+        assert!(matches!(stop, Err(Stop::Unsupported)), "{stop:?}");
+        fast_path_agrees("many RUN records", log.as_bytes(), false, None, &[1, 2]);
+        let run = read_log_bytes(tmp.path(), log.as_bytes(), false, 2, false, false, None).unwrap();
+        let notes: Vec<&String> = run
+            .meta
+            .reader_notes
+            .iter()
+            .filter(|n| n.starts_with("Gatling run description"))
+            .collect();
+        assert_eq!(notes.len(), MAX_RUNS + 5);
+        assert!(
+            notes[0].ends_with("run 0")
+                && notes[MAX_RUNS + 4].ends_with(&format!("run {}", MAX_RUNS + 4))
+        );
+    }
+
+    #[test]
     fn users_before_a_chunk_carry_into_it() {
         // 40 users start, then each chunk ends some and starts others; the
         // count never passes through zero, so every chunk depends on the

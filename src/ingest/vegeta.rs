@@ -179,9 +179,9 @@ const MAX_INTERNED: usize = 10_000;
 
 /// The fast path over a range of lines: each line in the layout
 /// [`plain_line`] reads is recorded from its bytes, with its endpoint found
-/// by its raw method and URL; any other line (escapes, other number forms,
-/// another time form, a bad line) goes through [`general_line`], so both
-/// paths give the same figures and the same errors.
+/// by its raw method and URL; any other line (other number or time forms, a
+/// field twice, invalid UTF-8 in a string used, a bad line) goes through
+/// [`general_line`], so both paths give the same figures and the same errors.
 struct VegetaChunk<'a> {
     path: &'a Path,
     opts: &'a ReadOptions,
@@ -189,8 +189,10 @@ struct VegetaChunk<'a> {
     /// A line that is not blank was met.
     any: bool,
     names: chunked::Names,
-    /// The method, a NUL and the URL of the line being read.
+    /// The length of the method (8 bytes), the method and the URL of the line being read.
     key: Vec<u8>,
+    /// The line's strings that held escapes, decoded ([`Span::Decoded`]).
+    decoded: Vec<u8>,
 }
 
 impl<'a> VegetaChunk<'a> {
@@ -202,6 +204,7 @@ impl<'a> VegetaChunk<'a> {
             any: false,
             names: chunked::Names::default(),
             key: Vec::new(),
+            decoded: Vec::new(),
         }
     }
 
@@ -212,12 +215,9 @@ impl<'a> VegetaChunk<'a> {
         if t.is_empty() {
             return Ok(());
         }
-        if let Some(f) = plain_line(t) {
-            if let Some((secs, nanos)) = chunked::rfc3339(f.timestamp.as_bytes()) {
+        if let Some(f) = plain_line(t, &mut self.decoded) {
+            if self.fast(t, &f, sink) {
                 self.any = true;
-                // As [`rfc3339_ms`] computes it.
-                let start_ms = secs as f64 * 1000.0 + f64::from(nanos) / 1e6;
-                self.fast(&f, start_ms, sink);
                 return Ok(());
             }
         }
@@ -225,21 +225,41 @@ impl<'a> VegetaChunk<'a> {
         Ok(())
     }
 
-    /// Records a line read by [`plain_line`], as [`record`] would.
+    /// Records a line read by [`plain_line`] from `t` as [`record`] would;
+    /// false (nothing recorded) when its time is not in the one form
+    /// [`chunked::rfc3339`] reads or a string it uses is not UTF-8.
     #[inline]
-    fn fast(&mut self, f: &Fields<'_>, start_ms: f64, sink: &mut ChunkSink) {
+    fn fast(&mut self, t: &[u8], f: &Fields, sink: &mut ChunkSink) -> bool {
+        let text = |s: Span| s.bytes(t, &self.decoded);
+        let Some((secs, nanos)) = chunked::rfc3339(text(f.timestamp)) else {
+            return false;
+        };
+        // As [`rfc3339_ms`] computes it.
+        let start_ms = secs as f64 * 1000.0 + f64::from(nanos) / 1e6;
         let status = (f.code != 0).then_some(f.code);
         let ok = status.is_some_and(|s| s < 400);
-        let method = f.method.unwrap_or("");
-        let url = f.url.unwrap_or("");
+        let error = match f.error.map(text) {
+            Some(e) if !e.is_empty() && !ok => match std::str::from_utf8(e) {
+                Ok(e) => Some(e),
+                Err(_) => return false,
+            },
+            _ => None,
+        };
+        let method = f.method.map_or(&b""[..], text);
+        let url = f.url.map_or(&b""[..], text);
         self.key.clear();
-        self.key.extend_from_slice(method.as_bytes());
-        self.key.push(0);
-        self.key.extend_from_slice(url.as_bytes());
+        self.key
+            .extend_from_slice(&(method.len() as u64).to_le_bytes());
+        self.key.extend_from_slice(method);
+        self.key.extend_from_slice(url);
         // The name matters only the first time: the endpoint index stands for it.
         let idx = match self.names.get(&self.key) {
             Some(i) => i,
             None => {
+                let (Ok(method), Ok(url)) = (std::str::from_utf8(method), std::str::from_utf8(url))
+                else {
+                    return false;
+                };
                 let name = if url.is_empty() {
                     ALL_REQUESTS.to_string()
                 } else {
@@ -259,11 +279,12 @@ impl<'a> VegetaChunk<'a> {
                 name: "",
                 ok,
                 status,
-                error: f.error.filter(|e| !e.is_empty() && !ok),
+                error,
                 users: None,
                 bytes: status.and(f.bytes_in),
             },
         );
+        true
     }
 }
 
@@ -292,28 +313,55 @@ impl ChunkParser for VegetaChunk<'_> {
     }
 }
 
+/// Where a string value is: its bytes in the line (no escapes), or its
+/// decoded text in the line's buffer of decoded strings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Span {
+    Line(usize, usize),
+    Decoded(usize, usize),
+}
+
+impl Span {
+    /// The string's bytes, from the line `t` or from `decoded`.
+    #[inline]
+    fn bytes<'b>(self, t: &'b [u8], decoded: &'b [u8]) -> &'b [u8] {
+        match self {
+            Span::Line(from, to) => &t[from..to],
+            Span::Decoded(from, to) => &decoded[from..to],
+        }
+    }
+}
+
 /// The fields of one line, as serde_json reads them into [`Line`].
 #[derive(Debug, PartialEq)]
-struct Fields<'a> {
+struct Fields {
     code: u16,
-    timestamp: &'a str,
+    timestamp: Span,
     latency: u64,
     bytes_in: Option<u64>,
-    error: Option<&'a str>,
-    method: Option<&'a str>,
-    url: Option<&'a str>,
+    error: Option<Span>,
+    method: Option<Span>,
+    url: Option<Span>,
 }
 
 /// Reads `t` (a line without the ASCII white space around it) when it is
 /// plainly one JSON object that serde_json reads into [`Line`], and gives
 /// the same fields: keys in any order, any other keys with any values
-/// (nested up to [`MAX_DEPTH`]), JSON white space; strings without escapes
-/// or control characters, the strings read valid UTF-8; integers without
-/// sign, leading zeros, fraction or exponent, of at most 18 digits. `None`
-/// for anything else (for serde_json to read or refuse), including a field
-/// read twice.
-fn plain_line(t: &[u8]) -> Option<Fields<'_>> {
-    let mut s = Scan { b: t, at: 0 };
+/// (nested up to [`MAX_DEPTH`]), JSON white space, strings with escapes
+/// (decoded into `decoded` when used; `\u` escapes of surrogates are left
+/// to serde_json), integers without sign, leading zeros, fraction or
+/// exponent, of at most 18 digits. `None` for anything else (for
+/// serde_json to read or refuse), including a field read twice. The bytes
+/// of the strings are as they are: the caller checks that those it uses are
+/// UTF-8 (the general reader replaces invalid bytes, which changes no quote
+/// or backslash).
+fn plain_line(t: &[u8], decoded: &mut Vec<u8>) -> Option<Fields> {
+    decoded.clear();
+    let mut s = Scan {
+        b: t,
+        at: 0,
+        decoded,
+    };
     s.eat(b'{')?;
     let mut code = None;
     let mut timestamp = None;
@@ -327,13 +375,20 @@ fn plain_line(t: &[u8]) -> Option<Fields<'_>> {
         loop {
             s.ws();
             s.eat(b'"')?;
-            let key = s.string()?;
+            let key = s.string(false)?;
             s.ws();
             s.eat(b':')?;
             s.ws();
-            match key {
+            let Span::Line(from, to) = key else {
+                // An escape in a key: it may spell one of the fields.
+                return None;
+            };
+            match &t[from..to] {
                 b"code" => once(&mut code, u16::try_from(s.uint()?).ok()?)?,
-                b"timestamp" => once(&mut timestamp, s.text()?)?,
+                b"timestamp" => {
+                    s.eat(b'"')?;
+                    once(&mut timestamp, s.string(true)?)?;
+                }
                 b"latency" => once(&mut latency, s.uint()?)?,
                 b"bytes_in" => {
                     let v = if s.null() { None } else { Some(s.uint()?) };
@@ -375,12 +430,14 @@ fn once<T>(slot: &mut Option<T>, v: T) -> Option<()> {
 const MAX_DEPTH: u32 = 16;
 
 /// A position in a line read by [`plain_line`].
-struct Scan<'a> {
+struct Scan<'a, 'd> {
     b: &'a [u8],
     at: usize,
+    /// Where strings with escapes are decoded.
+    decoded: &'d mut Vec<u8>,
 }
 
-impl<'a> Scan<'a> {
+impl Scan<'_, '_> {
     /// Steps over JSON white space.
     #[inline]
     fn ws(&mut self) {
@@ -413,34 +470,69 @@ impl<'a> Scan<'a> {
         yes
     }
 
-    /// The bytes of a string whose opening quote was stepped over, up to
-    /// its closing quote (stepped over too); `None` at an escape or a
-    /// control character. Bytes past ASCII are taken as they are: the
-    /// general reader reads the line as UTF-8 with invalid bytes replaced,
-    /// which changes no quote, so only the strings used are checked.
+    /// A string whose opening quote was stepped over, to its closing quote
+    /// (stepped over too); with escapes, decoded when `keep` (else only
+    /// checked). `None` at a control character, an escape JSON does not
+    /// have, or a `\u` escape of a surrogate.
     #[inline]
-    fn string(&mut self) -> Option<&'a [u8]> {
+    fn string(&mut self, keep: bool) -> Option<Span> {
         let from = self.at;
-        let end = string_end(self.b, from)?;
-        self.at = end + 1;
-        Some(&self.b[from..end])
-    }
-
-    /// A string value, valid UTF-8.
-    #[inline]
-    fn text(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        std::str::from_utf8(self.string()?).ok()
-    }
-
-    /// A string value (valid UTF-8) or `null`.
-    #[inline]
-    fn text_or_null(&mut self) -> Option<Option<&'a str>> {
-        if self.null() {
-            Some(None)
-        } else {
-            self.text().map(Some)
+        let mut end = string_end(self.b, from)?;
+        if self.b[end] == b'"' {
+            self.at = end + 1;
+            return Some(Span::Line(from, end));
         }
+        let start = self.decoded.len();
+        let mut seg = from;
+        loop {
+            if keep {
+                self.decoded.extend_from_slice(&self.b[seg..end]);
+            }
+            if self.b[end] == b'"' {
+                self.at = end + 1;
+                return Some(Span::Decoded(start, self.decoded.len()));
+            }
+            let c = match *self.b.get(end + 1)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let hex = self.b.get(end + 2..end + 6)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                    let v = hex
+                        .iter()
+                        .fold(0, |v, &h| v * 16 + (h as char).to_digit(16).unwrap_or(0));
+                    end += 4;
+                    // A surrogate (paired or not): serde_json's to read or refuse.
+                    char::from_u32(v)?
+                }
+                _ => return None,
+            };
+            if keep {
+                let mut utf8 = [0; 4];
+                self.decoded
+                    .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            }
+            seg = end + 2;
+            end = string_end(self.b, seg)?;
+        }
+    }
+
+    /// A string value (its opening quote next) or `null`.
+    #[inline]
+    fn text_or_null(&mut self) -> Option<Option<Span>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.eat(b'"')?;
+        self.string(true).map(Some)
     }
 
     /// A number with no sign, leading zero, fraction or exponent, of at most 18 digits.
@@ -462,7 +554,7 @@ impl<'a> Scan<'a> {
         match *self.b.get(self.at)? {
             b'"' => {
                 self.at += 1;
-                self.string()?;
+                self.string(false)?;
             }
             b'-' => {
                 self.at += 1;
@@ -485,7 +577,7 @@ impl<'a> Scan<'a> {
                     self.ws();
                     if open == b'{' {
                         self.eat(b'"')?;
-                        self.string()?;
+                        self.string(false)?;
                         self.ws();
                         self.eat(b':')?;
                         self.ws();
@@ -513,9 +605,9 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// The closing quote of the string going on at `b[from]`; `None` at a
-/// `\\` or a control character first (or no closing quote). 16 bytes at a
-/// time: vegeta writes each response body (base64) into its line.
+/// The first `"` or `\` of the string going on at `b[from]`; `None` at a
+/// control character first (or neither). 16 bytes at a time: vegeta
+/// writes each response body (base64) into its line.
 #[inline]
 fn string_end(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
@@ -533,14 +625,14 @@ fn string_end(b: &[u8], from: usize) -> Option<usize> {
         };
         if stop != 0 {
             let k = i + stop.trailing_zeros() as usize;
-            return (b[k] == b'"').then_some(k);
+            return (b[k] >= 0x20).then_some(k);
         }
         i += 16;
     }
     let k = i + b[i..]
         .iter()
         .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
-    (b[k] == b'"').then_some(k)
+    (b[k] >= 0x20).then_some(k)
 }
 
 /// The `vegeta report -type=json` reader.
@@ -707,21 +799,26 @@ mod tests {
         ))
     }
 
-    /// `plain_line` reads `t` as serde_json does, or leaves it to it.
+    /// `plain_line` reads `t` as serde_json does, or leaves it to it (true
+    /// when it reads it; the strings used must be UTF-8, as the fast path
+    /// checks before it takes a line).
     fn agrees(t: &[u8]) -> bool {
-        let Some(f) = plain_line(t.trim_ascii()) else {
+        let t = t.trim_ascii();
+        let mut decoded = Vec::new();
+        let Some(f) = plain_line(t, &mut decoded) else {
             return false;
         };
-        let own = |s: Option<&str>| s.map(str::to_string);
-        let fast = (
-            f.code,
-            f.timestamp.to_string(),
-            f.latency,
-            f.bytes_in,
-            own(f.error),
-            own(f.method),
-            own(f.url),
+        let text = |s: Span| std::str::from_utf8(s.bytes(t, &decoded)).map(str::to_string);
+        let strings = (
+            text(f.timestamp),
+            f.error.map(text).transpose(),
+            f.method.map(text).transpose(),
+            f.url.map(text).transpose(),
         );
+        let (Ok(timestamp), Ok(error), Ok(method), Ok(url)) = strings else {
+            return false;
+        };
+        let fast = (f.code, timestamp, f.latency, f.bytes_in, error, method, url);
         assert_eq!(
             by_serde(t).as_ref(),
             Some(&fast),
@@ -746,15 +843,34 @@ mod tests {
         for l in read {
             assert!(agrees(l.as_bytes()), "{l}");
         }
+        // Escapes JSON has, in strings used or not.
+        for (from, to) in [
+            ("http://127.0.0.1:8089/v1", r"http:\/\/127.0.0.1:8089\/v1"),
+            ("/deployments", r"/dep\u006Coyments?a=1\u0026b=\u00e9\u4e2d"),
+            ("eyJpZCI6MX0=", r#"a\nb\\c\"d\t\r\b\f\u0000"#),
+            ("\"error\":\"\"", r#""error":"Get \"http://h\": EOF""#),
+            ("\"GET\"", r#""G\u0045T""#),
+            ("\"Content-Type\"", r#""Content\/Type""#),
+        ] {
+            let l = LINE.replace(from, to);
+            assert!(l != LINE, "{from}");
+            assert!(agrees(l.as_bytes()), "{l}");
+        }
         // Invalid UTF-8 in a string not used: replaced by the general reader, no figure changes.
         let mut bytes = LINE.replace("eyJpZCI6MX0=", "\u{1}").into_bytes();
         let at = bytes.iter().position(|&b| b == 1).unwrap();
         bytes[at] = 0xff;
         assert!(agrees(&bytes));
         let left = [
-            // Escapes (in a used string or not), another number or time form, a field twice.
-            LINE.replace("http://127.0.0.1:8089/v1", r"http:\/\/127.0.0.1:8089\/v1"),
-            LINE.replace("eyJpZCI6MX0=", r"a\nb"),
+            // Escapes JSON lacks, surrogates, an escaped key; another
+            // number or time form, a field twice.
+            LINE.replace("eyJpZCI6MX0=", r"a\xb"),
+            LINE.replace("eyJpZCI6MX0=", r"a\u00zzb"),
+            LINE.replace("eyJpZCI6MX0=", r"a\u+0ffb"),
+            LINE.replace("eyJpZCI6MX0=", r"\ud83d\ude00"),
+            LINE.replace("/deployments", r"/\ud83d\ude00"),
+            LINE.replace("eyJpZCI6MX0=", r"a\"),
+            LINE.replace("\"code\"", r#""c\u006fde""#),
             LINE.replace("\"seq\":12", "\"seq\":1e3"),
             LINE.replace("\"seq\":12", "\"seq\":1.5"),
             LINE.replace("\"seq\":12", "\"seq\":012"),
@@ -945,11 +1061,8 @@ mod tests {
             ("blank", b"\n  \r\n\n".to_vec(), false),
         ];
         let shapes = &cases[1].1;
-        let plain = shapes
-            .split(|&b| b == b'\n')
-            .filter(|l| plain_line(l.trim_ascii()).is_some())
-            .count();
-        assert!(plain > 1200, "{plain} lines of 2500 on the fast path");
+        let plain = shapes.split(|&b| b == b'\n').filter(|l| agrees(l)).count();
+        assert!(plain > 1900, "{plain} lines of 2500 on the fast path");
         for (name, bytes, skip) in &cases {
             let general = ReadOptions {
                 threads: 1,

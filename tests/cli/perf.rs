@@ -83,6 +83,7 @@ fn raw_sample_fixtures() -> Vec<std::path::PathBuf> {
         ("k6/ndjson", &["ndjson"][..]),
         ("generic", &["csv"][..]),
         ("ab", &["tsv"][..]),
+        ("vegeta", &["json"][..]),
     ] {
         let mut files: Vec<_> = std::fs::read_dir(root().join("tests/fixtures").join(dir))
             .unwrap()
@@ -136,8 +137,9 @@ fn the_fast_path_and_the_general_reader_agree_on_every_jtl_fixture() {
 }
 
 #[test]
-fn the_hey_and_k6_fast_paths_agree_with_their_general_readers() {
+fn the_hey_k6_and_vegeta_fast_paths_agree_with_their_general_readers() {
     for f in [
+        "vegeta/handmade_results.json",
         "hey/create_n2000_c10.csv",
         "hey/list_c20_20s_first1500.csv",
         "k6/ndjson/golangapi-2024_results.ndjson",

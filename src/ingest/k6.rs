@@ -566,16 +566,23 @@ fn read_ndjson(
     builder: &mut RunBuilder,
     opts: &ReadOptions,
 ) -> Result<(), InputError> {
-    let plain =
-        !input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-    if plain && !opts.no_fast_path {
+    if !opts.no_fast_path {
+        let gzip =
+            input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
         let make = || K6Chunk {
             lines: K6Lines::new(path, opts),
             newlines: 0,
         };
-        if let Some(mut chunks) = chunked::parse_file(path, 0, opts, builder, make)? {
+        // gzip: one chunk, read while another thread decompresses.
+        let chunks = if gzip {
+            chunked::parse_gzip(path, 0, opts, builder, make)?
+        } else {
+            chunked::parse_file(path, 0, opts, builder, make)?
+        };
+        if let Some(mut chunks) = chunks {
             // A request waiting for its `http_req_failed` point at the end of
-            // a chunk: the lines after the chunk decide it.
+            // a chunk (never the last, so never a gzip file's only one): the
+            // lines after the chunk decide it.
             let last = chunks.len().saturating_sub(1);
             for (k, c) in chunks.iter_mut().enumerate() {
                 if c.error.is_some() || c.parser.lines.pending.is_none() {

@@ -481,6 +481,25 @@ fn k6_lines_of_every_shape_read_alike_on_the_fast_path_and_the_general_reader() 
         );
     }
 
+    // Its gzip, read by the fast path as it decompresses (one chunk: every
+    // request's `http_req_failed` point is met in it).
+    let gz = dir.path().join("k6.json.gz");
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(k6_lines(None).as_bytes()).unwrap();
+    std::fs::write(&gz, e.finish().unwrap()).unwrap();
+    let general = run(&gz, &["--threads", "1"], true);
+    assert_eq!(
+        figures_of(&general.summary)["runs"][0]["totals"]["requests"],
+        3000
+    );
+    for threads in ["1", "2"] {
+        same(
+            &general,
+            &run(&gz, &["--threads", threads], false),
+            &format!("gzip, {threads} threads"),
+        );
+    }
+
     // A bad value deep in the file: the same line in the error, or skipped alike.
     let p = write(dir.path(), "bad.json", &k6_lines(Some(2222)));
     let general = run(&p, &["--threads", "1"], true);

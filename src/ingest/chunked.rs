@@ -1075,7 +1075,8 @@ pub fn rfc3339(b: &[u8]) -> Option<(i64, u32)> {
     }
     let d2 = |i: usize| -> Option<i64> {
         let (x, y) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
-        (x < 10 && y < 10).then_some(i64::from(x * 10 + y))
+        // Lazily: `x * 10` of a non-digit overflows u8.
+        (x < 10 && y < 10).then(|| i64::from(x * 10 + y))
     };
     let year = d2(0)? * 100 + d2(2)?;
     let (month, day, hour, min, sec) = (d2(5)?, d2(8)?, d2(11)?, d2(14)?, d2(17)?);

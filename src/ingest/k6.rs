@@ -1510,6 +1510,15 @@ mod tests {
     use super::*;
     use crate::model::RunMeta;
 
+    #[test]
+    fn a_non_digit_in_a_timestamp_is_no_time_and_no_overflow() {
+        // The digit pair was computed before it was checked: 0xff - b'0' times
+        // ten overflowed (a panic in debug builds; seeded mutations found it).
+        assert_eq!(plain_time_us(b"20\xff5-01-01T00:00:00Z"), None);
+        assert_eq!(plain_time_us(b"2025-01-01T00:00:0\xffZ"), None);
+        assert!(plain_time_us(b"2025-01-01T00:00:00Z").is_some());
+    }
+
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/k6");
 
     fn read(reader: &dyn Reader, rel: &str) -> crate::model::Run {

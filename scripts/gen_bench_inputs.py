@@ -15,13 +15,21 @@
       `seq` counting on, start times spread over an hour (RFC 3339 with
       nanoseconds, trailing zeros trimmed as Go writes them) and latencies
       drawn around each line's own, 3x slower in a 5-minute window.
+  gatling_text --src LOG [--src LOG ...] --bytes N --out FILE
+      A Gatling text simulation.log (Gatling 3.4+ layout) of about N bytes:
+      the real REQUEST records of the --src logs resampled (their names,
+      response times and layout byte for byte; ~0.5 % become real KO records),
+      made by virtual users over about an hour (as many at once as that takes), each writing USER
+      START, 10 requests and USER END, in time order, with a slow window.
 """
 import json
 import argparse
 import datetime
+import heapq
 import math
 import os
 import random
+import re
 import shutil
 
 HEADER = ("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,"
@@ -122,6 +130,66 @@ def vegeta(srcs, size, out):
             written += len(text)
 
 
+def gatling_text(srcs, size, out):
+    run_line, requests, failures = None, [], []
+    for src in srcs:
+        with open(src, encoding="utf-8") as r:
+            for line in r:
+                f = line.rstrip("\n").split("\t")
+                if f[0] == "RUN" and run_line is None:
+                    # The run starts at T0, as the records do.
+                    f = [str(T0) if re.fullmatch(r"\d{13}", v) else v for v in f]
+                    run_line = "\t".join(f) + "\n"
+                # Gatling 3.4+: REQUEST, groups, name, start, end, status[, message]
+                if f[0] == "REQUEST" and len(f) >= 6 and f[5] in ("OK", "KO"):
+                    rec = (f[1], f[2], int(f[4]) - int(f[3]), f[5], "\t".join(f[6:]), len(f) > 6)
+                    (requests if f[5] == "OK" else failures).append(rec)
+    if run_line is None or not requests or not failures:
+        raise SystemExit("the --src logs need a RUN record and OK and KO REQUEST records (3.4+ layout)")
+    # Several names, some much busier than others: the real records grouped by name.
+    by_name = {}
+    for rec in requests:
+        by_name.setdefault((rec[0], rec[1]), []).append(rec)
+    names = sorted(by_name, key=lambda k: (-len(by_name[k]), k))[:24]
+    rnd = random.Random(20_251_202)
+    # Enough users at once that the records fill about an hour: each makes a
+    # request of the mix's mean time and thinks 100 ms before the next.
+    span_ms, per_user = 3_600_000, 10
+    mean_ms = sum(sum(r[2] for r in by_name[k]) / len(by_name[k]) for k in names) / len(names)
+    line_bytes = sum(len(r[1]) + 40 for r in requests) / len(requests)
+    users = max(10, int(size / line_bytes / (span_ms / (mean_ms + 200))))
+    heap = []  # (next event ms, user, requests left, started)
+    for u in range(users):
+        heapq.heappush(heap, (T0 + rnd.randrange(60_000), u, per_user, False))
+    written, next_user = 0, users
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="\n") as w:
+        w.write(run_line)
+        written += len(run_line.encode())
+        while heap and written < size:
+            t, u, left, started = heapq.heappop(heap)
+            if not started:
+                line = f"USER\tBench\tSTART\t{t}\n"
+                heapq.heappush(heap, (t + rnd.randrange(5, 50), u, left, True))
+            elif left == 0:
+                line = f"USER\tBench\tEND\t{t}\n"
+                # A new user takes its place, so about `users` run at once.
+                heapq.heappush(heap, (t + rnd.randrange(1, 500), next_user, per_user, False))
+                next_user += 1
+            else:
+                groups, name = names[min(int(rnd.expovariate(0.25)), len(names) - 1)]
+                _, _, ms, status, msg, has_msg = rnd.choice(by_name[(groups, name)])
+                if rnd.random() < 0.005:
+                    _, _, _, status, msg, has_msg = rnd.choice(failures)
+                slow = 3 if 1_200_000 <= (t - T0) % span_ms < 1_500_000 else 1
+                end = t + ms * slow
+                tail = f"\t{msg}" if has_msg else ""
+                line = f"REQUEST\t{groups}\t{name}\t{t}\t{end}\t{status}{tail}\n"
+                heapq.heappush(heap, (end + rnd.randrange(0, 200), u, left - 1, True))
+            w.write(line)
+            written += len(line)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -137,11 +205,17 @@ def main():
     v.add_argument("--src", action="append", required=True)
     v.add_argument("--bytes", type=int, default=1_000_000_000)
     v.add_argument("--out", required=True)
+    g = sub.add_parser("gatling_text")
+    g.add_argument("--src", action="append", required=True)
+    g.add_argument("--bytes", type=int, required=True)
+    g.add_argument("--out", required=True)
     a = p.parse_args()
     if a.cmd == "shards":
         shards(a.files, a.rows, a.out)
     elif a.cmd == "vegeta":
         vegeta(a.src, a.bytes, a.out)
+    elif a.cmd == "gatling_text":
+        gatling_text(a.src, a.bytes, a.out)
     else:
         locust_history(a.src, a.rows, a.out)
 

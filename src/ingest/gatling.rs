@@ -27,9 +27,11 @@
 //! request counts, KO counts, min/mean/max and four unlabelled percentiles,
 //! taken as p50/p75/p95/p99 (the `gatling.conf` defaults).
 
+use super::chunked::{self, Chunk, ChunkParser, ChunkSink, Sink, Stop};
 use super::{input, ReadOptions, Reader, RunBuilder};
 use crate::error::{InputError, Position};
 use crate::model::{EndpointStats, ExceptionGroup, LatencyStats, Percentile, Precision, Sample};
+use crate::stats::samples::MAX_SERIES_POINTS;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -103,10 +105,23 @@ impl Reader for SimulationLog {
 }
 
 fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
+    if !opts.no_fast_path {
+        let gzip =
+            input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+        let make = || LogChunk::new(path, opts);
+        let chunks = if gzip {
+            chunked::parse_gzip(path, 0, opts, builder, make)?
+        } else {
+            chunked::parse_file(path, 0, opts, builder, make)?
+        };
+        if let Some(chunks) = chunks {
+            return merge_chunks(chunks, builder);
+        }
+    }
     let mut reader = input::open(path)?;
     let mut buf = Vec::new();
     let mut line_no = 0u64;
-    let mut users: u32 = 0;
+    let mut users = Running(0);
     let mut errors: BTreeMap<String, u64> = BTreeMap::new();
     loop {
         buf.clear();
@@ -117,94 +132,524 @@ fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
             break;
         }
         line_no += 1;
-        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            buf.pop();
-        }
-        if buf.is_empty() {
+        let line = trim_line_end(&buf);
+        if line.is_empty() {
             continue;
         }
-        let text = String::from_utf8_lossy(&buf);
+        let text = String::from_utf8_lossy(line);
         let fields: Vec<&str> = text.split('\t').collect();
-        let at = |column: usize, msg: String| {
-            InputError::at(
-                path,
-                Position {
-                    line: line_no,
-                    column: Some(column as u64),
-                },
-                msg,
-            )
-        };
-        match fields[0] {
-            "REQUEST" => match parse_request(&fields) {
-                Ok(r) => {
-                    let name = endpoint_name(r.groups, r.name);
-                    let error = (!r.ok).then(|| r.message.trim()).filter(|m| !m.is_empty());
-                    builder.record(&Sample {
-                        start_ms: Some(r.start_ms as f64),
-                        latency_ms: Some((r.end_ms - r.start_ms) as f64),
-                        method: "",
-                        name: &name,
-                        ok: r.ok,
-                        status: error.and_then(status_in_message),
-                        error,
-                        users: None,
-                        bytes: None,
-                    });
-                }
-                Err((col, msg)) => builder.bad_row(at(col, msg), opts.skip_bad_rows)?,
-            },
-            "USER" => match parse_user(&fields) {
-                Ok((start, t_ms)) => {
-                    users = if start {
-                        users.saturating_add(1)
-                    } else {
-                        users.saturating_sub(1)
-                    };
-                    builder.users_at(t_ms as f64, users);
-                }
-                Err((col, msg)) => builder.bad_row(at(col, msg), opts.skip_bad_rows)?,
-            },
-            "RUN" => read_run(&fields, builder),
-            "ERROR" => {
-                let message = fields.get(1).map_or("", |m| m.trim());
-                *errors.entry(message.to_string()).or_default() += 1;
-            }
-            "GROUP" => match group_kind(&fields) {
-                GroupLine::Group => {}
-                GroupLine::Error(message) => {
-                    *errors.entry(message.trim().to_string()).or_default() += 1;
-                }
-                GroupLine::Unknown => builder.bad_row(
-                    at(
-                        1,
-                        format!(
-                            "GROUP record of {} fields that is neither a group (ending OK or KO) nor a Gatling 2.x error (message, time)",
-                            fields.len()
-                        ),
-                    ),
-                    opts.skip_bad_rows,
-                )?,
-            },
-            "ASSERTION" => {}
-            other => {
-                let shown: String = other.chars().take(40).collect();
-                builder.bad_row(
-                    at(
-                        1,
-                        format!(
-                            "`{shown}` is not a Gatling record (RUN, USER, REQUEST, GROUP, ERROR, ASSERTION)"
-                        ),
-                    ),
-                    opts.skip_bad_rows,
-                )?;
-            }
+        let kind = record(
+            &fields,
+            line_no,
+            path,
+            opts,
+            builder,
+            &mut users,
+            &mut errors,
+        )?;
+        if kind == Kind::Run {
+            read_run(&fields, builder);
         }
     }
     for (message, count) in errors {
         builder.exception(ExceptionGroup { count, message });
     }
     Ok(())
+}
+
+/// `line` without the line ends (`\r`, `\n`) it ends with.
+fn trim_line_end(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\r' | b'\n'] = line {
+        line = rest;
+    }
+    line
+}
+
+/// What [`record`] leaves to its caller.
+#[derive(Debug, PartialEq)]
+enum Kind {
+    /// A RUN record: its notes are the run's, for the caller to give it.
+    Run,
+    /// Anything else, taken.
+    Taken,
+}
+
+/// The running count of active users, which USER records move.
+trait Users {
+    /// A user started (`start`) or ended at `t_ms`.
+    fn event(&mut self, start: bool, t_ms: u64, sink: &mut impl Sink);
+}
+
+/// The general reader's count: the users active after each record.
+struct Running(u32);
+
+impl Users for Running {
+    fn event(&mut self, start: bool, t_ms: u64, sink: &mut impl Sink) {
+        self.0 = if start {
+            self.0.saturating_add(1)
+        } else {
+            self.0.saturating_sub(1)
+        };
+        sink.users_at(t_ms as f64, self.0);
+    }
+}
+
+/// Takes one record (a line split at its tabs, `line_no` 1-based): a
+/// request, a user's start or end, a test-code error (into `errors`), a bad
+/// row; says when it is a RUN record. Both the general reader and the fast
+/// path's lines that are not plain requests come here.
+fn record(
+    fields: &[&str],
+    line_no: u64,
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut impl Sink,
+    users: &mut impl Users,
+    errors: &mut BTreeMap<String, u64>,
+) -> Result<Kind, InputError> {
+    let at = |column: usize, msg: String| {
+        InputError::at(
+            path,
+            Position {
+                line: line_no,
+                column: Some(column as u64),
+            },
+            msg,
+        )
+    };
+    let skip = opts.skip_bad_rows;
+    match fields[0] {
+        "REQUEST" => match parse_request(fields) {
+            Ok(r) => {
+                let name = endpoint_name(r.groups, r.name);
+                let error = (!r.ok).then(|| r.message.trim()).filter(|m| !m.is_empty());
+                sink.record(&Sample {
+                    start_ms: Some(r.start_ms as f64),
+                    latency_ms: Some((r.end_ms - r.start_ms) as f64),
+                    method: "",
+                    name: &name,
+                    ok: r.ok,
+                    status: error.and_then(status_in_message),
+                    error,
+                    users: None,
+                    bytes: None,
+                });
+            }
+            Err((col, msg)) => sink.bad_row(at(col, msg), skip)?,
+        },
+        "USER" => match parse_user(fields) {
+            Ok((start, t_ms)) => users.event(start, t_ms, sink),
+            Err((col, msg)) => sink.bad_row(at(col, msg), skip)?,
+        },
+        "RUN" => return Ok(Kind::Run),
+        "ERROR" => {
+            let message = fields.get(1).map_or("", |m| m.trim());
+            *errors.entry(message.to_string()).or_default() += 1;
+        }
+        "GROUP" => match group_kind(fields) {
+            GroupLine::Group => {}
+            GroupLine::Error(message) => {
+                *errors.entry(message.trim().to_string()).or_default() += 1;
+            }
+            GroupLine::Unknown => sink.bad_row(
+                at(
+                    1,
+                    format!(
+                        "GROUP record of {} fields that is neither a group (ending OK or KO) nor a Gatling 2.x error (message, time)",
+                        fields.len()
+                    ),
+                ),
+                skip,
+            )?,
+        },
+        "ASSERTION" => {}
+        other => {
+            let shown: String = other.chars().take(40).collect();
+            sink.bad_row(
+                at(
+                    1,
+                    format!(
+                        "`{shown}` is not a Gatling record (RUN, USER, REQUEST, GROUP, ERROR, ASSERTION)"
+                    ),
+                ),
+                skip,
+            )?;
+        }
+    }
+    Ok(Kind::Taken)
+}
+
+/// Gives the run what the chunks of the fast path kept apart from the
+/// requests, in file order: RUN records, users over time, test-code errors.
+fn merge_chunks(
+    chunks: Vec<Chunk<LogChunk<'_>>>,
+    builder: &mut RunBuilder,
+) -> Result<(), InputError> {
+    let parsers = chunked::merge(chunks, 1, builder)?;
+    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+    let mut users = 0;
+    for p in parsers {
+        for run in &p.runs {
+            let fields: Vec<&str> = run.iter().map(String::as_str).collect();
+            read_run(&fields, builder);
+        }
+        users = p.users.replay(users, builder);
+        for (message, count) in p.errors {
+            *errors.entry(message).or_default() += count;
+        }
+    }
+    for (message, count) in errors {
+        builder.exception(ExceptionGroup { count, message });
+    }
+    Ok(())
+}
+
+/// Fields split without allocating; a line with more takes a vector.
+const FEW_FIELDS: usize = 16;
+
+/// Distinct raw names (groups and name) remembered per chunk.
+const MAX_INTERNED: usize = 10_000;
+
+/// RUN records one chunk keeps for the run (a log has one); past this the
+/// general reader reads the file.
+const MAX_RUNS: usize = 64;
+
+/// The fast path over a range of lines: a plain REQUEST record is read from
+/// the bytes of the fields it uses (its name interned, no allocation, UTF-8
+/// checked only for a name met the first time and a KO message); every
+/// other line goes through [`record`], as in the general reader. USER
+/// records move a count only a sequential pass knows: [`UserSteps`] keeps
+/// what the range did to it, and the count is replayed in file order.
+struct LogChunk<'a> {
+    path: &'a Path,
+    opts: &'a ReadOptions,
+    newlines: u64,
+    names: chunked::Names,
+    users: UserSteps,
+    errors: BTreeMap<String, u64>,
+    /// RUN records' fields, in order.
+    runs: Vec<Vec<String>>,
+}
+
+impl<'a> LogChunk<'a> {
+    fn new(path: &'a Path, opts: &'a ReadOptions) -> Self {
+        LogChunk {
+            path,
+            opts,
+            newlines: 0,
+            names: chunked::Names::default(),
+            users: UserSteps::default(),
+            errors: BTreeMap::new(),
+            runs: Vec::new(),
+        }
+    }
+
+    /// Records a REQUEST line (`b`, its tabs at `seps`) exactly as
+    /// [`parse_request`] and [`record`] would; false when the line needs them
+    /// (anything unusual, or a name or message that is not UTF-8).
+    #[inline]
+    fn request(&mut self, b: &[u8], seps: &[u32], sink: &mut ChunkSink) -> bool {
+        let n = seps.len() + 1;
+        let field = |i: usize| tab_field(b, seps, i);
+        let Some(s) = (5..n).find(|&i| matches!(field(i), b"OK" | b"KO")) else {
+            return false;
+        };
+        if s > 7 {
+            return false;
+        }
+        let (Some(start_ms), Some(end_ms)) = (stamp(field(s - 2)), stamp(field(s - 1))) else {
+            return false;
+        };
+        if end_ms < start_ms {
+            return false;
+        }
+        let ok = field(s) == b"OK";
+        // Groups and name, one slice of the line: the key of the endpoint.
+        let key = &b[seps[s - 5] as usize + 1..seps[s - 3] as usize];
+        let idx = match self.names.get(key) {
+            Some(i) => i,
+            None => {
+                let (Ok(groups), Ok(name)) = (
+                    std::str::from_utf8(field(s - 4)),
+                    std::str::from_utf8(field(s - 3)),
+                ) else {
+                    return false;
+                };
+                let i = sink.stats.endpoint("", &endpoint_name(groups, name));
+                self.names.insert(key, i, MAX_INTERNED);
+                i
+            }
+        };
+        let mut error = None;
+        if !ok {
+            let message = if s + 1 < n { field(s + 1) } else { b"" };
+            let Ok(message) = std::str::from_utf8(message) else {
+                return false;
+            };
+            error = Some(message.trim()).filter(|m| !m.is_empty());
+        }
+        sink.stats.record_at(
+            idx,
+            &Sample {
+                start_ms: Some(start_ms as f64),
+                latency_ms: Some((end_ms - start_ms) as f64),
+                method: "",
+                name: "",
+                ok,
+                status: error.and_then(status_in_message),
+                error,
+                users: None,
+                bytes: None,
+            },
+        );
+        true
+    }
+
+    /// Any other line, through [`record`].
+    fn other(&mut self, line: &[u8], sink: &mut ChunkSink) -> Result<(), Stop> {
+        let line = trim_line_end(line);
+        if line.is_empty() {
+            return Ok(());
+        }
+        let lossy;
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t,
+            Err(_) => {
+                lossy = String::from_utf8_lossy(line).into_owned();
+                lossy.as_str()
+            }
+        };
+        let mut few = [""; FEW_FIELDS];
+        let mut n = 0;
+        let mut split = text.split('\t');
+        for f in split.by_ref().take(FEW_FIELDS) {
+            few[n] = f;
+            n += 1;
+        }
+        let many: Vec<&str>;
+        let fields = if split.next().is_none() {
+            &few[..n]
+        } else {
+            many = text.split('\t').collect();
+            &many[..]
+        };
+        let line_no = self.newlines + 1;
+        let kind = record(
+            fields,
+            line_no,
+            self.path,
+            self.opts,
+            sink,
+            &mut self.users,
+            &mut self.errors,
+        )?;
+        if kind == Kind::Run {
+            if self.runs.len() == MAX_RUNS {
+                return Err(Stop::Unsupported);
+            }
+            self.runs
+                .push(fields.iter().map(|f| (*f).to_string()).collect());
+        }
+        Ok(())
+    }
+}
+
+impl ChunkParser for LogChunk<'_> {
+    fn parse(
+        &mut self,
+        buf: &[u8],
+        limit: usize,
+        eof: bool,
+        sink: &mut ChunkSink,
+    ) -> Result<usize, Stop> {
+        chunked::scan_lines(buf, limit, eof, b'\t', |line| {
+            let b = line.bytes;
+            let plain = !line.wide && !b.ends_with(b"\r");
+            let taken = plain
+                && if b.starts_with(b"REQUEST\t") {
+                    self.request(b, line.seps, sink)
+                } else if b.starts_with(b"USER\t") {
+                    match user_fields(b, line.seps) {
+                        Some((start, t_ms)) => {
+                            self.users.event(start, t_ms, sink);
+                            true
+                        }
+                        None => false,
+                    }
+                } else {
+                    false
+                };
+            if !taken {
+                self.other(b, sink)?;
+            }
+            self.newlines += u64::from(line.had_newline(buf));
+            Ok(chunked::Step::Next)
+        })
+    }
+
+    fn newlines(&self) -> u64 {
+        self.newlines
+    }
+}
+
+/// Field `i` of line `b` whose tabs are at `seps`.
+#[inline]
+fn tab_field<'b>(b: &'b [u8], seps: &[u32], i: usize) -> &'b [u8] {
+    let from = if i == 0 { 0 } else { seps[i - 1] as usize + 1 };
+    let to = seps.get(i).map_or(b.len(), |&e| e as usize);
+    &b[from..to]
+}
+
+/// A field [`is_timestamp`] accepts, as its number.
+#[inline]
+fn stamp(f: &[u8]) -> Option<u64> {
+    if f.len() > 16 {
+        None
+    } else {
+        chunked::digits(f)
+    }
+}
+
+/// A USER line (`b`, its tabs at `seps`) as [`parse_user`] reads it, from
+/// its bytes (the fields it looks at are ASCII when they match, so UTF-8
+/// does not matter); `None` where [`parse_user`] would err.
+#[inline]
+fn user_fields(b: &[u8], seps: &[u32]) -> Option<(bool, u64)> {
+    let n = seps.len() + 1;
+    let event = |f: &[u8]| match f.rsplit(|c| *c == b' ').next()? {
+        b"START" => Some(true),
+        b"END" => Some(false),
+        _ => None,
+    };
+    let (k, start) = (1..n.min(4)).find_map(|i| {
+        let next_is_time = i + 1 < n && stamp(tab_field(b, seps, i + 1)).is_some();
+        event(tab_field(b, seps, i))
+            .filter(|_| next_is_time)
+            .map(|s| (i, s))
+    })?;
+    // START: the time after it; END: the last field (after it too, as k + 1 < n).
+    let i = if start { k + 1 } else { n - 1 };
+    stamp(tab_field(b, seps, i)).map(|t| (start, t))
+}
+
+/// What the USER records of a range of lines did to the count of active
+/// users, which depends on the count before the range. The general reader
+/// counts up at a start and down at an end, never below zero: after the
+/// range's records `1..=j` the count is `max(before + sum_j, from_zero_j)`,
+/// with `sum_j` the starts less the ends so far and `from_zero_j` the count
+/// had the range started at zero. The run's series keeps, per time bucket,
+/// the most users at any record in it, so per bucket the largest `sum_j`
+/// and `from_zero_j` are enough, in buckets no wider than the run's will be:
+/// widths double from 1 s until the span fits [`MAX_SERIES_POINTS`], as the
+/// run's own buckets do, and the run's span holds this one. Each bucket also
+/// keeps its first and last record times, where its count is replayed, so
+/// the run's buckets cover the same span as in one sequential pass.
+#[derive(Default)]
+struct UserSteps {
+    sum: i64,
+    from_zero: i64,
+    /// Bucket width, ms (0 before the first record).
+    width: i64,
+    /// Key of `slots[0]` (Unix ms / width).
+    base: i64,
+    slots: Vec<Option<UserSlot>>,
+}
+
+#[derive(Clone, Copy)]
+struct UserSlot {
+    sum: i64,
+    from_zero: i64,
+    first_ms: u64,
+    last_ms: u64,
+}
+
+impl UserSlot {
+    fn merge(&mut self, o: &UserSlot) {
+        self.sum = self.sum.max(o.sum);
+        self.from_zero = self.from_zero.max(o.from_zero);
+        self.first_ms = self.first_ms.min(o.first_ms);
+        self.last_ms = self.last_ms.max(o.last_ms);
+    }
+}
+
+impl Users for UserSteps {
+    fn event(&mut self, start: bool, t_ms: u64, _: &mut impl Sink) {
+        if start {
+            self.sum += 1;
+            self.from_zero += 1;
+        } else {
+            self.sum -= 1;
+            self.from_zero = (self.from_zero - 1).max(0);
+        }
+        // The key the run's buckets use: of the time as f64, as `users_at` takes it.
+        let ms = t_ms as f64 as i64;
+        let here = UserSlot {
+            sum: self.sum,
+            from_zero: self.from_zero,
+            first_ms: t_ms,
+            last_ms: t_ms,
+        };
+        if self.width == 0 {
+            self.width = 1000;
+            self.base = ms.div_euclid(self.width);
+        }
+        loop {
+            let key = ms.div_euclid(self.width);
+            let first = self.base.min(key);
+            let last = (self.base + self.slots.len() as i64 - 1).max(key);
+            if last - first < MAX_SERIES_POINTS as i64 {
+                if key < self.base {
+                    let n = (self.base - key) as usize;
+                    self.slots.splice(0..0, std::iter::repeat_n(None, n));
+                    self.base = key;
+                }
+                let i = (key - self.base) as usize;
+                if i >= self.slots.len() {
+                    self.slots.resize(i + 1, None);
+                }
+                match &mut self.slots[i] {
+                    Some(s) => s.merge(&here),
+                    slot => *slot = Some(here),
+                }
+                return;
+            }
+            self.coarsen();
+        }
+    }
+}
+
+impl UserSteps {
+    /// Doubles the bucket width, merging neighbours.
+    fn coarsen(&mut self) {
+        self.width *= 2;
+        let old = std::mem::take(&mut self.slots);
+        let old_base = self.base;
+        self.base = old_base.div_euclid(2);
+        for (i, slot) in old.into_iter().enumerate() {
+            let Some(slot) = slot else { continue };
+            let k = ((old_base + i as i64).div_euclid(2) - self.base) as usize;
+            if k >= self.slots.len() {
+                self.slots.resize(k + 1, None);
+            }
+            match &mut self.slots[k] {
+                Some(s) => s.merge(&slot),
+                empty => *empty = Some(slot),
+            }
+        }
+    }
+
+    /// Gives `builder` the count at each bucket, `before` being the count
+    /// before the range; returns the count after it.
+    fn replay(&self, before: i64, builder: &mut RunBuilder) -> i64 {
+        for s in self.slots.iter().flatten() {
+            let users = u32::try_from((before + s.sum).max(s.from_zero)).unwrap_or(u32::MAX);
+            builder.users_at(s.first_ms as f64, users);
+            if s.last_ms != s.first_ms {
+                builder.users_at(s.last_ms as f64, users);
+            }
+        }
+        (before + self.sum).max(self.from_zero)
+    }
 }
 
 /// `RUN` names the simulation and, in 3.x, the Gatling version (2.x writes
@@ -1000,6 +1445,40 @@ mod tests {
         );
     }
 
+    #[test]
+    fn user_lines_read_from_bytes_as_parse_user_reads_them() {
+        let lines = [
+            "USER\tS\tSTART\t1000",
+            "USER\tS\tEND\t2000",
+            "USER\tHome\tSTART\t1000\t1000",
+            "USER\tS\t24\tEND\t1000\t3000",
+            "USER\tS\tSTART\tsoon",
+            "USER\tS\tSTART",
+            "USER\tS",
+            "USER\tSTART\t1000\t1000",
+            "USER\tEND\t1000\t3000",
+            "USER\tTaurus Scenario START\t1000\t1000",
+            "USER\tSTART\tSTART\t1000",
+            "USER\tS\tEND\t1000\tlater",
+            "USER\tS\tSTART \t1000",
+            "USER\tS\t1\t2\tSTART\t1000",
+            "USER\tS\tSTART\t12345678901234567",
+        ];
+        for line in lines {
+            let seps: Vec<u32> = line
+                .bytes()
+                .enumerate()
+                .filter(|(_, c)| *c == b'\t')
+                .map(|(i, _)| i as u32)
+                .collect();
+            assert_eq!(
+                user_fields(line.as_bytes(), &seps),
+                parse_user(&fields(line)).ok(),
+                "{line}"
+            );
+        }
+    }
+
     fn read_fixture(rel: &str) -> crate::model::Run {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/gatling")
@@ -1071,6 +1550,355 @@ mod tests {
             .collect();
         assert_eq!(got, errors);
         assert!(got.keys().all(|m| m.starts_with("Failed to build request")));
+    }
+
+    /// The text fixtures (every one but the binary logs and the empty file).
+    const TEXT_FIXTURES: [&str; 7] = [
+        "ohrm-3.6.1",
+        "pix-2.2",
+        "taurus-2017",
+        "taurus-3.5.1",
+        "taurus-groups-2018",
+        "taurus-build-errors-2019",
+        "taurus-scenario-start-2018",
+    ];
+
+    /// Reads `bytes` as `dir`/simulation.log (gzipped first with `gzip`),
+    /// with `threads` threads, on the fast path or the general reader only.
+    #[allow(clippy::too_many_arguments)]
+    fn read_log_bytes(
+        dir: &Path,
+        bytes: &[u8],
+        gzip: bool,
+        threads: usize,
+        no_fast_path: bool,
+        skip_bad_rows: bool,
+        cap: Option<usize>,
+    ) -> Result<crate::model::Run, String> {
+        use std::io::Write;
+        let path = dir.join("simulation.log");
+        if gzip {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(bytes).unwrap();
+            std::fs::write(&path, gz.finish().unwrap()).unwrap();
+        } else {
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let mut b = RunBuilder::new();
+        if let Some(n) = cap {
+            b.max_endpoints(n);
+        }
+        let opts = ReadOptions {
+            threads,
+            no_fast_path,
+            skip_bad_rows,
+            ..ReadOptions::default()
+        };
+        SimulationLog
+            .read(&path, &mut b, &opts)
+            .map_err(|e| e.to_string())?;
+        Ok(b.build(crate::model::RunMeta::default()).unwrap())
+    }
+
+    /// A run's figures in short, for a failure message.
+    fn show(r: &Result<crate::model::Run, String>) -> String {
+        match r {
+            Ok(run) => format!(
+                "{} requests, {} failures, {} endpoints, {} series points, users {:?}, {} exceptions, skipped {}",
+                run.totals.requests,
+                run.totals.failures,
+                run.endpoints.len(),
+                run.series.len(),
+                run.series.iter().filter_map(|p| p.users).collect::<Vec<_>>(),
+                run.exceptions.len(),
+                run.meta.skipped_rows,
+            ),
+            Err(e) => e.clone(),
+        }
+    }
+
+    /// Asserts the fast path (on `threads`, and the gzip of `bytes`) gives
+    /// the run (or the error) the general reader gives.
+    fn fast_path_agrees(
+        what: &str,
+        bytes: &[u8],
+        skip: bool,
+        cap: Option<usize>,
+        threads: &[usize],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |gzip, threads, general| {
+            read_log_bytes(dir.path(), bytes, gzip, threads, general, skip, cap)
+        };
+        let general = read(false, 1, true);
+        let runs = threads
+            .iter()
+            .map(|&threads| (false, threads))
+            .chain([(true, 2)]);
+        for (gzip, threads) in runs {
+            let fast = read(gzip, threads, false);
+            assert!(
+                fast == general,
+                "{what}, gzip {gzip}, {threads} threads: the fast path gives\n{}\nthe general reader\n{}",
+                show(&fast),
+                show(&general)
+            );
+        }
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_reader_on_every_text_fixture() {
+        for dir in TEXT_FIXTURES {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/gatling")
+                .join(dir)
+                .join("simulation.log");
+            let bytes = std::fs::read(&path).unwrap();
+            let (requests, _, _) = count_records(&format!("{dir}/simulation.log"));
+            let tmp = tempfile::tempdir().unwrap();
+            let run = read_log_bytes(tmp.path(), &bytes, false, 3, false, false, None).unwrap();
+            assert_eq!(run.totals.requests, requests, "{dir}");
+            fast_path_agrees(dir, &bytes, false, None, &[1, 3]);
+            if bytes.len() < 20_000 {
+                // A small fixture twice over, so that it is split too.
+                let twice = [&bytes[..], &bytes[..]].concat();
+                fast_path_agrees(dir, &twice, false, None, &[1, 2, 3, 7]);
+            }
+        }
+    }
+
+    /// A deterministic log of every kind of line the reader meets: each
+    /// request layout, groups, names like statuses or numbers or not UTF-8,
+    /// KO messages, users of every layout (ends before starts too, and users
+    /// hours apart so the series is coarsened), test-code errors, GROUP
+    /// records, CRLF and blank lines; with `bad`, malformed records too.
+    fn varied_log(seed: u64, lines: usize, bad: bool) -> Vec<u8> {
+        let mut x = seed | 1;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let names: [&[u8]; 8] = [
+            b"home",
+            b"OK",
+            b"12345",
+            b"caf\xc3\xa9 / menu",
+            b"bad \xff name",
+            b"request_1 Redirect 1",
+            b" padded ",
+            b"KO",
+        ];
+        let groups: [&[u8]; 5] = [b"", b"g1", b"g1,g2", b" g1 , ,g2 ", b"gr\xfe"];
+        let messages: [&[u8]; 6] = [
+            b"status.find.in(200,304), found 401",
+            b"status.find.is(200), but actually found 500",
+            b"j.n.ConnectException: Connection refused",
+            b"  ",
+            b"jsonPath($.id).find.is(5), but actually found 401",
+            b"not \xff utf-8",
+        ];
+        let t0 = 1_700_000_000_000u64;
+        let mut out = b"RUN\tcom.example.Sim\tsim\t1700000000000\t desc \t3.11.5\n".to_vec();
+        for i in 0..lines {
+            let t = t0 + next(3 * 3_600_000) + if next(500) == 0 { 40 * 86_400_000 } else { 0 };
+            let end = t + next(2000);
+            let (g, n) = (groups[next(5) as usize], names[next(8) as usize]);
+            let ok = next(10) != 0;
+            let status: &[u8] = if ok { b"OK" } else { b"KO" };
+            let mut line: Vec<u8> = Vec::new();
+            match next(20) {
+                0..=8 => {
+                    // 3.4+: groups, name; OK lines end with a blank message.
+                    line.extend(b"REQUEST\t");
+                    line.extend(g);
+                    line.push(b'\t');
+                    line.extend(n);
+                    line.extend(format!("\t{t}\t{end}\t").as_bytes());
+                    line.extend(status);
+                    if ok {
+                        if next(2) == 0 {
+                            line.extend(b"\t ");
+                        }
+                    } else if next(4) != 0 {
+                        line.push(b'\t');
+                        line.extend(messages[next(6) as usize]);
+                    }
+                }
+                9 => {
+                    line.extend(format!("REQUEST\t{}\t", next(100)).as_bytes());
+                    line.extend(g);
+                    line.push(b'\t');
+                    line.extend(n);
+                    line.extend(format!("\t{t}\t{end}\t").as_bytes());
+                    line.extend(status);
+                    line.extend(b"\t");
+                    line.extend(messages[next(6) as usize]);
+                }
+                10 => {
+                    line.extend(format!("REQUEST\tScen\t{}\t", next(100)).as_bytes());
+                    line.extend(g);
+                    line.push(b'\t');
+                    line.extend(n);
+                    line.extend(format!("\t{t}\t{end}\t").as_bytes());
+                    line.extend(status);
+                    line.extend(b"\t");
+                    line.extend(messages[next(6) as usize]);
+                    line.extend(b"\textra");
+                }
+                11..=15 => {
+                    let event = if next(2) == 0 { "START" } else { "END" };
+                    let text = match next(4) {
+                        0 => format!("USER\tScen\t{event}\t{t}"),
+                        1 => format!("USER\tScen\t{}\t{event}\t{t}\t{end}", next(100)),
+                        2 => format!("USER\t{event}\t{t}\t{end}"),
+                        _ => format!("USER\tTaurus Scenario {event}\t{t}\t{t}"),
+                    };
+                    line.extend(text.as_bytes());
+                }
+                16 => line.extend(format!("ERROR\tboom {}\t{t}", next(3)).as_bytes()),
+                17 => {
+                    let text = match next(3) {
+                        0 => format!("GROUP\tg1\t{t}\t{end}\t12\tOK"),
+                        1 => format!("GROUP\tFailed to build request {}: x \t{t}", next(2)),
+                        _ => "ASSERTION\tAAMDAAMDAAAAAAAAwFhA".to_string(),
+                    };
+                    line.extend(text.as_bytes());
+                }
+                18 => {}
+                _ if bad => {
+                    let text = match next(5) {
+                        0 => format!("REQUEST\t\tx\tsoon\t{t}\tOK"),
+                        1 => format!("REQUEST\t\tx\t{end}\t{t}\tKO"),
+                        2 => "BOGUS\tline".to_string(),
+                        3 => format!("USER\tScen\tJUMP\t{t}"),
+                        _ => format!("REQUEST\ts\t1\t\tr\t1\t{t}\t{end}\t4\tOK"),
+                    };
+                    line.extend(text.as_bytes());
+                }
+                _ => line.extend(format!("REQUEST\t\thome\t{t}\t{end}\tOK").as_bytes()),
+            }
+            line.extend(match i % 11 {
+                0 => &b"\r\n"[..],
+                5 => b"\r\r\n",
+                _ => b"\n",
+            });
+            out.extend(line);
+        }
+        out
+    }
+
+    #[test]
+    fn the_fast_path_agrees_on_every_kind_of_line_wherever_the_chunks_split() {
+        let all: Vec<usize> = (1..=7).collect();
+        for seed in 1..=2 {
+            // About 50 KB: seven threads get chunks of 7 KB, each split
+            // point in a different place for each seed.
+            let log = varied_log(seed, 900 + 37 * seed as usize, false);
+            fast_path_agrees(&format!("seed {seed}"), &log, false, None, &all);
+            // Past the endpoint cap: names fold into `other` alike.
+            let what = format!("seed {seed}, 3 endpoints");
+            fast_path_agrees(&what, &log, false, Some(3), &[1, 3, 7]);
+            let bad = varied_log(seed + 10, 900, true);
+            let what = format!("seed {seed}, skipping bad rows");
+            fast_path_agrees(&what, &bad, true, None, &all);
+            // Without skipping, the first bad row stops both, at its line.
+            let what = format!("seed {seed}, bad rows");
+            fast_path_agrees(&what, &bad, false, None, &[1, 3, 7]);
+        }
+        // The log is what it says: every kind of line was met.
+        let tmp = tempfile::tempdir().unwrap();
+        let log = varied_log(1, 937, true);
+        let run = read_log_bytes(tmp.path(), &log, false, 2, false, true, None).unwrap();
+        assert!(run.totals.failures > 0 && run.exceptions.len() > 3);
+        assert!(run.series.len() > 100 && run.series.iter().any(|p| p.users > Some(2)));
+        assert!(run
+            .endpoints
+            .iter()
+            .any(|e| e.name == "g1 / g2 / café / menu"));
+        assert!(run.endpoints.iter().any(|e| e.name.contains('\u{fffd}')));
+    }
+
+    #[test]
+    fn a_log_the_fast_path_cannot_take_is_read_by_the_general_reader() {
+        // More RUN records than a chunk keeps: the general reader reads it,
+        // and every RUN note is there once, in order.
+        let mut log = String::new();
+        for i in 0..MAX_RUNS + 5 {
+            log.push_str(&format!(
+                "RUN\tc.Sim\tsim\t1700000000000\trun {i}\t3.11.5\n"
+            ));
+            log.push_str(&format!(
+                "REQUEST\t\thome\t{}\t1700000000100\tOK\n",
+                1_700_000_000_000u64 + i as u64
+            ));
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("simulation.log");
+        std::fs::write(&path, &log).unwrap();
+        let opts = ReadOptions::default();
+        let mut chunk = LogChunk::new(&path, &opts);
+        let mut sink = ChunkSink::new(RunBuilder::new().new_samples());
+        let stop = chunk.parse(log.as_bytes(), log.len(), true, &mut sink);
+        assert!(matches!(stop, Err(Stop::Unsupported)), "{stop:?}");
+        fast_path_agrees("many RUN records", log.as_bytes(), false, None, &[1, 2]);
+        let run = read_log_bytes(tmp.path(), log.as_bytes(), false, 2, false, false, None).unwrap();
+        let notes: Vec<&String> = run
+            .meta
+            .reader_notes
+            .iter()
+            .filter(|n| n.starts_with("Gatling run description"))
+            .collect();
+        assert_eq!(notes.len(), MAX_RUNS + 5);
+        assert!(
+            notes[0].ends_with("run 0")
+                && notes[MAX_RUNS + 4].ends_with(&format!("run {}", MAX_RUNS + 4))
+        );
+    }
+
+    #[test]
+    fn users_before_a_chunk_carry_into_it() {
+        // 40 users start, then each chunk ends some and starts others; the
+        // count never passes through zero, so every chunk depends on the
+        // ones before it. The series' users are checked against a count
+        // made here, per second.
+        let t0 = 1_700_000_000_000u64;
+        let mut log = String::new();
+        let mut active = 0i64;
+        let mut most: BTreeMap<u64, i64> = BTreeMap::new();
+        for i in 0..3000u64 {
+            let t = t0 + i * 10;
+            let start = i < 40 || i % 3 != 0;
+            let start = start || active == 0;
+            active += if start { 1 } else { -1 };
+            let e = most.entry(t / 1000).or_default();
+            *e = (*e).max(active);
+            let event = if start { "START" } else { "END" };
+            log.push_str(&format!("USER\tScen\t{event}\t{t}\n"));
+            log.push_str(&format!("REQUEST\t\thome\t{t}\t{}\tOK\t \n", t + 5));
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        for threads in [1, 4, 7] {
+            let run = read_log_bytes(
+                tmp.path(),
+                log.as_bytes(),
+                false,
+                threads,
+                false,
+                false,
+                None,
+            )
+            .unwrap();
+            let got: Vec<(u64, Option<u64>)> = run
+                .series
+                .iter()
+                .map(|p| ((p.t_s as u64), p.users))
+                .collect();
+            let want: Vec<(u64, Option<u64>)> =
+                most.iter().map(|(s, u)| (*s, Some(*u as u64))).collect();
+            assert_eq!(got, want, "{threads} threads");
+        }
     }
 
     #[test]

@@ -158,6 +158,38 @@ fn the_hey_k6_and_vegeta_fast_paths_agree_with_their_general_readers() {
     }
 }
 
+#[test]
+fn the_gatling_fast_path_agrees_with_its_general_reader_on_every_text_log_and_its_gzip() {
+    use flate2::{write::GzEncoder, Compression};
+    let tmp = tempfile::tempdir().unwrap();
+    for d in [
+        "ohrm-3.6.1",
+        "pix-2.2",
+        "taurus-2017",
+        "taurus-3.5.1",
+        "taurus-groups-2018",
+        "taurus-build-errors-2019",
+        "taurus-scenario-start-2018",
+    ] {
+        let dir = root().join("tests/fixtures/gatling").join(d);
+        let general = run(&dir, &["--threads", "1"], true);
+        assert_ne!(general.code, 2, "{d}: {}", general.stderr);
+        assert!(general.summary.contains("\"requests\""), "{d}");
+        same(&general, &run(&dir, &["--threads", "3"], false), d);
+        // The log alone, gzipped (the report files beside some logs stay out).
+        let log = std::fs::read(dir.join("simulation.log")).unwrap();
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(&log).unwrap();
+        let gz_dir = tmp.path().join(d);
+        std::fs::create_dir(&gz_dir).unwrap();
+        let gz = gz_dir.join("simulation.log.gz");
+        std::fs::write(&gz, e.finish().unwrap()).unwrap();
+        let general = run(&gz, &[], true);
+        assert_ne!(general.code, 2, "{d} gzip: {}", general.stderr);
+        same(&general, &run(&gz, &[], false), &format!("{d} gzip"));
+    }
+}
+
 const JTL_HEADER: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n";
 
 fn jtl_row(i: u64, label: &str) -> String {

@@ -16,6 +16,12 @@
       in different orders), a few busy labels and a long tail, each label its
       own log-normal response times, ~0.5 % failures. 9,500,000 rows make
       about 1.2 GB.
+  gen_bench_inputs.py vegeta --src results.json [--src ...] --bytes N --out FILE
+      vegeta JSON lines (`vegeta encode --to json`) of about N bytes: the
+      lines of --src resampled (their codes, errors, methods and URLs), with
+      `seq` counting on, start times spread over an hour (RFC 3339 with
+      nanoseconds, trailing zeros trimmed as Go writes them) and latencies
+      drawn around each line's own, 3x slower in a 5-minute window.
   gatling_text --src LOG [--src LOG ...] --bytes N --out FILE
       A Gatling text simulation.log (Gatling 3.4+ layout) of about N bytes:
       the real REQUEST records of the --src logs resampled (their names,
@@ -23,7 +29,9 @@
       made by virtual users over about an hour (as many at once as that takes), each writing USER
       START, 10 requests and USER END, in time order, with a slow window.
 """
+import json
 import argparse
+import datetime
 import heapq
 import math
 import os
@@ -121,6 +129,42 @@ def locust_history(src, rows, out):
     shutil.copy(stats, out + "_stats.csv")
 
 
+def go_time(ns):
+    """Unix nanoseconds as Go's time.RFC3339Nano writes them in UTC."""
+    secs, frac = divmod(ns, 1_000_000_000)
+    stamp = datetime.datetime.fromtimestamp(secs, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    digits = f"{frac:09d}".rstrip("0")
+    return f"{stamp}.{digits}Z" if digits else f"{stamp}Z"
+
+
+def vegeta(srcs, size, out):
+    lines = []
+    for src in srcs:
+        with open(src) as r:
+            lines += [json.loads(line) for line in r if line.strip()]
+    rnd = random.Random(20261202)
+    t0 = T0 * 1_000_000
+    # Start times over an hour, in order (vegeta writes results as they
+    # come, so nearly in start order): one step per line expected.
+    mean_len = sum(len(json.dumps(x, separators=(",", ":"))) + 8 for x in lines) / len(lines)
+    step = int(3_600 * 1_000_000_000 * mean_len // size)
+    written, seq, t = 0, 0, t0
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    with open(out, "w") as w:
+        while written < size:
+            line = dict(rnd.choice(lines))
+            t += rnd.randrange(2 * step + 1)
+            slow = 3.0 if 1_200 <= (t - t0) // 1_000_000_000 < 1_500 else 1.0
+            if line["code"] != 0:
+                line["latency"] = max(1, int(rnd.lognormvariate(math.log(line["latency"] * slow), 0.5)))
+            line["seq"] = seq
+            line["timestamp"] = go_time(t)
+            seq += 1
+            text = json.dumps(line, separators=(",", ":")) + "\n"
+            w.write(text)
+            written += len(text)
+
+
 def gatling_text(srcs, size, out):
     run_line, requests, failures = None, [], []
     for src in srcs:
@@ -196,6 +240,10 @@ def main():
     e.add_argument("--labels", type=int, default=50_000)
     e.add_argument("--rows", type=int, default=9_500_000)
     e.add_argument("--out", required=True)
+    v = sub.add_parser("vegeta")
+    v.add_argument("--src", action="append", required=True)
+    v.add_argument("--bytes", type=int, default=1_000_000_000)
+    v.add_argument("--out", required=True)
     g = sub.add_parser("gatling_text")
     g.add_argument("--src", action="append", required=True)
     g.add_argument("--bytes", type=int, required=True)
@@ -203,6 +251,8 @@ def main():
     a = p.parse_args()
     if a.cmd == "shards":
         shards(a.files, a.rows, a.out)
+    elif a.cmd == "vegeta":
+        vegeta(a.src, a.bytes, a.out)
     elif a.cmd == "gatling_text":
         gatling_text(a.src, a.bytes, a.out)
     elif a.cmd == "endpoints":

@@ -566,16 +566,23 @@ fn read_ndjson(
     builder: &mut RunBuilder,
     opts: &ReadOptions,
 ) -> Result<(), InputError> {
-    let plain =
-        !input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-    if plain && !opts.no_fast_path {
+    if !opts.no_fast_path {
+        let gzip =
+            input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
         let make = || K6Chunk {
             lines: K6Lines::new(path, opts),
             newlines: 0,
         };
-        if let Some(mut chunks) = chunked::parse_file(path, 0, opts, builder, make)? {
+        // gzip: one chunk, read while another thread decompresses.
+        let chunks = if gzip {
+            chunked::parse_gzip(path, 0, opts, builder, make)?
+        } else {
+            chunked::parse_file(path, 0, opts, builder, make)?
+        };
+        if let Some(mut chunks) = chunks {
             // A request waiting for its `http_req_failed` point at the end of
-            // a chunk: the lines after the chunk decide it.
+            // a chunk (never the last, so never a gzip file's only one): the
+            // lines after the chunk decide it.
             let last = chunks.len().saturating_sub(1);
             for (k, c) in chunks.iter_mut().enumerate() {
                 if c.error.is_some() || c.parser.lines.pending.is_none() {
@@ -1089,84 +1096,10 @@ impl Names {
     }
 }
 
-/// Unix µs of `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with 1 to 9
-/// fraction digits, as chrono computes it; `None` for any other form (the
-/// caller asks chrono then), including leap seconds.
+/// Unix µs of an RFC 3339 time in the one form [`chunked::rfc3339`] reads
+/// (as chrono computes it); `None` for any other form (the caller asks chrono then).
 fn plain_time_us(b: &[u8]) -> Option<i64> {
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let d2 = |i: usize| -> Option<i64> {
-        let (x, y) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
-        // Lazily: `x * 10` of a non-digit overflows u8.
-        (x < 10 && y < 10).then(|| i64::from(x * 10 + y))
-    };
-    let year = d2(0)? * 100 + d2(2)?;
-    let (month, day, hour, min, sec) = (d2(5)?, d2(8)?, d2(11)?, d2(14)?, d2(17)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if day < 1 || day > days_in_month || hour > 23 || min > 59 || sec > 59 {
-        return None;
-    }
-    let mut i = 19;
-    let mut nanos: i64 = 0;
-    if b[i] == b'.' {
-        i += 1;
-        let from = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            nanos = nanos * 10 + i64::from(b[i] - b'0');
-            i += 1;
-        }
-        let n = i - from;
-        if n == 0 || n > 9 {
-            return None;
-        }
-        nanos *= 10_i64.pow((9 - n) as u32);
-    }
-    let offset_s = match b[i..] {
-        [b'Z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let (h1, h2, m1, m2) = (
-                h1.wrapping_sub(b'0'),
-                h2.wrapping_sub(b'0'),
-                m1.wrapping_sub(b'0'),
-                m2.wrapping_sub(b'0'),
-            );
-            if h1 > 9 || h2 > 9 || m1 > 9 || m2 > 9 {
-                return None;
-            }
-            let (h, m) = (i64::from(h1 * 10 + h2), i64::from(m1 * 10 + m2));
-            if h > 23 || m > 59 {
-                return None;
-            }
-            if sign == b'-' {
-                -(h * 3600 + m * 60)
-            } else {
-                h * 3600 + m * 60
-            }
-        }
-        _ => return None,
-    };
-    // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    let secs = days * 86_400 + hour * 3600 + min * 60 + sec - offset_s;
-    Some(secs * 1_000_000 + nanos / 1000)
+    chunked::rfc3339(b).map(|(secs, nanos)| secs * 1_000_000 + i64::from(nanos / 1000))
 }
 
 /// Reads k6 JSON lines one at a time (sequentially or in a chunk).

@@ -147,7 +147,7 @@ fn build_limited(path: &Path) -> (i32, String, f64) {
 #[test]
 fn gzip_bombs_with_one_endless_line_exit_2_naming_file_and_line_within_memory() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &[u8], &[u8], u64); 3] = [
+    let cases: [(&str, &[u8], &[u8], u64); 4] = [
         (
             "bomb.jtl.gz",
             b"timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n1700000000000,5,",
@@ -159,6 +159,13 @@ fn gzip_bombs_with_one_endless_line_exit_2_naming_file_and_line_within_memory() 
             br#"{"type":"Metric","data":{"name":"http_req_duration","type":"trend","contains":"time","thresholds":[],"submetrics":null},"metric":"http_req_duration"}
 {"metric":"http_req_duration","type":"Point","data":{"time":"2024-03-27T16:31:33.889147-03:00","value":1,"tags":{"name":""#,
             b"\"}}}\n",
+            2,
+        ),
+        (
+            "bomb-vegeta.json.gz",
+            br#"{"seq":0,"code":200,"timestamp":"2026-11-23T11:30:00Z","latency":1,"url":"http://h/"}
+{"code":200,"timestamp":"2026-11-23T11:30:00Z","latency":1,"url":""#,
+            b"\"}\n",
             2,
         ),
         (

@@ -83,6 +83,7 @@ fn raw_sample_fixtures() -> Vec<std::path::PathBuf> {
         ("k6/ndjson", &["ndjson"][..]),
         ("generic", &["csv"][..]),
         ("ab", &["tsv"][..]),
+        ("vegeta", &["json"][..]),
     ] {
         let mut files: Vec<_> = std::fs::read_dir(root().join("tests/fixtures").join(dir))
             .unwrap()
@@ -136,8 +137,9 @@ fn the_fast_path_and_the_general_reader_agree_on_every_jtl_fixture() {
 }
 
 #[test]
-fn the_hey_and_k6_fast_paths_agree_with_their_general_readers() {
+fn the_hey_k6_and_vegeta_fast_paths_agree_with_their_general_readers() {
     for f in [
+        "vegeta/handmade_results.json",
         "hey/create_n2000_c10.csv",
         "hey/list_c20_20s_first1500.csv",
         "k6/ndjson/golangapi-2024_results.ndjson",
@@ -508,6 +510,25 @@ fn k6_lines_of_every_shape_read_alike_on_the_fast_path_and_the_general_reader() 
             &general,
             &run(&p, &["--threads", threads], false),
             &format!("{threads} threads"),
+        );
+    }
+
+    // Its gzip, read by the fast path as it decompresses (one chunk: every
+    // request's `http_req_failed` point is met in it).
+    let gz = dir.path().join("k6.json.gz");
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(k6_lines(None).as_bytes()).unwrap();
+    std::fs::write(&gz, e.finish().unwrap()).unwrap();
+    let general = run(&gz, &["--threads", "1"], true);
+    assert_eq!(
+        figures_of(&general.summary)["runs"][0]["totals"]["requests"],
+        3000
+    );
+    for threads in ["1", "2"] {
+        same(
+            &general,
+            &run(&gz, &["--threads", threads], false),
+            &format!("gzip, {threads} threads"),
         );
     }
 

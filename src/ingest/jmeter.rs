@@ -1754,6 +1754,7 @@ struct XmlAttrs<'b> {
     rc: Option<&'b [u8]>,
     rm: Option<&'b [u8]>,
     lb: Option<&'b [u8]>,
+    dt: Option<&'b [u8]>,
     na: Option<&'b [u8]>,
     ng: Option<&'b [u8]>,
     by: Option<&'b [u8]>,
@@ -1798,6 +1799,7 @@ fn xml_attrs(b: &[u8]) -> Option<XmlAttrs<'_>> {
             b"rc" => &mut a.rc,
             b"rm" => &mut a.rm,
             b"lb" => &mut a.lb,
+            b"dt" => &mut a.dt,
             b"na" => &mut a.na,
             b"ng" => &mut a.ng,
             b"by" => &mut a.by,
@@ -1826,9 +1828,10 @@ enum Scan {
     /// Markup the fast path does not read.
     Unsupported,
     /// It ends before `end`; its start tag's attributes are `attrs` (a range),
-    /// it holds `children` samples as direct children.
+    /// it is `empty` (`<httpSample …/>`) or holds `children` samples as direct children.
     Done {
         attrs: (usize, usize),
+        empty: bool,
         end: usize,
         children: u64,
     },
@@ -1886,6 +1889,7 @@ fn xml_element(buf: &[u8], p: usize, stack: &mut Vec<(usize, usize)>) -> Scan {
     if buf[gt - 1] == b'/' {
         return Scan::Done {
             attrs: (name_end, gt - 1),
+            empty: true,
             end: gt + 1,
             children: 0,
         };
@@ -1912,6 +1916,7 @@ fn xml_element(buf: &[u8], p: usize, stack: &mut Vec<(usize, usize)>) -> Scan {
                 if stack.is_empty() {
                     return Scan::Done {
                         attrs,
+                        empty: false,
                         end: gt + 1,
                         children,
                     };
@@ -1948,6 +1953,7 @@ struct XmlChunk<'a> {
     /// the counts behind the notes.
     state: XmlState,
     labels: chunked::Names,
+    transaction_labels: chunked::Names,
     newlines: u64,
     /// `</testResults>` was met: only white space may follow.
     root_closed: bool,
@@ -1963,6 +1969,7 @@ impl<'a> XmlChunk<'a> {
             indent,
             state: XmlState::default(),
             labels: chunked::Names::default(),
+            transaction_labels: chunked::Names::default(),
             newlines: 0,
             root_closed: false,
             stack: Vec::new(),
@@ -1970,22 +1977,36 @@ impl<'a> XmlChunk<'a> {
         }
     }
 
-    /// Records a plain successful sample from its attributes; false when the
-    /// general reader must read it.
+    /// Records a top-level sample from its start tag; false when the general
+    /// reader must read it: a failure or a transaction with children (the
+    /// failure message comes from its assertion results, a transaction's
+    /// samplers are the requests), a name from the URL, anything not plain.
     #[inline]
-    fn fast(&mut self, attrs: &[u8], children: u64, sink: &mut ChunkSink) -> bool {
+    fn fast(&mut self, attrs: &[u8], empty: bool, children: u64, sink: &mut ChunkSink) -> bool {
         let Some(a) = xml_attrs(attrs) else {
             return false;
         };
-        // A failure's message, a transaction, a name from the URL: the general reader.
-        let (Some(b"true"), Some(lb), Some(t)) = (a.s, a.lb, a.t) else {
+        let (Some(lb), Some(t)) = (a.lb, a.t) else {
             return false;
         };
-        if let Some(rm) = a.rm {
-            let phrase = &TRANSACTION_MESSAGE.as_bytes()[1..];
-            if rm.contains(&b'&') || memchr::memmem::find(rm, phrase).is_some() {
-                return false;
-            }
+        let ok = match a.s {
+            Some(b"true") => true,
+            Some(b"false") if empty => false,
+            _ => return false,
+        };
+        // Text the general reader trims (Unicode white space) or decodes: let it.
+        let plain = |v: &[u8]| {
+            !v.contains(&b'&')
+                && v.first().is_none_or(u8::is_ascii_graphic)
+                && v.last().is_none_or(u8::is_ascii_graphic)
+        };
+        let (rm, dt) = (a.rm.unwrap_or(b""), a.dt.unwrap_or(b""));
+        if !plain(rm) || !plain(dt) {
+            return false;
+        }
+        let transaction = rm.starts_with(TRANSACTION_MESSAGE.as_bytes()) && dt.is_empty();
+        if transaction && !empty {
+            return false;
         }
         let Some(elapsed) = chunked::digits(t) else {
             return false;
@@ -1997,13 +2018,6 @@ impl<'a> XmlChunk<'a> {
                 None => return false,
             },
         };
-        let status = match a.rc {
-            Some(rc) => match chunked::digits(rc) {
-                Some(v) if rc.len() <= 5 && v <= u64::from(u16::MAX) => Some(v as u16),
-                _ => return false,
-            },
-            None => None,
-        };
         let count = |v: Option<&[u8]>, most: usize| match v {
             Some(b"") | None => Ok(None),
             Some(v) if v.len() <= most => chunked::digits(v).map(Some).ok_or(()),
@@ -2013,31 +2027,54 @@ impl<'a> XmlChunk<'a> {
             return false;
         };
         let users = na.or(ng).map(|u| u as u32);
-        let idx = match self.labels.get(lb) {
+        let rc = a.rc.unwrap_or(b"");
+        let (status, error) = if ok {
+            match chunked::digits(rc) {
+                Some(v) if rc.len() <= 5 && v <= u64::from(u16::MAX) => (Some(v as u16), None),
+                _ if rc.is_empty() => (None, None),
+                _ => return false,
+            }
+        } else {
+            let (Ok(code), Ok(message)) = (std::str::from_utf8(rc), std::str::from_utf8(rm)) else {
+                return false;
+            };
+            if !plain(rc) {
+                return false;
+            }
+            status_and_error(false, code, message, "")
+        };
+        let (labels, stats) = if transaction {
+            (&mut self.transaction_labels, &mut sink.transactions)
+        } else {
+            (&mut self.labels, &mut sink.stats)
+        };
+        let idx = match labels.get(lb) {
             Some(i) => i,
             None => {
                 let name = xml_text(lb);
-                let i = sink.stats.endpoint("", name.trim());
-                self.labels.insert(lb, i, MAX_INTERNED);
+                let i = stats.endpoint("", name.trim());
+                labels.insert(lb, i, MAX_INTERNED);
                 i
             }
         };
-        sink.stats.record_at(
+        stats.record_at(
             idx,
             &Sample {
                 start_ms,
                 latency_ms: Some(elapsed as f64),
                 method: "",
                 name: "",
-                ok: true,
+                ok,
                 status,
-                error: None,
+                error: error.as_deref(),
                 users,
                 bytes,
             },
         );
-        self.state.samples += 1;
-        self.state.nested += children;
+        if !transaction {
+            self.state.samples += 1;
+            self.state.nested += children;
+        }
         true
     }
 
@@ -2060,8 +2097,7 @@ impl<'a> XmlChunk<'a> {
             if let Event::Eof = event {
                 break;
             }
-            self.state
-                .event(&event, line, self.path, sink, self.opts)?;
+            self.state.event(&event, line, self.path, sink, self.opts)?;
         }
         let st = &self.state;
         if st.depth != 1 || st.current.is_some() || st.in_transaction || st.root_closed {
@@ -2138,6 +2174,7 @@ impl ChunkParser for XmlChunk<'_> {
                     Scan::Unsupported => return Err(Stop::Unsupported),
                     Scan::Done {
                         attrs,
+                        empty,
                         end,
                         children,
                     } => {
@@ -2150,7 +2187,7 @@ impl ChunkParser for XmlChunk<'_> {
                             None | Some(b'\n') => {}
                             Some(_) => return Err(Stop::Unsupported),
                         }
-                        if !self.fast(&buf[attrs.0..attrs.1], children, sink) {
+                        if !self.fast(&buf[attrs.0..attrs.1], empty, children, sink) {
                             self.newlines +=
                                 memchr::memchr_iter(b'\n', &buf[counted..p]).count() as u64;
                             counted = p;
@@ -2729,12 +2766,22 @@ mod tests {
         if fast {
             b.tool("jmeter", None);
             let taken = read_xml_fast(path, &mut b, &opts).map_err(|e| e.to_string())?;
-            assert!(taken, "{}: the fast path left it to the general reader", path.display());
+            assert!(
+                taken,
+                "{}: the fast path left it to the general reader",
+                path.display()
+            );
             if let Some(sum) = b.take_checksum() {
-                assert_eq!(sum, super::super::checksum::file(path).unwrap(), "{threads} threads");
+                assert_eq!(
+                    sum,
+                    super::super::checksum::file(path).unwrap(),
+                    "{threads} threads"
+                );
             }
         } else {
-            JtlXml.read(path, &mut b, &opts).map_err(|e| e.to_string())?;
+            JtlXml
+                .read(path, &mut b, &opts)
+                .map_err(|e| e.to_string())?;
         }
         Ok(b.build(crate::model::RunMeta::default()).unwrap())
     }
@@ -2760,12 +2807,18 @@ mod tests {
         assert!(general.totals.requests > 0, "{what}");
         for threads in 1..=7 {
             let fast = xml_run(&plain, threads, true, false).unwrap();
-            assert!(fast == general, "{what}, {threads} threads: the runs differ");
+            assert!(
+                fast == general,
+                "{what}, {threads} threads: the runs differ"
+            );
         }
         assert!(xml_run(&gz, 2, false, false).unwrap() == general, "{what}");
         for threads in [1, 2] {
             let fast = xml_run(&gz, threads, true, false).unwrap();
-            assert!(fast == general, "{what}, gzip, {threads} threads: the runs differ");
+            assert!(
+                fast == general,
+                "{what}, gzip, {threads} threads: the runs differ"
+            );
         }
         general
     }
@@ -2788,7 +2841,8 @@ mod tests {
             let to = memchr::memmem::rfind(&f, b"</testResults>").unwrap_or(f.len());
             body.extend_from_slice(&f[from..to]);
         }
-        let mut xml = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n".to_vec();
+        let mut xml =
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n".to_vec();
         while xml.len() < len {
             xml.extend_from_slice(&body);
         }
@@ -2920,6 +2974,10 @@ mod tests {
         let fast = xml_run(&path, 1, true, false).unwrap();
         assert!(fast == xml_run(&path, 1, false, false).unwrap());
         assert_eq!(fast.endpoints[0].name, "a & b");
-        assert!(fast.meta.reader_notes.iter().any(|n| n.contains("without </testResults>")));
+        assert!(fast
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.contains("without </testResults>")));
     }
 }

@@ -1867,6 +1867,13 @@ fn xml_name_end(buf: &[u8], mut i: usize) -> Result<usize, bool> {
 /// The `>` ending a tag whose name ended at `i`, past quoted values; `None` for more bytes.
 #[inline]
 fn xml_tag_end(buf: &[u8], mut i: usize) -> Option<usize> {
+    // Mostly: the first `>` after an even number of `"` and no `'` (one
+    // counting pass, not a search per quote).
+    let gt = i + memchr::memchr(b'>', &buf[i..])?;
+    let tag = &buf[i..gt];
+    if tag.iter().filter(|b| **b == b'"').count() % 2 == 0 && memchr::memchr(b'\'', tag).is_none() {
+        return Some(gt);
+    }
     loop {
         let j = i + memchr::memchr3(b'>', b'"', b'\'', &buf[i..])?;
         if buf[j] == b'>' {
@@ -2947,6 +2954,15 @@ mod tests {
     }
 
     #[test]
+    fn tag_ends_skip_quoted_values() {
+        let b = br#"<a x="1>2" y='3>"4'>rest"#;
+        assert_eq!(xml_tag_end(b, 2), Some(b.len() - 5));
+        let b = br#"<a x="1>2" y="3">rest"#;
+        assert_eq!(xml_tag_end(b, 2), Some(b.len() - 5));
+        assert_eq!(xml_tag_end(br#"<a x="1>2"#, 2), None);
+    }
+
+    #[test]
     fn xml_markup_the_fast_path_does_not_read_goes_to_the_general_reader() {
         let head = "<?xml version=\"1.0\"?>\n<testResults version=\"1.2\">\n";
         let cases = [
@@ -2967,7 +2983,8 @@ mod tests {
         }
         // What it does read: entities in names, attributes over several
         // lines, a root left open.
-        let body = "<httpSample t=\"5\" ts=\"1700000000000\" s=\"true\"\n    lb=\"a &amp; b\" rc=\"200\"/>\n";
+        let body = "<httpSample t=\"5\" ts=\"1700000000000\" s=\"true\"\n    lb=\"a &amp; b\" rc=\"200\"/>\n\
+            <httpSample t=\"6\" s=\"true\" lb=\"a &amp; b\" tn='x > y'><x a=\"<>\"/></httpSample>\n";
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.jtl");
         std::fs::write(&path, format!("{head}{body}{body}")).unwrap();

@@ -27,6 +27,9 @@
 //! quick-xml, never held whole. Only the `<httpSample>`/`<sample>` children of
 //! `<testResults>` are requests; samples nested in them (redirects, embedded
 //! resources, a transaction controller's children) are parts of their parent.
+//! A fast path reads plain files on every core, cut at top-level sample
+//! lines, and hands every sample it does not read itself to the general
+//! reader's event handling (see the XML fast path section).
 //!
 //! Semantics shared by both JTL flavours:
 //! - JMeter's `success` decides failure, not the response code: a 404 an

@@ -1104,7 +1104,8 @@ fn plain_time_us(b: &[u8]) -> Option<i64> {
     }
     let d2 = |i: usize| -> Option<i64> {
         let (x, y) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
-        (x < 10 && y < 10).then_some(i64::from(x * 10 + y))
+        // Lazily: `x * 10` of a non-digit overflows u8.
+        (x < 10 && y < 10).then(|| i64::from(x * 10 + y))
     };
     let year = d2(0)? * 100 + d2(2)?;
     let (month, day, hour, min, sec) = (d2(5)?, d2(8)?, d2(11)?, d2(14)?, d2(17)?);
@@ -1575,6 +1576,15 @@ fn read_csv(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
 mod tests {
     use super::*;
     use crate::model::RunMeta;
+
+    #[test]
+    fn a_non_digit_in_a_timestamp_is_no_time_and_no_overflow() {
+        // The digit pair was computed before it was checked: 0xff - b'0' times
+        // ten overflowed (a panic in debug builds; seeded mutations found it).
+        assert_eq!(plain_time_us(b"20\xff5-01-01T00:00:00Z"), None);
+        assert_eq!(plain_time_us(b"2025-01-01T00:00:0\xffZ"), None);
+        assert!(plain_time_us(b"2025-01-01T00:00:00Z").is_some());
+    }
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/k6");
 

@@ -127,7 +127,11 @@ pub fn display_paths_in<'a>(text: &str, paths: impl Iterator<Item = &'a str>) ->
 
 /// `1 run`, `2 runs`: a count and its noun, pluralised with `s`.
 pub fn plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+    format!(
+        "{} {noun}{}",
+        count(n as u64),
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// Points earned of a weight: `7.5 / 10`.

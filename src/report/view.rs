@@ -65,10 +65,45 @@ pub struct ScenarioSetView {
     /// The matrix split into groups of at most [`MATRIX_GROUP`] runs, so a
     /// Markdown table has at most 8 columns (issue #11 §5).
     pub groups: Vec<MatrixGroup>,
+    /// Runs in the build, formatted (`2,000`; the matrix shows at most [`MAX_RUNS_SHOWN`]).
+    pub total: String,
+    /// When the matrix leaves runs out: which it shows, and what the others are.
+    pub capped: Option<String>,
+    /// When capped: every rule counted over all the runs.
+    pub rule_totals: Vec<RuleTotal>,
 }
 
 /// Runs per matrix table in report.md: with the rule column, 8 columns.
 pub const MATRIX_GROUP: usize = 7;
+
+/// The most runs one overview shows side by side (issues #13 §5, #15): the
+/// matrix columns and report.md's run sections. Past it the overview shows
+/// the runs that need attention first (FAIL or not valid, then
+/// INCONCLUSIVE, then PASS; lowest score first within each; ties in report
+/// order), in report order, says so, and counts every rule over all runs;
+/// every run keeps its own page and its summary.json entry. Twenty columns
+/// are four print groups of six and three Markdown tables of seven.
+pub const MAX_RUNS_SHOWN: usize = 20;
+
+/// One rule over all the runs of a capped matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleTotal {
+    /// Rule id.
+    pub rule: String,
+    /// Metric and target, e.g. `p95 < 100ms`.
+    pub what: String,
+    /// Runs that passed it, failed it, could not be judged on it, and whose
+    /// SLA lacks it (formatted counts, `1,928`).
+    pub passed: String,
+    /// See `passed`.
+    pub failed: String,
+    /// See `passed`.
+    pub inconclusive: String,
+    /// See `passed`.
+    pub absent: String,
+    /// The worst measured value and its run (`162 ms (pod-0012)`), `—` when none was measured.
+    pub worst: String,
+}
 
 /// Some columns of the matrix.
 #[derive(Debug, Clone, Serialize)]
@@ -199,6 +234,9 @@ pub struct RunView {
     pub notes_html: Option<String>,
     /// Resource metrics sampled during the run (min/avg/max), in input order.
     pub resources: Vec<ResourceView>,
+    /// Shown in the overview (the matrix and report.md's run sections): false
+    /// only for the runs past [`MAX_RUNS_SHOWN`], which keep their own page.
+    pub shown: bool,
 }
 
 /// One row of the resource table.
@@ -394,6 +432,10 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
         w.why_said = !explained.insert(w.code.clone());
     }
     let anchors: Vec<String> = runs.iter().map(|r| r.anchor.clone()).collect();
+    let shown = shown_runs(scored);
+    for (r, shown) in runs.iter_mut().zip(&shown) {
+        r.shown = *shown;
+    }
     let simulated = scored.iter().any(|s| s.run.meta.simulated);
     let names: Vec<&str> = scored.iter().map(|s| s.run.meta.name.as_str()).collect();
     let mut grades: Vec<String> = sla
@@ -406,7 +448,10 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
         title: if names.len() <= 3 {
             format!("Performance report: {}", names.join(", "))
         } else {
-            format!("Performance report: {} runs", names.len())
+            format!(
+                "Performance report: {} runs",
+                fmt::count(names.len() as u64)
+            )
         },
         generator: format!("perfreport {}", env!("CARGO_PKG_VERSION")),
         sla: SlaView {
@@ -429,7 +474,7 @@ pub fn build(scored: &[Scored], sla: &Sla) -> ReportView {
                 .collect(),
         },
         simulated,
-        scenario_set: (scored.len() > 1).then(|| scenario_set(scored, &anchors)),
+        scenario_set: (scored.len() > 1).then(|| scenario_set(scored, &anchors, &shown)),
         simulated_banner: "SIMULATED — NOT VALID FOR SIGN-OFF: these figures were not measured."
             .to_string(),
         overall: overall(scored, None),
@@ -473,7 +518,7 @@ pub fn overall(
                     Verdict::NotValid => "NOT VALID (simulated)",
                     v => v.label(),
                 };
-                (n > 0).then(|| format!("{n} {word}"))
+                (n > 0).then(|| format!("{} {word}", fmt::count(n as u64)))
             })
             .collect();
             format!(
@@ -558,13 +603,113 @@ pub fn run_page(anchor: &str) -> String {
     format!("runs/{anchor}.html")
 }
 
-fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
+/// Which runs the overview shows: all of them up to [`MAX_RUNS_SHOWN`], else
+/// the [`MAX_RUNS_SHOWN`] that need attention first (see there).
+fn shown_runs(scored: &[Scored]) -> Vec<bool> {
+    if scored.len() <= MAX_RUNS_SHOWN {
+        return vec![true; scored.len()];
+    }
+    let rank = |v: crate::sla::Verdict| match v {
+        crate::sla::Verdict::Fail | crate::sla::Verdict::NotValid => 0,
+        crate::sla::Verdict::Inconclusive => 1,
+        crate::sla::Verdict::Pass => 2,
+    };
+    let mut order: Vec<usize> = (0..scored.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&scored[a].score, &scored[b].score);
+        rank(x.verdict)
+            .cmp(&rank(y.verdict))
+            .then(x.value.total_cmp(&y.value))
+            .then(a.cmp(&b))
+    });
+    let mut shown = vec![false; scored.len()];
+    for &i in &order[..MAX_RUNS_SHOWN] {
+        shown[i] = true;
+    }
+    shown
+}
+
+/// The sentence above a capped matrix: what it shows and what the rest are.
+fn capped_sentence(scored: &[Scored], shown: &[bool]) -> String {
+    let mut rest: BTreeMap<&str, usize> = BTreeMap::new();
+    for (s, _) in scored.iter().zip(shown).filter(|(_, shown)| !**shown) {
+        *rest.entry(s.score.verdict.label()).or_default() += 1;
+    }
+    let rest: Vec<String> = rest
+        .iter()
+        .map(|(label, n)| format!("{} {label}", fmt::count(*n as u64)))
+        .collect();
+    format!(
+        "{} runs: the matrix shows the {MAX_RUNS_SHOWN} that need attention first (FAIL, then INCONCLUSIVE, then PASS; lowest score first), in report order. The other {} ({}) each have their own page and their entry in summary.json; every rule is counted over all {} runs below.",
+        fmt::count(scored.len() as u64),
+        fmt::count((scored.len() - MAX_RUNS_SHOWN) as u64),
+        rest.join(", "),
+        fmt::count(scored.len() as u64),
+    )
+}
+
+/// Every rule counted over all runs, with its worst measured value.
+fn rule_totals(scored: &[Scored], ids: &[(String, String)]) -> Vec<RuleTotal> {
+    use crate::sla::target::Op;
+    ids.iter()
+        .map(|(id, what)| {
+            let mut n = [0u64; 4]; // passed, failed, inconclusive, absent
+            let mut worst: Option<(f64, &Rule, &str)> = None;
+            for s in scored {
+                let Some((r, res)) = s.sla.rules.iter().zip(&s.score.rules).find(|(r, _)| {
+                    &r.id == id && format!("{} {}", rule_metric(r), r.target.text) == *what
+                }) else {
+                    n[3] += 1;
+                    continue;
+                };
+                n[match res.status {
+                    Status::Pass => 0,
+                    Status::Fail => 1,
+                    Status::Inconclusive => 2,
+                }] += 1;
+                let Some(v) = res.measured else { continue };
+                let higher_is_worse = matches!(r.target.op, Op::Lt | Op::Le);
+                let worse = match worst {
+                    None => true,
+                    Some((w, _, _)) => {
+                        if higher_is_worse {
+                            v > w
+                        } else {
+                            v < w
+                        }
+                    }
+                };
+                if worse {
+                    worst = Some((v, r, s.run.meta.name.as_str()));
+                }
+            }
+            RuleTotal {
+                rule: id.clone(),
+                what: what.clone(),
+                passed: fmt::count(n[0]),
+                failed: fmt::count(n[1]),
+                inconclusive: fmt::count(n[2]),
+                absent: fmt::count(n[3]),
+                worst: worst.map_or_else(
+                    || "—".to_string(),
+                    |(v, r, name)| format!("{} ({name})", fmt::value(r.metric.kind(), v)),
+                ),
+            }
+        })
+        .collect()
+}
+
+fn scenario_set(scored: &[Scored], anchors: &[String], shown: &[bool]) -> ScenarioSetView {
+    let all = scored;
+    let kept: Vec<usize> = (0..all.len()).filter(|i| shown[*i]).collect();
+    let scored: Vec<&Scored> = kept.iter().map(|i| &all[*i]).collect();
+    let anchors: Vec<&String> = kept.iter().map(|i| &anchors[*i]).collect();
     let columns: Vec<ColumnView> = scored
         .iter()
         .enumerate()
         .map(|(i, s)| ColumnView {
             name: s.run.meta.name.clone(),
-            page: run_page(&anchors[i]),
+            page: run_page(anchors[i]),
             users: fmt::opt(
                 s.run.meta.users_recorded.or(s.run.meta.users_planned),
                 |u| format!("{} user{}", fmt::count(u), if u == 1 { "" } else { "s" }),
@@ -577,7 +722,7 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
         })
         .collect();
     let mut ids: Vec<(String, String)> = Vec::new();
-    for s in scored {
+    for s in all {
         for r in &s.sla.rules {
             let what = format!("{} {}", rule_metric(r), r.target.text);
             // One row per rule as written: the same id with another target is another row.
@@ -590,6 +735,7 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
         }
     }
     let rows: Vec<MatrixRow> = ids
+        .clone()
         .into_iter()
         .map(|(id, what)| MatrixRow {
             cells: scored
@@ -617,7 +763,13 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
             what,
         })
         .collect();
-    let steps = ladder(scored);
+    let steps = ladder(all);
+    let capped = (all.len() > scored.len()).then(|| capped_sentence(all, shown));
+    let rule_totals = if capped.is_some() {
+        rule_totals(all, &ids)
+    } else {
+        Vec::new()
+    };
     let breaking_point = match crate::stats::capacity::breaking_point(&steps) {
         Some(b) => b.sentence(fmt::count),
         None if steps.len() >= 2 => "These runs are not a load ladder: several of them ran with the same number of users, so there is no breaking point to find between them and no capacity chart.".to_string(),
@@ -645,7 +797,10 @@ fn scenario_set(scored: &[Scored], anchors: &[String]) -> ScenarioSetView {
         columns,
         rows,
         breaking_point,
-        breaking_point_short: ladder_short(scored),
+        breaking_point_short: ladder_short(all),
+        total: fmt::count(all.len() as u64),
+        capped,
+        rule_totals,
         has_capacity: crate::stats::capacity::is_ladder(&steps),
     }
 }
@@ -889,6 +1044,7 @@ fn run_view(s: &Scored, sla: &Sla) -> RunView {
         notes_markdown: meta.notes_markdown.as_deref().map(fmt::notes_markdown),
         notes_html: meta.notes_markdown.as_deref().map(fmt::notes_html),
         resources: s.stats.resources.iter().map(resource_view).collect(),
+        shown: true,
     }
 }
 

@@ -77,8 +77,10 @@ struct EndpointAcc {
     count: u64,
     failures: u64,
     hist: LatencyHistogram,
-    /// Sum of response times in whole µs: integer, so merged chunks give the same mean.
-    sum_us: u64,
+    /// Sum of response times in whole µs: integer, so merged chunks give the
+    /// same mean; u128, as one latency may be up to ~1e23 µs (1e20 ms is the
+    /// largest figure read) and a u64 sum would wrap.
+    sum_us: u128,
     min_us: u64,
     max_us: u64,
     bytes: u64,
@@ -110,7 +112,7 @@ impl EndpointAcc {
         if let Some(ms) = s.latency_ms {
             let us = to_us(ms);
             self.hist.record_us(us);
-            self.sum_us += us;
+            self.sum_us += u128::from(us);
             self.min_us = self.min_us.min(us);
             self.max_us = self.max_us.max(us);
         }
@@ -718,6 +720,20 @@ mod tests {
             status: Some(if ok { 200 } else { 500 }),
             ..Sample::default()
         }
+    }
+
+    #[test]
+    fn the_mean_of_the_largest_latencies_read_does_not_wrap() {
+        // 1e20 ms (the largest figure a reader accepts) is ~1e23 µs: two of
+        // them wrapped a u64 sum (a panic in debug builds, a wrong mean in
+        // release; found by the seeded mutations of the hey reader).
+        let mut s = SampleStats::new();
+        s.record(&sample(1_000_000.0, 1e20, "/a", true));
+        s.record(&sample(1_000_001.0, 1e20, "/a", true));
+        let f = s.finish();
+        let avg = f.totals.latency.avg_ms.unwrap();
+        let max = f.totals.latency.max_ms.unwrap();
+        assert!(avg > 1e16 && avg <= max, "avg {avg}, max {max}");
     }
 
     #[test]

@@ -222,3 +222,150 @@ fn scenarios_can_have_their_own_sla() {
         "rules of one SLA only are marked in the matrix"
     );
 }
+
+/// Past 20 runs the overview shows the 20 that need attention first and
+/// counts every rule over all runs (issues #13 §5, #15): checked against
+/// summary.json, which lists every run.
+#[test]
+fn many_runs_show_the_twenty_that_need_attention_and_count_every_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 23;
+    for i in 0..n {
+        // Run i answers in about 10 + 3i ms: the slow ones fail the default P95 rule.
+        let mut csv = String::from(
+            "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+        );
+        for k in 0..400 {
+            let s = 0.010 + 0.003 * i as f64 + 0.0001 * ((k * 7 + i) % 11) as f64;
+            let code = if k % 50 == 0 && i % 3 == 0 { 500 } else { 200 };
+            csv.push_str(&format!(
+                "{s:.4},0,0,0,0,0,{code},{:.3}\n",
+                0.005 * k as f64
+            ));
+        }
+        let run = dir.path().join(format!("run-{i:02}"));
+        fs::create_dir(&run).unwrap();
+        fs::write(run.join("hey.csv"), csv).unwrap();
+    }
+    let sla = dir.path().join("sla.toml");
+    fs::write(
+        &sla,
+        "name = \"many\"\npass_score = 70\n\
+         [[rule]]\nid = \"p95\"\nmetric = \"p95\"\ntarget = \"< 45ms\"\nweight = 60\n\
+         [[rule]]\nid = \"error-rate\"\nmetric = \"error_rate\"\ntarget = \"< 0.5%\"\nweight = 40\n",
+    )
+    .unwrap();
+    let runs_dir = dir.path().join("runs");
+    fs::create_dir(&runs_dir).unwrap();
+    for i in 0..n {
+        fs::rename(
+            dir.path().join(format!("run-{i:02}")),
+            runs_dir.join(format!("run-{i:02}")),
+        )
+        .unwrap();
+    }
+    let (_, _d, out) = build(&[runs_dir.to_str().unwrap(), "--sla", sla.to_str().unwrap()]);
+    let s = summary(&out);
+    let runs = s["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), n);
+    // The expected selection, computed from summary.json.
+    let rank = |v: &str| match v {
+        "fail" | "not_valid" => 0,
+        "inconclusive" => 1,
+        _ => 2,
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&runs[a]["score"], &runs[b]["score"]);
+        rank(x["verdict"].as_str().unwrap())
+            .cmp(&rank(y["verdict"].as_str().unwrap()))
+            .then(
+                x["value"]
+                    .as_f64()
+                    .unwrap()
+                    .total_cmp(&y["value"].as_f64().unwrap()),
+            )
+            .then(a.cmp(&b))
+    });
+    let mut shown: Vec<usize> = order[..20].to_vec();
+    shown.sort();
+    let shown: Vec<&str> = shown
+        .iter()
+        .map(|i| runs[*i]["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        runs.iter().any(|r| r["score"]["verdict"] == "pass")
+            && runs.iter().any(|r| r["score"]["verdict"] == "fail"),
+        "the runs must mix verdicts for the selection to mean anything: {:?}",
+        runs.iter()
+            .map(|r| (&r["score"]["verdict"], &r["score"]["value"]))
+            .collect::<Vec<_>>()
+    );
+
+    let md = fs::read_to_string(out.join("report.md")).unwrap();
+    let sections: Vec<&str> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .filter(|l| l.contains(": PASS") || l.contains(": FAIL") || l.contains(": INCONCLUSIVE"))
+        .map(|l| l.split_once(' ').unwrap().1.rsplit_once(':').unwrap().0)
+        .collect();
+    assert_eq!(sections, shown, "report.md's run sections");
+    let columns: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| Rule | ") && !l.contains("Pass") && !l.contains("| Metric |"))
+        .flat_map(|l| l.trim_matches('|').split('|').skip(1).map(str::trim))
+        .collect();
+    assert_eq!(columns, shown, "the matrix columns");
+    assert!(md.contains("23 runs: the matrix shows the 20 that need attention first"));
+    // Every rule counted over all 23 runs, with its worst value.
+    for rule in ["p95", "error-rate"] {
+        let results: Vec<(&str, &serde_json::Value)> = runs
+            .iter()
+            .map(|r| {
+                let res = r["score"]["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["id"] == rule)
+                    .unwrap();
+                (r["name"].as_str().unwrap(), res)
+            })
+            .collect();
+        let count = |st: &str| results.iter().filter(|(_, r)| r["status"] == st).count();
+        // The first run (in report order) with the highest value.
+        let top = results
+            .iter()
+            .map(|(_, r)| r["measured"].as_f64().unwrap())
+            .fold(f64::MIN, f64::max);
+        let worst = results
+            .iter()
+            .find(|(_, r)| r["measured"].as_f64() == Some(top))
+            .unwrap()
+            .0;
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {rule} (")) && l.ends_with(&format!("({worst}) |")))
+            .unwrap_or_else(|| panic!("no totals row for {rule} naming {worst}:\n{md}"));
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        assert_eq!(
+            cells[1..5],
+            [count("pass"), count("fail"), count("inconclusive"), 0].map(|c| c.to_string()),
+            "{rule} totals"
+        );
+    }
+    // Every run keeps its page, linked from the overview.
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(fs::read_dir(out.join("runs")).unwrap().count(), n);
+    for r in runs {
+        // `run-07/hey` has the page `runs/run-run-07-hey.html`.
+        let page = format!(
+            "runs/run-{}.html",
+            r["name"].as_str().unwrap().replace('/', "-")
+        );
+        assert!(
+            html.contains(&format!("href=\"{page}\"")),
+            "{page} is linked"
+        );
+        assert!(out.join(&page).is_file());
+    }
+}

@@ -57,6 +57,23 @@ pub struct RunBuilder {
     checksum: Option<String>,
     /// The times are dates without a zone, read as if UTC.
     clock_zone_unknown: bool,
+    /// What a summary reader carries from one shard of the run to the next.
+    shard_state: ShardState,
+}
+
+/// A summary reader's own state between the shards of one run (see
+/// [`super::Shards::Summaries`]): the reader knows its type.
+#[derive(Default)]
+struct ShardState(Option<Box<dyn std::any::Any + Send + Sync>>);
+
+impl std::fmt::Debug for ShardState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ShardState(..)"
+        } else {
+            "ShardState(None)"
+        })
+    }
 }
 
 /// What one file gave the run: records taken and malformed rows skipped
@@ -161,6 +178,28 @@ impl RunBuilder {
     /// given: they are read as if UTC and shown as written.
     pub fn clock_zone_unknown(&mut self) {
         self.clock_zone_unknown = true;
+    }
+
+    /// The state a summary reader left after the previous shard of this run
+    /// (`None` for the first shard, or when it was of another type).
+    pub fn take_shard_state<T: 'static>(&mut self) -> Option<T> {
+        self.shard_state.0.take()?.downcast::<T>().ok().map(|b| *b)
+    }
+
+    /// Keeps `state` for the next shard of this run (see [`RunBuilder::take_shard_state`]).
+    pub fn keep_shard_state<T: std::any::Any + Send + Sync>(&mut self, state: T) {
+        self.shard_state.0 = Some(Box::new(state));
+    }
+
+    /// Forgets the endpoints, totals, time series, duration and start given
+    /// so far: a summary reader gives them again with the next shard merged in.
+    pub fn clear_summary(&mut self) {
+        self.endpoints.clear();
+        self.totals = None;
+        self.series.clear();
+        self.clock_backwards = 0;
+        self.duration_s = None;
+        self.started_at_s = None;
     }
 
     /// Adds an endpoint's pre-aggregated figures.

@@ -44,10 +44,7 @@ struct Entry {
 
 impl Reader for LocustJson {
     fn shards(&self) -> super::Shards {
-        super::Shards::Refused(
-            "its response-time buckets could be merged, but reading several Locust --json files \
-             as one run is not built yet",
-        )
+        super::Shards::Summaries
     }
     fn id(&self) -> &'static str {
         "locust-json"
@@ -90,67 +87,92 @@ impl Reader for LocustJson {
         let file = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let start = entries
-            .iter()
-            .filter_map(|e| e.start_time)
-            .fold(f64::INFINITY, f64::min);
-        let end = entries
-            .iter()
-            .filter_map(|e| e.last_request_timestamp)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let duration = (start.is_finite() && end > start).then_some(end - start);
-        let mut all = Stats::default();
+        // The shards before this one (run.toml `shards`), this file merged in.
+        let mut m = builder
+            .take_shard_state::<Merged>()
+            .unwrap_or_else(Merged::new);
+        let first_shard = m.files.is_empty();
+        m.files.push(file);
         for e in &entries {
+            if let Some(t) = e.start_time {
+                m.start = m.start.min(t);
+            }
+            if let Some(t) = e.last_request_timestamp {
+                m.end = m.end.max(t);
+            }
+            let (method, name) = (e.method.clone().unwrap_or_default(), e.name.clone());
             let stats = Stats::of(e);
-            all.merge(&stats);
-            builder.endpoint(stats.endpoint(
-                e.method.clone().unwrap_or_default(),
-                e.name.clone(),
+            match m
+                .endpoints
+                .iter_mut()
+                .find(|(mm, n, _)| *mm == method && *n == name)
+            {
+                // Another shard's entry for this endpoint.
+                Some((_, _, known)) if !first_shard => known.merge(&stats),
+                _ => m.endpoints.push((method, name, stats)),
+            }
+            // Requests and failures per second, summed over endpoints and shards.
+            for (t, n) in &e.num_reqs_per_sec {
+                m.per_second.entry(second(path, &text, t)?).or_default().0 += n;
+            }
+            for (t, n) in &e.num_fail_per_sec {
+                m.per_second.entry(second(path, &text, t)?).or_default().1 += n;
+            }
+        }
+        builder.clear_summary();
+        let duration = (m.start.is_finite() && m.end > m.start).then_some(m.end - m.start);
+        let files = match m.files.as_slice() {
+            [one] => one.clone(),
+            [first, ..] => format!("{} shards merged ({first} …)", m.files.len()),
+            [] => String::new(),
+        };
+        let mut all = Stats::default();
+        for (method, name, stats) in &m.endpoints {
+            all.merge(stats);
+            builder.endpoint(stats.clone().endpoint(
+                method.clone(),
+                name.clone(),
                 duration,
-                format!("{file}, entry `{}`", e.name),
+                format!("{files}, entry `{name}`"),
             ));
         }
         builder.totals(all.endpoint(
             String::new(),
             "Aggregated".into(),
             duration,
-            format!("{file}, all entries"),
+            format!("{files}, all entries"),
         ));
         if let Some(d) = duration {
             builder.duration(d);
-            builder.started_at(start);
+            builder.started_at(m.start);
         }
-        // Requests and failures per second, summed over endpoints.
-        let mut per_second: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
-        for e in &entries {
-            for (t, n) in &e.num_reqs_per_sec {
-                per_second.entry(second(path, &text, t)?).or_default().0 += n;
-            }
-            for (t, n) in &e.num_fail_per_sec {
-                per_second.entry(second(path, &text, t)?).or_default().1 += n;
-            }
+        if first_shard {
+            builder.note(
+                "Locust's JSON output counts failures but does not describe them: there is no error table, \
+                 and expected failures cannot be recognised in it (the CSV files' *_failures.csv can)",
+            );
         }
         if let (Some(&first), Some(&last)) =
-            (per_second.keys().next(), per_second.keys().next_back())
+            (m.per_second.keys().next(), m.per_second.keys().next_back())
         {
             if last.saturating_sub(first) > 7 * 24 * 3600 {
-                builder.note("num_reqs_per_sec spans more than a week: a timestamp is wrong, so the file's time series is not drawn");
-                return Ok(());
-            }
-            for t in first..=last {
-                let (n, f) = per_second.get(&t).copied().unwrap_or_default();
-                builder.series(SeriesPoint {
-                    t_s: t as f64,
-                    rps: Some(n as f64),
-                    failures_per_s: Some(f as f64),
-                    ..SeriesPoint::default()
-                });
+                if !m.week_noted {
+                    builder.note("num_reqs_per_sec spans more than a week: a timestamp is wrong, so the file's time series is not drawn");
+                    m.week_noted = true;
+                }
+            } else {
+                for t in first..=last {
+                    let (n, f) = m.per_second.get(&t).copied().unwrap_or_default();
+                    builder.series(SeriesPoint {
+                        t_s: t as f64,
+                        rps: Some(n as f64),
+                        failures_per_s: Some(f as f64),
+                        ..SeriesPoint::default()
+                    });
+                }
             }
         }
-        builder.note(
-            "Locust's JSON output counts failures but does not describe them: there is no error table, \
-             and expected failures cannot be recognised in it (the CSV files' *_failures.csv can)",
-        );
+        builder.keep_shard_state(m);
         Ok(())
     }
 }
@@ -177,8 +199,34 @@ fn second(path: &Path, text: &str, t: &str) -> Result<i64, InputError> {
     }
 }
 
+/// The shards of one run read so far (run.toml `shards`): their endpoints
+/// merged by (method, name) in first-seen order. Locust's response-time
+/// tables add up exactly, so the merged percentiles are those of all the
+/// requests, never an average of the shards' percentiles.
+struct Merged {
+    files: Vec<String>,
+    endpoints: Vec<(String, String, Stats)>,
+    start: f64,
+    end: f64,
+    per_second: BTreeMap<i64, (u64, u64)>,
+    week_noted: bool,
+}
+
+impl Merged {
+    fn new() -> Self {
+        Merged {
+            files: Vec::new(),
+            endpoints: Vec::new(),
+            start: f64::INFINITY,
+            end: f64::NEG_INFINITY,
+            per_second: BTreeMap::new(),
+            week_noted: false,
+        }
+    }
+}
+
 /// One endpoint's (or all endpoints') figures, mergeable.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Stats {
     requests: u64,
     failures: u64,

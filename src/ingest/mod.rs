@@ -75,8 +75,18 @@ pub trait Reader: Sync {
 pub enum Shards {
     /// One row per request: shards are read into one run, their histograms merged.
     PerRequest,
+    /// A summary whose figures merge exactly (counts, min/max, a table of
+    /// response times): the reader merges each shard into the ones before it.
+    Summaries,
     /// Not as shards, and why.
     Refused(&'static str),
+}
+
+impl Shards {
+    /// Files of this format can be read as shards of one run.
+    pub fn merge(self) -> bool {
+        !matches!(self, Shards::Refused(_))
+    }
 }
 
 /// The tool a reader belongs to (`jmeter-csv` → `jmeter`): shards of one run
@@ -581,6 +591,7 @@ fn merge_shards(dir: &Path, by_key: &mut BTreeMap<String, Group>) -> Result<(), 
     let is_shard = |p: &Path| p.file_name().is_some_and(|n| matcher.is_match(n));
     let mut keys = Vec::new();
     let mut tool: Option<(&'static str, PathBuf)> = None;
+    let mut kind: Option<(Shards, PathBuf)> = None;
     for (key, g) in by_key.iter() {
         let matched: Vec<_> = g.files.iter().filter(|(p, _)| is_shard(p)).collect();
         if matched.is_empty() {
@@ -626,6 +637,20 @@ fn merge_shards(dir: &Path, by_key: &mut BTreeMap<String, Group>) -> Result<(), 
                 Some(_) => {}
                 None => tool = Some((tool_of(*r), p.clone())),
             }
+            match &kind {
+                Some((k, first)) if *k != r.shards() => {
+                    return Err(InputError::new(
+                        p,
+                        format!(
+                            "run.toml `shards = \"{run_glob}\"` makes this file ({}) a shard of the same run as {}: a tool's per-request logs and its summaries cannot be merged into one run",
+                            r.describe(),
+                            first.display(),
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => kind = Some((r.shards(), p.clone())),
+            }
         }
         keys.push(key.clone());
     }
@@ -645,10 +670,11 @@ fn merge_shards(dir: &Path, by_key: &mut BTreeMap<String, Group>) -> Result<(), 
 /// The tool of a run made of per-request files only (one or a compressed twin).
 fn lone_tool(g: &Group) -> Option<&'static str> {
     let (_, first) = g.files.first()?;
-    let tool = tool_of(*first);
+    let (tool, kind) = (tool_of(*first), first.shards());
+    // Summaries and per-request files do not mix in one run.
     g.files
         .iter()
-        .all(|(_, r)| r.shards() == Shards::PerRequest && tool_of(*r) == tool)
+        .all(|(_, r)| kind.merge() && r.shards() == kind && tool_of(*r) == tool)
         .then_some(tool)
 }
 
@@ -738,7 +764,7 @@ fn read_group_tallied(
         let n = group
             .files
             .iter()
-            .filter(|(_, r)| r.shards() == Shards::PerRequest)
+            .filter(|(_, r)| r.shards().merge())
             .count();
         (n, why.clone())
     });

@@ -228,3 +228,144 @@ fn the_per_request_log_gives_exact_percentiles_and_wins_beside_the_stats() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("Locust's per-request log"), "{md}");
 }
+
+/// Two Locust --json files of one run (run.toml `shards = true`) give the
+/// figures of one file holding their entries summed: tables, counts, min,
+/// max, the time span and the per-second counts (issue #15).
+#[test]
+fn json_shards_give_the_figures_of_their_summed_entries() {
+    use serde_json::{json, Map};
+    let text = std::fs::read_to_string(root().join(fixture("locust/json/peak.json"))).unwrap();
+    let a: Vec<Value> = serde_json::from_str(&text).unwrap();
+    // Shard b: every response time doubled, ten seconds later, the first
+    // endpoint missing and one of its own.
+    let shift = |m: &Value, by: f64, times: f64| -> Value {
+        let o = m.as_object().unwrap();
+        Value::Object(
+            o.iter()
+                .map(|(k, v)| {
+                    (
+                        format!("{}", k.parse::<f64>().unwrap() * times + by),
+                        v.clone(),
+                    )
+                })
+                .collect(),
+        )
+    };
+    let mut b: Vec<Value> = a[1..]
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            for k in [
+                "total_response_time",
+                "min_response_time",
+                "max_response_time",
+            ] {
+                e[k] = json!(e[k].as_f64().unwrap() * 2.0);
+            }
+            for k in ["start_time", "last_request_timestamp"] {
+                e[k] = json!(e[k].as_f64().unwrap() + 10.0);
+            }
+            e["response_times"] = shift(&e["response_times"], 0.0, 2.0);
+            e["num_reqs_per_sec"] = shift(&e["num_reqs_per_sec"], 10.0, 1.0);
+            e["num_fail_per_sec"] = shift(&e["num_fail_per_sec"], 10.0, 1.0);
+            e
+        })
+        .collect();
+    let mut extra = a[0].clone();
+    extra["name"] = json!("GET /only-in-b");
+    b.push(extra);
+    // The same entries summed by hand into one file.
+    let mut merged: Vec<Value> = a.clone();
+    for e in &b {
+        let same = merged
+            .iter_mut()
+            .find(|m| m["name"] == e["name"] && m["method"] == e["method"]);
+        let Some(m) = same else {
+            merged.push(e.clone());
+            continue;
+        };
+        for k in ["num_requests", "num_failures"] {
+            m[k] = json!(m[k].as_u64().unwrap() + e[k].as_u64().unwrap());
+        }
+        for k in ["total_response_time", "total_content_length"] {
+            m[k] = json!(m[k].as_f64().unwrap() + e[k].as_f64().unwrap());
+        }
+        m["min_response_time"] = json!(m["min_response_time"]
+            .as_f64()
+            .unwrap()
+            .min(e["min_response_time"].as_f64().unwrap()));
+        m["max_response_time"] = json!(m["max_response_time"]
+            .as_f64()
+            .unwrap()
+            .max(e["max_response_time"].as_f64().unwrap()));
+        m["start_time"] = json!(m["start_time"]
+            .as_f64()
+            .unwrap()
+            .min(e["start_time"].as_f64().unwrap()));
+        m["last_request_timestamp"] = json!(m["last_request_timestamp"]
+            .as_f64()
+            .unwrap()
+            .max(e["last_request_timestamp"].as_f64().unwrap()));
+        for k in ["response_times", "num_reqs_per_sec", "num_fail_per_sec"] {
+            let mut sum: Map<String, Value> = m[k].as_object().unwrap().clone();
+            for (key, n) in e[k].as_object().unwrap() {
+                let was = sum.get(key).and_then(Value::as_u64).unwrap_or(0);
+                sum.insert(key.clone(), json!(was + n.as_u64().unwrap()));
+            }
+            m[k] = Value::Object(sum);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (one, shards) = (dir.path().join("one/peak"), dir.path().join("shards/peak"));
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&shards).unwrap();
+    std::fs::write(
+        one.join("peak.json"),
+        serde_json::to_string(&merged).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(shards.join("a.json"), serde_json::to_string(&a).unwrap()).unwrap();
+    std::fs::write(shards.join("b.json"), serde_json::to_string(&b).unwrap()).unwrap();
+    std::fs::write(shards.join("run.toml"), "shards = true\n").unwrap();
+    let figures = |dir: &std::path::Path| {
+        let (_, _d, out) = build(&[dir.to_str().unwrap()]);
+        let s = summary(&out);
+        assert_eq!(s["runs"].as_array().unwrap().len(), 1, "one run");
+        let mut run = s["runs"][0].clone();
+        let strip = |v: &mut Value| {
+            for e in v.as_array_mut().unwrap() {
+                e.as_object_mut().unwrap().remove("source");
+            }
+        };
+        strip(&mut run["endpoints"]);
+        run["totals"].as_object_mut().unwrap().remove("source");
+        let shards = run["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["code"] == "shards-merged")
+            .map(|w| w["data"]["shards"].clone());
+        (
+            run["totals"].clone(),
+            run["endpoints"].clone(),
+            run["duration_s"].clone(),
+            shards,
+        )
+    };
+    let (t1, e1, d1, n1) = figures(&one);
+    let (t2, e2, d2, n2) = figures(&shards);
+    assert_eq!(n1, None);
+    assert_eq!(n2, Some(json!(2)), "a shards-merged note names two files");
+    assert_eq!(d2, d1, "duration: earliest start to latest request");
+    assert_eq!(e2, e1, "endpoints");
+    assert_eq!(t2, t1, "totals");
+    assert_eq!(e2.as_array().unwrap().len(), a.len() + 1);
+    assert_eq!(
+        t2["requests"].as_u64().unwrap(),
+        a.iter()
+            .chain(&b)
+            .map(|e| e["num_requests"].as_u64().unwrap())
+            .sum::<u64>()
+    );
+}

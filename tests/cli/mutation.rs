@@ -244,6 +244,9 @@ fn check(dir: PathBuf, templates: Arc<Templates>) -> Result<(), String> {
             let text = format!("{e:#}").replace(&perfreport::ingest::detect::known_formats(), "…");
             if !typed {
                 Err(format!("an error that is not an input error: {text}"))
+            } else if text.contains("panicked") {
+                // A reader thread's panic is reported as an input error: still a panic.
+                Err(format!("a panic, reported as: {text}"))
             } else if text.len() > 600 {
                 Err(format!(
                     "an error message of {} bytes: {:.300}…",

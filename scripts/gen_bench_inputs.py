@@ -5,6 +5,12 @@
       N JMeter JTL CSV files (pod-0000.jtl ...) of R rows each, as distributed
       JMeter writes them: the N injectors run at once over the same hour, 12
       labels, log-normal response times with a slow window, ~0.5 % failures.
+  gen_bench_inputs.py jmeter-xml --src FIXTURE.jtl [--src ...] --bytes N --out FILE.jtl
+      A JMeter XML JTL of about N bytes and its CSV twin FILE.csv.jtl (the
+      same samples, JMeter's CSV columns): the real top-level samples of the
+      --src XML JTLs (their sub-results, assertion results and URLs kept as
+      written) resampled with new start times over an hour, new elapsed
+      times (log-normal around the original) and threads, in start order.
   gen_bench_inputs.py locust-history --src PREFIX_stats_history.csv --rows N --out DIR/PREFIX
       A Locust stats_history CSV of N rows: the real rows of --src repeated,
       one second further each block, running totals carried on; its
@@ -33,11 +39,13 @@ import json
 import argparse
 import datetime
 import heapq
+import csv
 import math
 import os
 import random
 import re
 import shutil
+import xml.etree.ElementTree as ET
 
 HEADER = ("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,"
           "failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n")
@@ -223,6 +231,56 @@ def gatling_text(srcs, size, out):
                 heapq.heappush(heap, (end + rnd.randrange(0, 200), u, left - 1, True))
             w.write(line)
             written += len(line)
+TOP_SAMPLE = re.compile(r"^<(httpSample|sample)[ >].*?^</\1>\n|^<(?:httpSample|sample) [^\n]*/>\n",
+                        re.S | re.M)
+XML_CSV_HEADER = ["timeStamp", "elapsed", "label", "responseCode", "responseMessage", "threadName",
+                  "dataType", "success", "failureMessage", "bytes", "grpThreads", "allThreads",
+                  "Latency"]
+
+
+def jmeter_xml(srcs, size, out):
+    pool = []
+    for src in srcs:
+        with open(src, encoding="utf-8") as r:
+            text = r.read()
+        for m in TOP_SAMPLE.finditer(text):
+            raw = m.group(0)
+            el = ET.fromstring(raw)
+            fail = ""
+            for a in el.findall("assertionResult"):
+                if (a.findtext("failure") or a.findtext("error") or "").strip() == "true":
+                    fail = (a.findtext("failureMessage") or "").strip()
+                    break
+            pool.append((raw, dict(el.attrib), fail))
+    passing = [p for p in pool if p[1].get("s") != "false"]
+    failing = [p for p in pool if p[1].get("s") == "false"] or passing
+    rnd = random.Random(20261202)
+    t0, span = T0, 3_600_000
+    # Start times first (sorted), so the file is in start order.
+    mean = lambda g: sum(len(p[0]) for p in g) / len(g)
+    avg = 0.995 * mean(passing) + 0.005 * mean(failing)
+    count = int(size / avg)
+    starts = sorted(t0 + rnd.randrange(span) for _ in range(count))
+    with open(out, "w", encoding="utf-8") as x, open(out[:-4] + ".csv.jtl", "w", newline="",
+                                                      encoding="utf-8") as c:
+        w = csv.writer(c, lineterminator="\n")
+        w.writerow(XML_CSV_HEADER)
+        x.write('<?xml version="1.0" encoding="UTF-8"?>\n<testResults version="1.2">\n')
+        for ts in starts:
+            group = failing if rnd.random() < 0.005 else passing
+            raw, a, fail = group[rnd.randrange(len(group))]
+            t = max(1, int(int(a.get("t", "1")) * rnd.lognormvariate(0, 0.4)))
+            thread = f"Web Users 1-{rnd.randrange(1, 201)}"
+            # The start tag's figures change; the rest stays as JMeter wrote it.
+            i = raw.index(">")
+            head = re.sub(r' t="\d+"', f' t="{t}"', raw[:i], count=1)
+            head = re.sub(r' ts="\d+"', f' ts="{ts}"', head, count=1)
+            head = re.sub(r' tn="[^"]*"', f' tn="{thread}"', head, count=1)
+            x.write(head + raw[i:])
+            w.writerow([ts, t, a.get("lb", ""), a.get("rc", ""), a.get("rm", ""), thread,
+                        a.get("dt", ""), a.get("s", ""), fail, a.get("by", ""), a.get("ng", ""),
+                        a.get("na", ""), a.get("lt", "")])
+        x.write("</testResults>\n")
 
 
 def main():
@@ -248,6 +306,10 @@ def main():
     g.add_argument("--src", action="append", required=True)
     g.add_argument("--bytes", type=int, required=True)
     g.add_argument("--out", required=True)
+    x = sub.add_parser("jmeter-xml")
+    x.add_argument("--src", action="append", required=True)
+    x.add_argument("--bytes", type=int, required=True)
+    x.add_argument("--out", required=True)
     a = p.parse_args()
     if a.cmd == "shards":
         shards(a.files, a.rows, a.out)
@@ -257,6 +319,8 @@ def main():
         gatling_text(a.src, a.bytes, a.out)
     elif a.cmd == "endpoints":
         endpoints(a.labels, a.rows, a.out)
+    elif a.cmd == "jmeter-xml":
+        jmeter_xml(a.src, a.bytes, a.out)
     else:
         locust_history(a.src, a.rows, a.out)
 

@@ -27,6 +27,9 @@
 //! quick-xml, never held whole. Only the `<httpSample>`/`<sample>` children of
 //! `<testResults>` are requests; samples nested in them (redirects, embedded
 //! resources, a transaction controller's children) are parts of their parent.
+//! A fast path reads plain files on every core, cut at top-level sample
+//! lines, and hands every sample it does not read itself to the general
+//! reader's event handling (see the XML fast path section).
 //!
 //! Semantics shared by both JTL flavours:
 //! - JMeter's `success` decides failure, not the response code: a 404 an
@@ -1282,7 +1285,7 @@ impl XmlSample {
     fn finish(
         &self,
         path: &Path,
-        builder: &mut RunBuilder,
+        builder: &mut impl Sink,
         opts: &ReadOptions,
     ) -> Result<bool, InputError> {
         let err = |msg: String| {
@@ -1374,54 +1377,45 @@ fn is_sample(name: &[u8]) -> bool {
     name == b"httpSample" || name == b"sample"
 }
 
-fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
-    use quick_xml::events::Event;
-    builder.tool("jmeter", None);
-    let mut xml = quick_xml::Reader::from_reader(LineCounter {
-        inner: input::open(path)?,
-        newlines: 0,
-    });
-    let mut buf = Vec::new();
-    // Open elements: the root is depth 1, requests depth 2.
-    let mut depth = 0usize;
-    let mut root_closed = false;
-    let mut root_seen = false;
-    let mut current: Option<XmlSample> = None;
-    let mut nested = 0u64;
-    let mut samples = 0u64;
-    let mut zone_unknown = false;
-    // Inside a Transaction Controller's parent sample (depth 2), its samplers
-    // (depth 3) are the requests: depths are then read one level up.
-    let mut in_transaction = false;
-    loop {
-        let line = xml.get_ref().newlines + 1;
-        buf.clear();
-        let event = match xml.read_event_into(&mut buf) {
-            Ok(e) => e,
-            Err(e) => {
-                let line = xml.get_ref().newlines + 1;
-                let error = InputError::at(
-                    path,
-                    Position { line, column: None },
-                    format!("not well-formed XML: {e}"),
-                );
-                // The parser cannot resume after a syntax error: with
-                // --skip-bad-rows the rest of the file counts as one bad row.
-                builder.bad_row(error, opts.skip_bad_rows)?;
-                current = None;
-                break;
-            }
-        };
-        let (start, empty) = match &event {
+/// The general XML reader's state between events: it reads a whole file
+/// ([`read_xml`]), and the fast path hands it each top-level sample it does
+/// not read itself ([`XmlChunk`]), so both give the same figures and errors.
+#[derive(Debug, Default)]
+struct XmlState {
+    /// Open elements: the root is depth 1, requests depth 2.
+    depth: usize,
+    root_closed: bool,
+    root_seen: bool,
+    current: Option<XmlSample>,
+    nested: u64,
+    samples: u64,
+    zone_unknown: bool,
+    /// Inside a Transaction Controller's parent sample (depth 2), its samplers
+    /// (depth 3) are the requests: depths are then read one level up.
+    in_transaction: bool,
+}
+
+impl XmlState {
+    /// One event that starts at `line`; an error ends the file.
+    fn event(
+        &mut self,
+        event: &quick_xml::events::Event<'_>,
+        line: u64,
+        path: &Path,
+        sink: &mut impl Sink,
+        opts: &ReadOptions,
+    ) -> Result<(), InputError> {
+        use quick_xml::events::Event;
+        let (start, empty) = match event {
             Event::Start(e) => (Some(e), false),
             Event::Empty(e) => (Some(e), true),
             _ => (None, false),
         };
         if let Some(e) = start {
-            depth += 1;
+            self.depth += 1;
             let name = e.name();
             let name = name.as_ref();
-            let rel = depth - usize::from(in_transaction);
+            let rel = self.depth - usize::from(self.in_transaction);
             match rel {
                 1 => {
                     if name != b"testResults" {
@@ -1434,26 +1428,26 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                             ),
                         ));
                     }
-                    root_seen = true;
+                    self.root_seen = true;
                 }
                 2 if is_sample(name) => {
                     let s = XmlSample::open(e, line);
-                    if !in_transaction && s.is_transaction() {
+                    if !self.in_transaction && s.is_transaction() {
                         // Its figures are its attributes; its samplers follow.
-                        match s.finish(path, builder, opts) {
-                            Ok(zoneless) => zone_unknown |= zoneless,
-                            Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
+                        match s.finish(path, sink, opts) {
+                            Ok(zoneless) => self.zone_unknown |= zoneless,
+                            Err(e) => sink.bad_row(e, opts.skip_bad_rows)?,
                         }
-                        in_transaction = true;
+                        self.in_transaction = true;
                     } else {
-                        samples += 1;
-                        current = Some(s);
+                        self.samples += 1;
+                        self.current = Some(s);
                     }
                 }
                 _ => {
-                    if let Some(s) = current.as_mut() {
+                    if let Some(s) = self.current.as_mut() {
                         match (rel, name) {
-                            (3, _) if is_sample(name) => nested += 1,
+                            (3, _) if is_sample(name) => self.nested += 1,
                             (3, b"assertionResult") => s.assertion = Some(Assertion::default()),
                             (3, b"java.net.URL") => s.field = Some(Field::Url),
                             (4, b"name") if s.assertion.is_some() => {
@@ -1475,24 +1469,24 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                 }
             }
             if !empty {
-                continue;
+                return Ok(());
             }
         }
         match event {
             Event::Text(t) => {
-                if let Some(s) = current.as_mut().filter(|s| s.field.is_some()) {
-                    s.text.push_str(&xml_text(&t));
+                if let Some(s) = self.current.as_mut().filter(|s| s.field.is_some()) {
+                    s.text.push_str(&xml_text(t));
                 }
             }
             Event::CData(t) => {
-                if let Some(s) = current.as_mut().filter(|s| s.field.is_some()) {
-                    s.text.push_str(&String::from_utf8_lossy(&t));
+                if let Some(s) = self.current.as_mut().filter(|s| s.field.is_some()) {
+                    s.text.push_str(&String::from_utf8_lossy(t));
                 }
             }
             Event::Start(_) | Event::Empty(_) | Event::End(_) => {
                 // An element closes (an empty element opened and closes at once).
-                let rel = depth - usize::from(in_transaction);
-                if let Some(s) = current.as_mut() {
+                let rel = self.depth - usize::from(self.in_transaction);
+                if let Some(s) = self.current.as_mut() {
                     let text = s.text.trim().to_string();
                     match (rel, s.field.take()) {
                         (3, Some(Field::Url)) => s.url = Some(text),
@@ -1524,31 +1518,92 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
                     s.text.clear();
                 }
                 if rel == 2 {
-                    if let Some(s) = current.take() {
-                        match s.finish(path, builder, opts) {
-                            Ok(zoneless) => zone_unknown |= zoneless,
-                            Err(e) => builder.bad_row(e, opts.skip_bad_rows)?,
+                    if let Some(s) = self.current.take() {
+                        match s.finish(path, sink, opts) {
+                            Ok(zoneless) => self.zone_unknown |= zoneless,
+                            Err(e) => sink.bad_row(e, opts.skip_bad_rows)?,
                         }
                     }
                 }
-                if in_transaction && depth == 2 {
-                    in_transaction = false;
-                } else if depth == 1 {
-                    root_closed = true;
+                if self.in_transaction && self.depth == 2 {
+                    self.in_transaction = false;
+                } else if self.depth == 1 {
+                    self.root_closed = true;
                 }
-                depth = depth.saturating_sub(1);
+                self.depth = self.depth.saturating_sub(1);
             }
-            Event::Eof => break,
             _ => {}
         }
+        Ok(())
     }
-    if !root_seen {
+
+    /// What the reader tells once the file is read: the unclosed root, dates
+    /// without a zone, sub-samples.
+    fn notes(&self, builder: &mut RunBuilder, unclosed_note: bool) {
+        if unclosed_note && !self.root_closed && self.depth > 0 {
+            builder.note(
+                "The XML JTL ends without </testResults> (JMeter was stopped before closing it, or \
+                 the file was cut); every complete sample was read.",
+            );
+        }
+        if self.zone_unknown {
+            zone_unknown_note(builder);
+        }
+        if self.nested > 0 {
+            builder.note(format!(
+                "{} sub-samples nested inside the {} samples (redirects, embedded \
+                 resources, transaction children) are parts of their parent and were not counted \
+                 as requests.",
+                self.nested, self.samples
+            ));
+        }
+    }
+}
+
+fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
+    use quick_xml::events::Event;
+    builder.tool("jmeter", None);
+    if read_xml_fast(path, builder, opts)? {
+        return Ok(());
+    }
+    let mut xml = quick_xml::Reader::from_reader(LineCounter {
+        inner: input::open(path)?,
+        newlines: 0,
+    });
+    let mut buf = Vec::new();
+    let mut state = XmlState::default();
+    loop {
+        let line = xml.get_ref().newlines + 1;
+        buf.clear();
+        let event = match xml.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(e) => {
+                let line = xml.get_ref().newlines + 1;
+                let error = InputError::at(
+                    path,
+                    Position { line, column: None },
+                    format!("not well-formed XML: {e}"),
+                );
+                // The parser cannot resume after a syntax error: with
+                // --skip-bad-rows the rest of the file counts as one bad row.
+                builder.bad_row(error, opts.skip_bad_rows)?;
+                state.current = None;
+                break;
+            }
+        };
+        if let Event::Eof = event {
+            break;
+        }
+        state.event(&event, line, path, builder, opts)?;
+    }
+    if !state.root_seen {
         return Err(InputError::new(
             path,
             "the file is empty (no <testResults> element)",
         ));
     }
-    if let Some(s) = current {
+    let cut = state.current.take();
+    if let Some(s) = &cut {
         let error = InputError::at(
             path,
             Position {
@@ -1558,23 +1613,624 @@ fn read_xml(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
             "the file ends inside this sample (the JTL is cut short)",
         );
         builder.bad_row(error, opts.skip_bad_rows)?;
-    } else if !root_closed && depth > 0 {
-        builder.note(
-            "The XML JTL ends without </testResults> (JMeter was stopped before closing it, or \
-             the file was cut); every complete sample was read.",
-        );
     }
-    if zone_unknown {
-        zone_unknown_note(builder);
-    }
-    if nested > 0 {
-        builder.note(format!(
-            "{nested} sub-samples nested inside the {samples} samples (redirects, embedded \
-             resources, transaction children) are parts of their parent and were not counted \
-             as requests."
-        ));
-    }
+    // A sample cut short says so; the unclosed root then goes without saying.
+    state.notes(builder, cut.is_none());
     Ok(())
+}
+
+// ------------------------------------------------------ XML fast path ----
+//
+// JMeter writes each top-level sample as an element starting on a line of
+// its own, right under `<testResults>`, with whatever it nests (sub-results,
+// assertion results, a Transaction Controller's samplers) inside it. The fast
+// path cuts the file into ranges at such lines (on every core, hashing the
+// bytes as it reads them), and reads each top-level sample on its own: a
+// successful one with plain attributes straight from its start tag (numbers
+// from the bytes, labels interned, nothing allocated), and its children only
+// to find where it ends and how many sub-samples it holds. Every other sample
+// (a failure, a transaction, anything not plain) goes through the general
+// reader's [`XmlState`] on that element's bytes, so both paths give the same
+// figures, notes and errors. Markup the fast path does not read exactly as
+// quick-xml does (comments, CDATA, processing instructions, unbalanced or
+// oddly written tags, text between samples, a sample past 16 MiB) sends the
+// whole file to the general reader.
+
+/// Where an XML JTL's samples start, when the fast path can read it.
+struct XmlHead {
+    /// Offset of the line after the root's start tag.
+    start: u64,
+    /// That line's number.
+    first_line: u64,
+    /// The indentation of the first top-level sample, when the head holds one:
+    /// a range may begin only at a sample line indented so.
+    indent: Option<Vec<u8>>,
+}
+
+/// Nothing before the root but an XML declaration on the first line (and
+/// blank lines), no byte-order mark, the root's start tag alone on its line.
+fn xml_fast_start(head: &[u8]) -> Option<XmlHead> {
+    let one = |t: &[u8], c: u8| t.iter().filter(|b| **b == c).count() == 1;
+    let (mut at, mut line) = (0, 1u64);
+    loop {
+        let (l, next) = chunked::next_line(head, at, false)?;
+        let t = l.trim_ascii();
+        if t.starts_with(b"<testResults") {
+            let plain = matches!(t.get(12), Some(b' ' | b'\t' | b'>'))
+                && t.ends_with(b">")
+                && !t.ends_with(b"/>")
+                && one(t, b'<')
+                && one(t, b'>');
+            if !plain {
+                return None;
+            }
+            let (start, first_line) = (next, line + 1);
+            let mut indent = None;
+            let mut at = next;
+            while let Some((l, next)) = chunked::next_line(head, at, false) {
+                let body = l.trim_ascii_start();
+                if !body.is_empty() {
+                    if top_sample_tag(body) {
+                        indent = Some(l[..l.len() - body.len()].to_vec());
+                    }
+                    break;
+                }
+                at = next;
+            }
+            return Some(XmlHead {
+                start: start as u64,
+                first_line,
+                indent,
+            });
+        }
+        let declaration = at == 0
+            && t.starts_with(b"<?xml")
+            && t.ends_with(b"?>")
+            && one(t, b'<')
+            && one(t, b'>');
+        if !(t.is_empty() || declaration) || l.starts_with(b"\xef\xbb\xbf") {
+            return None;
+        }
+        at = next;
+        line += 1;
+    }
+}
+
+/// `<httpSample` or `<sample` and then white space, `>` or `/`.
+fn top_sample_tag(b: &[u8]) -> bool {
+    let rest = b
+        .strip_prefix(b"<httpSample")
+        .or_else(|| b.strip_prefix(b"<sample"));
+    matches!(
+        rest.and_then(|r| r.first()),
+        Some(b' ' | b'\t' | b'>' | b'/')
+    )
+}
+
+/// Reads the XML JTL with the fast path; false when it cannot (the general
+/// reader then reads the file).
+fn read_xml_fast(
+    path: &Path,
+    builder: &mut RunBuilder,
+    opts: &ReadOptions,
+) -> Result<bool, InputError> {
+    if opts.no_fast_path {
+        return Ok(false);
+    }
+    let head = input::head(path)?;
+    let Some(h) = xml_fast_start(&head) else {
+        return Ok(false);
+    };
+    let make = || XmlChunk::new(path, opts, h.indent.clone());
+    let gzip =
+        input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    let chunks = if gzip {
+        chunked::parse_gzip(path, h.start, opts, builder, make)?
+    } else {
+        chunked::parse_file(path, h.start, opts, builder, make)?
+    };
+    let Some(chunks) = chunks else {
+        return Ok(false);
+    };
+    let mut state = XmlState {
+        depth: 1,
+        root_seen: true,
+        ..XmlState::default()
+    };
+    for p in chunked::merge(chunks, h.first_line, builder)? {
+        state.nested += p.state.nested;
+        state.samples += p.state.samples;
+        state.zone_unknown |= p.state.zone_unknown;
+        state.root_closed |= p.root_closed;
+    }
+    state.notes(builder, true);
+    Ok(true)
+}
+
+/// The attributes of a top-level sample the figures come from (raw bytes,
+/// entities not decoded).
+#[derive(Default)]
+struct XmlAttrs<'b> {
+    t: Option<&'b [u8]>,
+    ts: Option<&'b [u8]>,
+    s: Option<&'b [u8]>,
+    rc: Option<&'b [u8]>,
+    rm: Option<&'b [u8]>,
+    lb: Option<&'b [u8]>,
+    dt: Option<&'b [u8]>,
+    na: Option<&'b [u8]>,
+    ng: Option<&'b [u8]>,
+    by: Option<&'b [u8]>,
+}
+
+#[inline]
+fn xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// The attributes in `b` (a start tag after its name, without `>` or `/>`)
+/// when each is plainly `key="value"` (or `'value'`) and none of those read
+/// comes twice; `None` sends the sample to the general reader.
+fn xml_attrs(b: &[u8]) -> Option<XmlAttrs<'_>> {
+    let mut a = XmlAttrs::default();
+    let mut i = 0;
+    loop {
+        while i < b.len() && xml_space(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return Some(a);
+        }
+        let key_from = i;
+        while i < b.len() && b[i] != b'=' {
+            if xml_space(b[i]) || matches!(b[i], b'"' | b'\'' | b'<' | b'>' | b'&' | b'/') {
+                return None;
+            }
+            i += 1;
+        }
+        let key = &b[key_from..i];
+        let q = *b.get(i + 1)?;
+        if key.is_empty() || (q != b'"' && q != b'\'') {
+            return None;
+        }
+        let from = i + 2;
+        let to = from + memchr::memchr(q, b.get(from..)?)?;
+        let slot = match key {
+            b"t" => &mut a.t,
+            b"ts" => &mut a.ts,
+            b"s" => &mut a.s,
+            b"rc" => &mut a.rc,
+            b"rm" => &mut a.rm,
+            b"lb" => &mut a.lb,
+            b"dt" => &mut a.dt,
+            b"na" => &mut a.na,
+            b"ng" => &mut a.ng,
+            b"by" => &mut a.by,
+            _ => {
+                i = to + 1;
+                if i < b.len() && !xml_space(b[i]) {
+                    return None;
+                }
+                continue;
+            }
+        };
+        if slot.replace(&b[from..to]).is_some() {
+            return None; // the general reader keeps the last: let it
+        }
+        i = to + 1;
+        if i < b.len() && !xml_space(b[i]) {
+            return None;
+        }
+    }
+}
+
+/// What scanning for the end of an element found.
+enum Scan {
+    /// It does not end in the buffer.
+    More,
+    /// Markup the fast path does not read.
+    Unsupported,
+    /// It ends before `end`; its start tag's attributes are `attrs` (a range),
+    /// it is `empty` (`<httpSample …/>`) or holds `children` samples as direct children.
+    Done {
+        attrs: (usize, usize),
+        empty: bool,
+        end: usize,
+        children: u64,
+    },
+}
+
+/// The end of a name starting at `i` (at white space, `>` or `/>`);
+/// `Err(true)` for more bytes, `Err(false)` for a name the fast path does not read.
+#[inline]
+fn xml_name_end(buf: &[u8], mut i: usize) -> Result<usize, bool> {
+    let from = i;
+    loop {
+        let Some(&c) = buf.get(i) else {
+            return Err(true);
+        };
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' | b'>' => break,
+            b'/' => match buf.get(i + 1) {
+                Some(b'>') => break,
+                Some(_) => return Err(false),
+                None => return Err(true),
+            },
+            b'<' | b'"' | b'\'' | b'=' | b'&' | b'!' | b'?' => return Err(false),
+            _ => i += 1,
+        }
+    }
+    if i == from {
+        Err(false)
+    } else {
+        Ok(i)
+    }
+}
+
+/// The `>` ending a tag whose name ended at `i`, past quoted values; `None` for more bytes.
+#[inline]
+fn xml_tag_end(buf: &[u8], mut i: usize) -> Option<usize> {
+    // Mostly: the first `>` after an even number of `"` and no `'` (one
+    // counting pass, not a search per quote).
+    let gt = i + memchr::memchr(b'>', &buf[i..])?;
+    let tag = &buf[i..gt];
+    if tag.iter().filter(|b| **b == b'"').count() % 2 == 0 && memchr::memchr(b'\'', tag).is_none() {
+        return Some(gt);
+    }
+    loop {
+        let j = i + memchr::memchr3(b'>', b'"', b'\'', &buf[i..])?;
+        if buf[j] == b'>' {
+            return Some(j);
+        }
+        i = j + 1 + memchr::memchr(buf[j], &buf[j + 1..])? + 1;
+    }
+}
+
+/// Scans the top-level sample element starting with `<` at `p`.
+fn xml_element(buf: &[u8], p: usize, stack: &mut Vec<(usize, usize)>) -> Scan {
+    let name_end = match xml_name_end(buf, p + 1) {
+        Ok(e) => e,
+        Err(true) => return Scan::More,
+        Err(false) => return Scan::Unsupported,
+    };
+    let Some(gt) = xml_tag_end(buf, name_end) else {
+        return Scan::More;
+    };
+    if buf[gt - 1] == b'/' {
+        return Scan::Done {
+            attrs: (name_end, gt - 1),
+            empty: true,
+            end: gt + 1,
+            children: 0,
+        };
+    }
+    let attrs = (name_end, gt);
+    stack.clear();
+    stack.push((p + 1, name_end));
+    let mut children = 0;
+    let mut i = gt + 1;
+    loop {
+        let Some(lt) = memchr::memchr(b'<', &buf[i..]).map(|k| i + k) else {
+            return Scan::More;
+        };
+        match buf.get(lt + 1) {
+            None => return Scan::More,
+            Some(b'/') => {
+                let Some(gt) = memchr::memchr(b'>', &buf[lt + 2..]).map(|k| lt + 2 + k) else {
+                    return Scan::More;
+                };
+                let (a, b) = stack.pop().expect("an element is open");
+                if buf[lt + 2..gt] != buf[a..b] {
+                    return Scan::Unsupported;
+                }
+                if stack.is_empty() {
+                    return Scan::Done {
+                        attrs,
+                        empty: false,
+                        end: gt + 1,
+                        children,
+                    };
+                }
+                i = gt + 1;
+            }
+            Some(_) => {
+                let ne = match xml_name_end(buf, lt + 1) {
+                    Ok(e) => e,
+                    Err(true) => return Scan::More,
+                    Err(false) => return Scan::Unsupported,
+                };
+                let Some(gt) = xml_tag_end(buf, ne) else {
+                    return Scan::More;
+                };
+                if stack.len() == 1 && is_sample(&buf[lt + 1..ne]) {
+                    children += 1;
+                }
+                if buf[gt - 1] != b'/' {
+                    stack.push((lt + 1, ne));
+                }
+                i = gt + 1;
+            }
+        }
+    }
+}
+
+/// The XML fast path over a range of lines (see the section's comment).
+struct XmlChunk<'a> {
+    path: &'a Path,
+    opts: &'a ReadOptions,
+    indent: Option<Vec<u8>>,
+    /// The general reader, for the samples the fast path leaves to it, and
+    /// the counts behind the notes.
+    state: XmlState,
+    labels: chunked::Names,
+    transaction_labels: chunked::Names,
+    newlines: u64,
+    /// `</testResults>` was met: only white space may follow.
+    root_closed: bool,
+    stack: Vec<(usize, usize)>,
+    events: Vec<u8>,
+}
+
+impl<'a> XmlChunk<'a> {
+    fn new(path: &'a Path, opts: &'a ReadOptions, indent: Option<Vec<u8>>) -> Self {
+        XmlChunk {
+            path,
+            opts,
+            indent,
+            state: XmlState::default(),
+            labels: chunked::Names::default(),
+            transaction_labels: chunked::Names::default(),
+            newlines: 0,
+            root_closed: false,
+            stack: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Records a top-level sample from its start tag; false when the general
+    /// reader must read it: a failure or a transaction with children (the
+    /// failure message comes from its assertion results, a transaction's
+    /// samplers are the requests), a name from the URL, anything not plain.
+    #[inline]
+    fn fast(&mut self, attrs: &[u8], empty: bool, children: u64, sink: &mut ChunkSink) -> bool {
+        let Some(a) = xml_attrs(attrs) else {
+            return false;
+        };
+        let (Some(lb), Some(t)) = (a.lb, a.t) else {
+            return false;
+        };
+        let ok = match a.s {
+            Some(b"true") => true,
+            Some(b"false") if empty => false,
+            _ => return false,
+        };
+        // Text the general reader trims (Unicode white space) or decodes: let it.
+        let plain = |v: &[u8]| {
+            !v.contains(&b'&')
+                && v.first().is_none_or(u8::is_ascii_graphic)
+                && v.last().is_none_or(u8::is_ascii_graphic)
+        };
+        let (rm, dt) = (a.rm.unwrap_or(b""), a.dt.unwrap_or(b""));
+        if !plain(rm) || !plain(dt) {
+            return false;
+        }
+        let transaction = rm.starts_with(TRANSACTION_MESSAGE.as_bytes()) && dt.is_empty();
+        if transaction && !empty {
+            return false;
+        }
+        let Some(elapsed) = chunked::digits(t) else {
+            return false;
+        };
+        let start_ms = match a.ts {
+            Some(b"") | None => None,
+            Some(ts) => match chunked::digits(ts) {
+                Some(v) => Some(v as f64),
+                None => return false,
+            },
+        };
+        let count = |v: Option<&[u8]>, most: usize| match v {
+            Some(b"") | None => Ok(None),
+            Some(v) if v.len() <= most => chunked::digits(v).map(Some).ok_or(()),
+            Some(_) => Err(()),
+        };
+        let (Ok(na), Ok(ng), Ok(bytes)) = (count(a.na, 9), count(a.ng, 9), count(a.by, 18)) else {
+            return false;
+        };
+        let users = na.or(ng).map(|u| u as u32);
+        let rc = a.rc.unwrap_or(b"");
+        let (status, error) = if ok {
+            match chunked::digits(rc) {
+                Some(v) if rc.len() <= 5 && v <= u64::from(u16::MAX) => (Some(v as u16), None),
+                _ if rc.is_empty() => (None, None),
+                _ => return false,
+            }
+        } else {
+            let (Ok(code), Ok(message)) = (std::str::from_utf8(rc), std::str::from_utf8(rm)) else {
+                return false;
+            };
+            if !plain(rc) {
+                return false;
+            }
+            status_and_error(false, code, message, "")
+        };
+        let (labels, stats) = if transaction {
+            (&mut self.transaction_labels, &mut sink.transactions)
+        } else {
+            (&mut self.labels, &mut sink.stats)
+        };
+        let idx = match labels.get(lb) {
+            Some(i) => i,
+            None => {
+                let name = xml_text(lb);
+                let i = stats.endpoint("", name.trim());
+                labels.insert(lb, i, MAX_INTERNED);
+                i
+            }
+        };
+        stats.record_at(
+            idx,
+            &Sample {
+                start_ms,
+                latency_ms: Some(elapsed as f64),
+                method: "",
+                name: "",
+                ok,
+                status,
+                error: error.as_deref(),
+                users,
+                bytes,
+            },
+        );
+        if !transaction {
+            self.state.samples += 1;
+            self.state.nested += children;
+        }
+        true
+    }
+
+    /// Reads one top-level element (`el`, starting on chunk line `line`)
+    /// with the general reader.
+    fn general(&mut self, el: &[u8], line: u64, sink: &mut ChunkSink) -> Result<(), Stop> {
+        use quick_xml::events::Event;
+        let mut xml = quick_xml::Reader::from_reader(el);
+        let st = &mut self.state;
+        (st.depth, st.root_seen, st.in_transaction) = (1, true, false);
+        let (mut line, mut seen) = (line, 0);
+        loop {
+            let at = xml.buffer_position() as usize;
+            line += memchr::memchr_iter(b'\n', &el[seen..at]).count() as u64;
+            seen = at;
+            self.events.clear();
+            let event = xml
+                .read_event_into(&mut self.events)
+                .map_err(|_| Stop::Unsupported)?;
+            if let Event::Eof = event {
+                break;
+            }
+            self.state.event(&event, line, self.path, sink, self.opts)?;
+        }
+        let st = &self.state;
+        if st.depth != 1 || st.current.is_some() || st.in_transaction || st.root_closed {
+            return Err(Stop::Unsupported);
+        }
+        Ok(())
+    }
+}
+
+impl ChunkParser for XmlChunk<'_> {
+    fn parse(
+        &mut self,
+        buf: &[u8],
+        limit: usize,
+        eof: bool,
+        sink: &mut ChunkSink,
+    ) -> Result<usize, Stop> {
+        let mut at = 0; // a line start, up to which everything is read
+        let mut counted = 0; // newlines are counted in buf[..counted]
+        loop {
+            if self.root_closed {
+                // Only white space may follow the root, wherever the range ends.
+                if !buf[at..].iter().all(|b| b.is_ascii_whitespace()) {
+                    return Err(Stop::Unsupported);
+                }
+                at = buf.len();
+                break;
+            }
+            if at >= limit {
+                break;
+            }
+            let Some(ws) = buf[at..]
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+            else {
+                if eof {
+                    at = buf.len();
+                }
+                break;
+            };
+            let p = at + ws;
+            match buf[p] {
+                b'\n' => {
+                    at = p + 1;
+                    continue;
+                }
+                b'<' => {}
+                _ => return Err(Stop::Unsupported), // text between samples
+            }
+            let end = if buf[p + 1..].starts_with(b"/") {
+                let close = b"</testResults>";
+                if buf.len() < p + close.len() && !eof && close.starts_with(&buf[p..]) {
+                    break;
+                }
+                if !buf[p..].starts_with(close) {
+                    return Err(Stop::Unsupported);
+                }
+                self.root_closed = true;
+                at = p + close.len();
+                continue;
+            } else {
+                if !top_sample_tag(&buf[p..]) {
+                    if buf.len() - p < 12 && !eof {
+                        break;
+                    }
+                    return Err(Stop::Unsupported);
+                }
+                match xml_element(buf, p, &mut self.stack) {
+                    Scan::More if eof || buf.len() - at > input::MAX_LINE => {
+                        // Cut short, or past the record cap: the general reader says which.
+                        return Err(Stop::Unsupported);
+                    }
+                    Scan::More => break,
+                    Scan::Unsupported => return Err(Stop::Unsupported),
+                    Scan::Done {
+                        attrs,
+                        empty,
+                        end,
+                        children,
+                    } => {
+                        // The rest of the line must be blank: known before the sample counts.
+                        let rest = buf[end..]
+                            .iter()
+                            .position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+                        match rest.map(|k| buf[end + k]) {
+                            None if !eof => break,
+                            None | Some(b'\n') => {}
+                            Some(_) => return Err(Stop::Unsupported),
+                        }
+                        if !self.fast(&buf[attrs.0..attrs.1], empty, children, sink) {
+                            self.newlines +=
+                                memchr::memchr_iter(b'\n', &buf[counted..p]).count() as u64;
+                            counted = p;
+                            self.general(&buf[p..end], self.newlines + 1, sink)?;
+                        }
+                        end
+                    }
+                }
+            };
+            // On to the next line.
+            at = match memchr::memchr(b'\n', &buf[end..]) {
+                Some(k) => end + k + 1,
+                None => buf.len(),
+            };
+        }
+        self.newlines += memchr::memchr_iter(b'\n', &buf[counted..at]).count() as u64;
+        Ok(at)
+    }
+
+    fn newlines(&self) -> u64 {
+        self.newlines
+    }
+
+    /// A range begins only at a top-level sample: a line indented as the
+    /// first one was, starting a sample.
+    fn may_start_at(&self, line: &[u8]) -> bool {
+        match &self.indent {
+            Some(indent) => line
+                .strip_prefix(indent.as_slice())
+                .is_some_and(top_sample_tag),
+            None => false,
+        }
+    }
 }
 
 // ------------------------------------------------------ statistics.json ----
@@ -2091,5 +2747,257 @@ mod tests {
         assert_eq!(r.newlines, 1);
         r.consume(2);
         assert_eq!(r.newlines, 2);
+    }
+
+    /// The XML JTL fixtures (real JMeter output).
+    const XML_FIXTURES: [&str; 5] = [
+        "perfplugin-multilevel-2011.jtl",
+        "taurus-simple-error-2018.jtl",
+        "taurus-standard-errors-2015-first20.jtl",
+        "transactions-xml-2.13.jtl",
+        "transactions-parent-xml-2.13.jtl",
+    ];
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(root.join("tests/fixtures/jmeter").join(name)).unwrap()
+    }
+
+    /// The run (or the error) from the general reader, or from the fast
+    /// path on `threads` threads, which must have read the file itself.
+    fn xml_run(path: &Path, threads: usize, fast: bool, skip: bool) -> Result<Run, String> {
+        let opts = ReadOptions {
+            threads,
+            skip_bad_rows: skip,
+            no_fast_path: !fast,
+            ..ReadOptions::default()
+        };
+        let mut b = RunBuilder::new();
+        if fast {
+            b.tool("jmeter", None);
+            let taken = read_xml_fast(path, &mut b, &opts).map_err(|e| e.to_string())?;
+            assert!(
+                taken,
+                "{}: the fast path left it to the general reader",
+                path.display()
+            );
+            if let Some(sum) = b.take_checksum() {
+                assert_eq!(
+                    sum,
+                    super::super::checksum::file(path).unwrap(),
+                    "{threads} threads"
+                );
+            }
+        } else {
+            JtlXml
+                .read(path, &mut b, &opts)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(b.build(crate::model::RunMeta::default()).unwrap())
+    }
+
+    use crate::model::Run;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(data).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// The fast path and the general reader agree on `data` (and its gzip),
+    /// on 1 to 7 threads; returns the general reader's run.
+    fn xml_paths_agree(data: &[u8], what: &str) -> Run {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("t.jtl");
+        let gz = dir.path().join("t.jtl.gz");
+        std::fs::write(&plain, data).unwrap();
+        std::fs::write(&gz, gzip(data)).unwrap();
+        let general = xml_run(&plain, 1, false, false).unwrap();
+        assert!(general.totals.requests > 0, "{what}");
+        for threads in 1..=7 {
+            let fast = xml_run(&plain, threads, true, false).unwrap();
+            assert!(
+                fast == general,
+                "{what}, {threads} threads: the runs differ"
+            );
+        }
+        assert!(xml_run(&gz, 2, false, false).unwrap() == general, "{what}");
+        for threads in [1, 2] {
+            let fast = xml_run(&gz, threads, true, false).unwrap();
+            assert!(
+                fast == general,
+                "{what}, gzip, {threads} threads: the runs differ"
+            );
+        }
+        general
+    }
+
+    #[test]
+    fn the_xml_fast_path_agrees_with_the_general_reader_on_every_fixture() {
+        for name in XML_FIXTURES {
+            xml_paths_agree(&fixture(name), name);
+        }
+    }
+
+    /// A file past 1 MiB (the threads hash it too) made of the fixtures'
+    /// samples, every split point landing somewhere else in them.
+    fn many_samples(len: usize) -> Vec<u8> {
+        let mut body = Vec::new();
+        for name in XML_FIXTURES {
+            let f = fixture(name);
+            let from = memchr::memmem::find(&f, b"<testResults").unwrap();
+            let from = from + memchr::memchr(b'\n', &f[from..]).unwrap() + 1;
+            let to = memchr::memmem::rfind(&f, b"</testResults>").unwrap_or(f.len());
+            body.extend_from_slice(&f[from..to]);
+        }
+        let mut xml =
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n".to_vec();
+        while xml.len() < len {
+            xml.extend_from_slice(&body);
+        }
+        xml.extend_from_slice(b"</testResults>\n");
+        xml
+    }
+
+    #[test]
+    fn the_xml_fast_path_agrees_across_split_points_and_hashes_the_file() {
+        let xml = many_samples(1_100_000);
+        let general = xml_paths_agree(&xml, "many samples");
+        // Transactions with and without a parent sample, failures, sub-results.
+        assert!(!general.transactions.is_empty());
+        assert!(general.totals.failures > 0);
+        assert!(general
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.contains("sub-samples nested")));
+    }
+
+    #[test]
+    fn nested_samples_at_the_top_level_indentation_are_never_a_range_start() {
+        // Every line flush left: a sub-result looks like a top-level sample,
+        // and a range beginning there must not be taken.
+        let xml = many_samples(200_000);
+        let flat: Vec<u8> = xml
+            .split(|b| *b == b'\n')
+            .map(|l| l.trim_ascii_start())
+            .collect::<Vec<_>>()
+            .join(&b'\n');
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flat.jtl");
+        std::fs::write(&path, &flat).unwrap();
+        let general = xml_run(&path, 1, false, false).unwrap();
+        for threads in [2, 3, 7] {
+            let opts = ReadOptions {
+                threads,
+                ..ReadOptions::default()
+            };
+            let mut b = RunBuilder::new();
+            JtlXml.read(&path, &mut b, &opts).unwrap();
+            let fast = b.build(crate::model::RunMeta::default()).unwrap();
+            assert!(fast == general, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn xml_errors_name_the_same_line_on_both_paths() {
+        let xml = many_samples(200_000);
+        let sample = "<httpSample t=\"5\" ts=\"1700000000000\" s=\"true\" lb=\"a\" rc=\"200\"/>";
+        let bad = [
+            ("t=\"5\"", "t=\"abc\""),
+            ("t=\"5\"", "t=\"99999999999999999999999\""),
+            ("rc=\"200\"", "rc=\"200\" by=\"1e400\""),
+            ("rc=\"200\"", "rc=\"200\" na=\"4294967296\""),
+            ("ts=\"1700000000000\"", "ts=\"Infinity\""),
+            // Not read by the fast path: the whole file goes to the general reader.
+            ("/>", "><!-- a comment --></httpSample>"),
+            ("/>", "></sample>"),
+        ];
+        for (from, to) in bad {
+            // Before a top-level sample, two thirds into the file.
+            let at = xml.len() * 2 / 3;
+            let at = at + memchr::memmem::find(&xml[at..], b"\n<httpSample").unwrap() + 1;
+            let mut text = xml[..at].to_vec();
+            text.extend_from_slice(sample.replace(from, to).as_bytes());
+            text.push(b'\n');
+            text.extend_from_slice(&xml[at..]);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("bad.jtl");
+            std::fs::write(&path, &text).unwrap();
+            let line = text[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            match xml_run(&path, 1, false, false) {
+                Err(general) => assert!(
+                    general.contains(&format!("bad.jtl: line {line}")),
+                    "{to}: {general}"
+                ),
+                Ok(_) => assert!(to.contains("comment"), "{to}: no error"),
+            }
+            for skip in [false, true] {
+                let general = xml_run(&path, 1, false, skip);
+                for threads in [1, 3] {
+                    let opts = ReadOptions {
+                        threads,
+                        skip_bad_rows: skip,
+                        ..ReadOptions::default()
+                    };
+                    let mut b = RunBuilder::new();
+                    let fast = JtlXml
+                        .read(&path, &mut b, &opts)
+                        .map_err(|e| e.to_string())
+                        .map(|()| b.build(crate::model::RunMeta::default()).unwrap());
+                    match (&fast, &general) {
+                        (Ok(f), Ok(g)) => assert!(f == g, "{to}, {threads} threads"),
+                        (Err(f), Err(g)) => assert_eq!(f, g, "{to}"),
+                        _ => panic!("{to}, skip {skip}: {:?} / {:?}", fast.err(), general.err()),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tag_ends_skip_quoted_values() {
+        let b = br#"<a x="1>2" y='3>"4'>rest"#;
+        assert_eq!(xml_tag_end(b, 2), Some(b.len() - 5));
+        let b = br#"<a x="1>2" y="3">rest"#;
+        assert_eq!(xml_tag_end(b, 2), Some(b.len() - 5));
+        assert_eq!(xml_tag_end(br#"<a x="1>2"#, 2), None);
+    }
+
+    #[test]
+    fn xml_markup_the_fast_path_does_not_read_goes_to_the_general_reader() {
+        let head = "<?xml version=\"1.0\"?>\n<testResults version=\"1.2\">\n";
+        let cases = [
+            "<httpSample t=\"5\" s=\"true\" lb=\"a\"><![CDATA[x]]></httpSample>\n",
+            "<httpSample t=\"5\" s=\"true\" lb=\"a\"/>\ntext between samples\n",
+            "<httpSample t=\"5\" s=\"true\" lb=\"a\"/><httpSample t=\"5\" s=\"true\" lb=\"b\"/>\n",
+            "<httpSample t=\"5\" s=\"true\" lb=\"a\"><x></y></httpSample>\n",
+            "<httpSample t=\"5\" s=\"true\" lb=\"a\"/>\n</testResults>\n<httpSample t=\"5\" s=\"true\" lb=\"b\"/>\n",
+            "<httpSample t=\"5\" s=\"true\" lb=\"a\">\n",
+        ];
+        for body in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("t.jtl");
+            std::fs::write(&path, format!("{head}{body}")).unwrap();
+            let opts = ReadOptions::default();
+            let mut b = RunBuilder::new();
+            assert!(!read_xml_fast(&path, &mut b, &opts).unwrap(), "{body}");
+        }
+        // What it does read: entities in names, attributes over several
+        // lines, a root left open.
+        let body = "<httpSample t=\"5\" ts=\"1700000000000\" s=\"true\"\n    lb=\"a &amp; b\" rc=\"200\"/>\n\
+            <httpSample t=\"6\" s=\"true\" lb=\"a &amp; b\" tn='x > y'><x a=\"<>\"/></httpSample>\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jtl");
+        std::fs::write(&path, format!("{head}{body}{body}")).unwrap();
+        let fast = xml_run(&path, 1, true, false).unwrap();
+        assert!(fast == xml_run(&path, 1, false, false).unwrap());
+        assert_eq!(fast.endpoints[0].name, "a & b");
+        assert!(fast
+            .meta
+            .reader_notes
+            .iter()
+            .any(|n| n.contains("without </testResults>")));
     }
 }

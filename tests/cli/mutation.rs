@@ -177,6 +177,8 @@ fn families() -> Vec<Family> {
         },
         one("locust json", "peak.json", head_lines("locust/json/peak.json", 400)),
         one("jmeter jtl", "run.jtl", head_lines("jmeter/taurus-simple-kpi-2018.jtl", 60)),
+        // Whole (38 KB): a complete XML JTL is read by the chunked fast path.
+        one("jmeter xml", "run.jtl", fixture_bytes("jmeter/transactions-xml-2.13.jtl")),
         one("jmeter statistics.json", "statistics.json", fixture_bytes("jmeter/reqres-403-5.6.3_statistics.json")),
         one("k6 summary", "summary.json", fixture_bytes("k6/summary/parabank-2025_summary.json")),
         one("k6 ndjson", "out.ndjson", head_lines("k6/ndjson/golangapi-2024_results.ndjson", 60)),

@@ -27,6 +27,12 @@ pub const SERIES_SIGNIFICANT_DIGITS: u8 = 2;
 /// of (value, count) pairs, against 90 KB or more for the dense array.
 pub const MAX_COMPACT: usize = 512;
 
+/// Values a compact histogram takes before it turns dense whatever its
+/// buckets: a binary search per value costs more CPU than the dense array's
+/// index once values are this many (the time buckets of a 1 GB log), and so
+/// many values have paid for the dense array's memory.
+pub const DENSE_AT_COUNT: u64 = 1024;
+
 /// A histogram of response times in microseconds. The time-bucket
 /// histograms count in `u32` (half the memory; counts saturate, and no
 /// bucket holds four billion requests).
@@ -192,6 +198,9 @@ impl<C: Counter> LatencyHistogram<C> {
                     Err(i) => buckets.insert(i, (low, C::one())),
                 }
                 *total = total.saturating_add(1);
+                if *total >= DENSE_AT_COUNT {
+                    self.densify();
+                }
             }
         }
     }
@@ -421,6 +430,26 @@ pub fn nearest_rank(sorted: &[f64], pct: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_busy_compact_histogram_turns_dense_with_the_same_figures() {
+        let mut c = LatencyHistogram::<u32>::compact(SERIES_SIGNIFICANT_DIGITS);
+        let mut d = LatencyHistogram::<u32>::with_digits(SERIES_SIGNIFICANT_DIGITS);
+        for k in 0..DENSE_AT_COUNT {
+            assert!(
+                c.compact_len().is_some(),
+                "compact below {DENSE_AT_COUNT} values"
+            );
+            let us = 1_000 + (k % 7) * 250;
+            c.record_us(us);
+            d.record_us(us);
+        }
+        assert_eq!(c.compact_len(), None, "dense at {DENSE_AT_COUNT} values");
+        assert!(c == d);
+        for p in [50.0, 95.0, 99.0, 100.0] {
+            assert_eq!(c.percentile_ms(p), d.percentile_ms(p));
+        }
+    }
+
+    #[test]
     fn microseconds_round_as_f64_round_does() {
         let reference = |ms: f64| (ms * 1000.0).round().max(0.0) as u64;
         let mut ms = vec![
@@ -506,19 +535,25 @@ mod tests {
     fn a_compact_histogram_stays_small_until_it_has_many_buckets() {
         let mut h = LatencyHistogram::compact(SIGNIFICANT_DIGITS);
         // From 3 ms on, `v` and `v + 1` share a bucket (it is wider than 1 µs).
+        // Fewer values than DENSE_AT_COUNT: only the buckets decide.
+        let twice = |ms: u64| ms < 3 + (DENSE_AT_COUNT - 1 - MAX_COMPACT as u64);
         for ms in 3..3 + MAX_COMPACT as u64 {
             h.record_us(ms * 1000);
-            h.record_us(ms * 1000 + 1);
+            if twice(ms) {
+                h.record_us(ms * 1000 + 1);
+            }
         }
         assert_eq!(h.compact_len(), Some(MAX_COMPACT));
-        assert_eq!(h.count(), 2 * MAX_COMPACT as u64);
+        assert_eq!(h.count(), DENSE_AT_COUNT - 1);
         h.record_us(999_999_999);
         assert_eq!(h.compact_len(), None, "dense past {MAX_COMPACT} buckets");
         assert_eq!(h, {
             let mut d = LatencyHistogram::new();
             (3..3 + MAX_COMPACT as u64).for_each(|ms| {
                 d.record_us(ms * 1000);
-                d.record_us(ms * 1000 + 1)
+                if twice(ms) {
+                    d.record_us(ms * 1000 + 1)
+                }
             });
             d.record_us(999_999_999);
             d

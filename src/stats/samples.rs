@@ -210,7 +210,7 @@ impl Bucket {
         Bucket {
             count: 0,
             failures: 0,
-            hist: LatencyHistogram::with_digits(SERIES_SIGNIFICANT_DIGITS),
+            hist: LatencyHistogram::compact(SERIES_SIGNIFICANT_DIGITS),
             users: None,
         }
     }

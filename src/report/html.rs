@@ -11,11 +11,19 @@ use super::{OutputFile, Report};
 /// Renders the self-contained HTML report: `index.html`, and one page per
 /// run when there are several.
 pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<OutputFile>> {
-    let charts: Vec<Vec<Chart>> = report
-        .scored
-        .iter()
-        .map(|s| charts::for_run(s, &s.sla))
-        .collect::<anyhow::Result<_>>()?;
+    let several = report.view.scenario_set.is_some();
+    // With several runs the overview draws no run's charts: each run's are
+    // drawn for its own page, then dropped (2,000 runs held 0.5 GB of SVG,
+    // twice over in the overview's context).
+    let charts: Vec<Vec<Chart>> = if several {
+        Vec::new()
+    } else {
+        report
+            .scored
+            .iter()
+            .map(|s| charts::for_run(s, &s.sla))
+            .collect::<anyhow::Result<_>>()?
+    };
     let simulated = report.view.simulated;
     let capacity: Vec<Chart> = match &report.view.scenario_set {
         Some(set) if set.has_capacity => vec![
@@ -41,7 +49,8 @@ pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<Outp
         name: "index.html".to_string(),
         bytes: templates.render("index.html", &ctx)?.into_bytes(),
     }];
-    if report.view.scenario_set.is_some() {
+    drop(ctx);
+    if several {
         // A run page gets only what it shows of the whole report: inserting
         // the whole view (every run) into each page's context made a build
         // of n runs cost n² (issue #15: 800 runs took 92-109 s).
@@ -51,11 +60,12 @@ pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<Outp
             simulated: report.view.simulated,
             simulated_banner: &report.view.simulated_banner,
         };
-        for (run, run_charts) in report.view.runs.iter().zip(&charts) {
+        for (run, scored) in report.view.runs.iter().zip(&report.scored) {
+            let run_charts = charts::for_run(scored, &scored.sla)?;
             let mut page = tera::Context::new();
             page.insert("report", &page_report);
             page.insert("run", run);
-            page.insert("run_charts", run_charts);
+            page.insert("run_charts", &run_charts);
             files.push(OutputFile {
                 name: super::view::run_page(&run.anchor),
                 bytes: templates.render("run.html", &page)?.into_bytes(),

@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Mutations per reader family: 570 cases in about 20 s of a debug build
-/// (`PERFREPORT_MUTATIONS=300` for a deeper run).
-const PER_FAMILY: usize = 30;
+/// Mutations per reader family: 6,000 cases (20 families) in about 30 s of a
+/// debug build on 2 cores (`PERFREPORT_MUTATIONS=N` for another depth).
+const PER_FAMILY: usize = 300;
 /// The most one case may take: a hang fails the test instead of stalling it.
 const CASE_LIMIT: Duration = Duration::from_secs(10);
 

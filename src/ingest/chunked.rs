@@ -162,6 +162,24 @@ pub struct Chunk<P> {
     leaves: Vec<blake3::hazmat::ChainingValue>,
 }
 
+/// [`parse_gzip`] for a gzip file, else [`parse_file`]: how every fast path
+/// reads, whatever the compression.
+pub fn parse_path<P: ChunkParser>(
+    path: &Path,
+    start: u64,
+    opts: &ReadOptions,
+    builder: &RunBuilder,
+    make: impl Fn() -> P + Sync,
+) -> Result<Option<Vec<Chunk<P>>>, InputError> {
+    let gzip = super::input::is_gzip(path)
+        .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
+    if gzip {
+        parse_gzip(path, start, opts, builder, make)
+    } else {
+        parse_file(path, start, opts, builder, make)
+    }
+}
+
 /// Parses `path` from byte `start` to its end on `opts.thread_count()`
 /// threads; `None` when a parser met something only the general reader handles.
 pub fn parse_file<P: ChunkParser>(

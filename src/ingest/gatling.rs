@@ -106,14 +106,8 @@ impl Reader for SimulationLog {
 
 fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
     if !opts.no_fast_path {
-        let gzip =
-            input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
         let make = || LogChunk::new(path, opts);
-        let chunks = if gzip {
-            chunked::parse_gzip(path, 0, opts, builder, make)?
-        } else {
-            chunked::parse_file(path, 0, opts, builder, make)?
-        };
+        let chunks = chunked::parse_path(path, 0, opts, builder, make)?;
         if let Some(chunks) = chunks {
             return merge_chunks(chunks, builder);
         }

@@ -323,13 +323,7 @@ fn read_csv(
     };
     if let Some(start) = fast_path_start(&head, header, opts) {
         let make = || JtlChunk::new(&rows, delimiter, opts);
-        let gzip =
-            input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-        let chunks = if gzip {
-            chunked::parse_gzip(path, start, opts, builder, make)?
-        } else {
-            chunked::parse_file(path, start, opts, builder, make)?
-        };
+        let chunks = chunked::parse_path(path, start, opts, builder, make)?;
         if let Some(chunks) = chunks {
             let first_line = if header { 2 } else { 1 };
             for p in chunked::merge(chunks, first_line, builder)? {
@@ -1722,13 +1716,7 @@ fn read_xml_fast(
         return Ok(false);
     };
     let make = || XmlChunk::new(path, opts, h.indent.clone());
-    let gzip =
-        input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-    let chunks = if gzip {
-        chunked::parse_gzip(path, h.start, opts, builder, make)?
-    } else {
-        chunked::parse_file(path, h.start, opts, builder, make)?
-    };
+    let chunks = chunked::parse_path(path, h.start, opts, builder, make)?;
     let Some(chunks) = chunks else {
         return Ok(false);
     };

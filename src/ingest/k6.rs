@@ -567,18 +567,11 @@ fn read_ndjson(
     opts: &ReadOptions,
 ) -> Result<(), InputError> {
     if !opts.no_fast_path {
-        let gzip =
-            input::is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
         let make = || K6Chunk {
             lines: K6Lines::new(path, opts),
             newlines: 0,
         };
-        // gzip: one chunk, read while another thread decompresses.
-        let chunks = if gzip {
-            chunked::parse_gzip(path, 0, opts, builder, make)?
-        } else {
-            chunked::parse_file(path, 0, opts, builder, make)?
-        };
+        let chunks = chunked::parse_path(path, 0, opts, builder, make)?;
         if let Some(mut chunks) = chunks {
             // A request waiting for its `http_req_failed` point at the end of
             // a chunk (never the last, so never a gzip file's only one): the

@@ -75,14 +75,8 @@ impl Reader for Encode {
     ) -> Result<(), InputError> {
         builder.tool("vegeta", None);
         if !opts.no_fast_path {
-            let gzip = input::is_gzip(path)
-                .map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
             let make = || VegetaChunk::new(path, opts);
-            let chunks = if gzip {
-                chunked::parse_gzip(path, 0, opts, builder, make)?
-            } else {
-                chunked::parse_file(path, 0, opts, builder, make)?
-            };
+            let chunks = chunked::parse_path(path, 0, opts, builder, make)?;
             if let Some(chunks) = chunks {
                 let any = chunks.iter().any(|c| c.parser.any);
                 chunked::merge(chunks, 1, builder)?;

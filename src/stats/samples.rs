@@ -237,6 +237,20 @@ impl Buckets {
         self.slots.len()
     }
 
+    /// The keys two bucket sets cover together, first to last.
+    fn joint_span(a: &Buckets, b: &Buckets) -> usize {
+        let range = |x: &Buckets| {
+            (!x.slots.is_empty()).then(|| (x.base, x.base + x.slots.len() as i64 - 1))
+        };
+        match (range(a), range(b)) {
+            (Some((a0, a1)), Some((b0, b1))) => {
+                (a1.max(b1) as i128 - a0.min(b0) as i128 + 1).min(usize::MAX as i128) as usize
+            }
+            (Some((x0, x1)), None) | (None, Some((x0, x1))) => (x1 - x0 + 1) as usize,
+            (None, None) => 0,
+        }
+    }
+
     /// The span once `key` is included, without growing anything.
     fn span_with(&self, key: i64) -> usize {
         if self.slots.is_empty() {
@@ -729,6 +743,14 @@ impl SampleStats {
         while self.width_ms < other.width_ms {
             self.coarsen();
         }
+        // Two chunks can cover far-apart times (a wrong timestamp in one of
+        // them): widen both until the buckets they cover together fit, before
+        // any slot is made (a span of years in 1 s slots asked for 3.8 GB;
+        // found by fuzzing the k6 reader).
+        while Buckets::joint_span(&self.buckets, &other.buckets) > MAX_SERIES_POINTS {
+            self.coarsen();
+            other.coarsen();
+        }
         for (k, b) in other.buckets.into_iter() {
             self.buckets.get_mut(k).merge(&b);
         }
@@ -822,6 +844,26 @@ mod tests {
             status: Some(if ok { 200 } else { 500 }),
             ..Sample::default()
         }
+    }
+
+    #[test]
+    fn merging_chunks_of_far_apart_times_keeps_the_series_small() {
+        // Each chunk alone fits in 1 s buckets; together they span ~30 years
+        // (a billion 1 s slots before the merge widened them first).
+        let (mut a, mut b) = (SampleStats::new(), SampleStats::new());
+        a.record(&sample(1_000_000_000_000.0, 5.0, "/a", true));
+        b.record(&sample(1_000_000_000_000.0 + 1e12, 7.0, "/a", true));
+        a.merge(b);
+        let f = a.finish();
+        assert!(f.series.len() <= MAX_SERIES_POINTS, "{}", f.series.len());
+        assert_eq!(
+            f.series
+                .iter()
+                .map(|p| p.rps.unwrap() * f.bucket_s)
+                .sum::<f64>(),
+            2.0
+        );
+        assert_eq!(f.totals.requests, 2);
     }
 
     #[test]

@@ -493,13 +493,9 @@ pub fn parse_gzip<P: ChunkParser>(
     make: impl FnOnce() -> P,
 ) -> Result<Option<Vec<Chunk<P>>>, InputError> {
     let cannot = |e: std::io::Error| InputError::new(path, format!("cannot read: {e}"));
-    let done = |parsed: Result<(Chunk<P>, Vec<u8>, u64), InputError>| match parsed {
-        Ok((chunk, _, _)) => Ok(Some(vec![chunk])),
-        Err(e) if e.message == UNSUPPORTED => Ok(None),
-        Err(e) => Err(e),
-    };
-    if opts.thread_count() == 1 {
-        let mut src = super::input::open(path)?;
+    // The decompressed text from `start` on, in one chunk, whichever source
+    // decompresses it (this thread, or another one).
+    let read = |mut src: &mut dyn Read| {
         std::io::copy(&mut (&mut src).take(start), &mut std::io::sink()).map_err(cannot)?;
         let parsed = parse_from(
             path,
@@ -511,7 +507,14 @@ pub fn parse_gzip<P: ChunkParser>(
             builder.new_samples(),
             None,
         );
-        return done(parsed);
+        match parsed {
+            Ok((chunk, _, _)) => Ok(Some(vec![chunk])),
+            Err(e) if e.message == UNSUPPORTED => Ok(None),
+            Err(e) => Err(e),
+        }
+    };
+    if opts.thread_count() == 1 {
+        return read(&mut super::input::open(path)?);
     }
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
     // Blocks read come back to be filled again, so none is allocated twice.
@@ -557,19 +560,9 @@ pub fn parse_gzip<P: ChunkParser>(
             block: Vec::new(),
             at: 0,
         };
-        std::io::copy(&mut (&mut src).take(start), &mut std::io::sink()).map_err(cannot)?;
-        let parsed = parse_from(
-            path,
-            &mut src,
-            start,
-            u64::MAX,
-            None,
-            make(),
-            builder.new_samples(),
-            None,
-        );
+        let parsed = read(&mut src);
         drop(src); // hangs up, so the decompressing thread ends
-        done(parsed)
+        parsed
     })
 }
 

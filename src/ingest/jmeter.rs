@@ -518,6 +518,17 @@ struct JtlChunk<'a> {
     ends: Vec<usize>,
 }
 
+/// `b` as `str::trim` would leave it, when that is `b` itself and can be told
+/// without decoding: empty, or both ends ASCII that is not whitespace.
+#[inline]
+fn trimmed(b: &[u8]) -> Option<&[u8]> {
+    let plain = |c: u8| c.is_ascii() && !matches!(c, b'\t'..=b'\r' | b' ');
+    match (b.first(), b.last()) {
+        (Some(&a), Some(&z)) if !(plain(a) && plain(z)) => None,
+        _ => Some(b),
+    }
+}
+
 /// Distinct raw labels (or URLs) remembered per chunk.
 const MAX_INTERNED: usize = 10_000;
 
@@ -609,24 +620,35 @@ impl<'a> JtlChunk<'a> {
             Some(i) => f.field(i),
             None => return false,
         };
+        // The name matters only the first time: the endpoint index stands for it.
+        let known = self.labels.get(key);
         if c.label.is_some() {
-            // Trimmed as the general path trims them, so both agree.
-            let Ok(label) = std::str::from_utf8(key) else {
-                return false;
+            // Trimmed as the general path trims them, so both agree. A known
+            // label was checked to be UTF-8 when it was first seen.
+            let label = match (known, trimmed(key)) {
+                (Some(_), Some(t)) => t,
+                _ => match std::str::from_utf8(key) {
+                    Ok(l) => l.trim().as_bytes(),
+                    Err(_) => return false,
+                },
             };
-            let thread = match c.thread.map(|i| std::str::from_utf8(f.field(i))) {
-                Some(Ok(t)) => Some(t.trim().as_bytes()),
-                Some(Err(_)) => return false,
+            let thread = match c.thread.map(|i| f.field(i)) {
+                Some(t) => match trimmed(t).filter(|t| t.is_ascii()) {
+                    Some(t) => Some(t),
+                    None => match std::str::from_utf8(t) {
+                        Ok(t) => Some(t.trim().as_bytes()),
+                        Err(_) => return false,
+                    },
+                },
                 None => None,
             };
             let start = start_ms.map(|t| t as i64);
             let family = &mut self.rows.family;
-            if family.sub_result(label.trim().as_bytes(), thread, start, elapsed) {
+            if family.sub_result(label, thread, start, elapsed) {
                 return true;
             }
         }
-        // The name matters only the first time: the endpoint index stands for it.
-        let idx = match self.labels.get(key) {
+        let idx = match known {
             Some(i) => i,
             None => {
                 let Ok(raw) = std::str::from_utf8(key) else {
@@ -2370,6 +2392,25 @@ impl<'de> Deserialize<'de> for Ordered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path's trim without decoding never disagrees with `str::trim`.
+        #[test]
+        fn trimmed_is_str_trim_or_declines(s in "[ \\t\\x0b\\x0c\\r\\u{85}\\u{a0}\\u{3000}a-z/é-]{0,6}") {
+            if let Some(t) = trimmed(s.as_bytes()) {
+                proptest::prop_assert_eq!(t, s.trim().as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn trimmed_declines_every_end_that_may_be_whitespace() {
+        for s in ["\u{b}a", "a\u{c}", "\u{a0}a", "a\u{85}", " a", "a\t", "é"] {
+            assert_eq!(trimmed(s.as_bytes()), None, "{s:?}");
+        }
+        assert_eq!(trimmed(b"GET /x"), Some(&b"GET /x"[..]));
+        assert_eq!(trimmed(b""), Some(&b""[..]));
+    }
 
     #[test]
     fn headers_are_sniffed_with_any_delimiter() {

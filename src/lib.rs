@@ -382,7 +382,8 @@ pub fn build(config: Config) -> anyhow::Result<Outcome> {
         let comparison = compare::compare(origin, &base, &current, &config.sla.regression);
         report.set_comparison(comparison);
     }
-    let files = report::render_all(&report, &config)?;
+    let templates = report::templates_for(&report, &config)?;
+    let files = report::render_all(&report, &config, &templates)?;
     report::write_atomically(&config.output, &files)?;
     // regression.md exists only while there is a regression: a previous
     // build's goes with the rest of its files (a user's own file stays).

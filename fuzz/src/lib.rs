@@ -25,7 +25,11 @@ pub fn run(name: &str, beside: &[(&str, &[u8])], data: &[u8]) {
     };
     let report = Report::build(runs, &sla);
     let _ = perfreport::report::markdown::render(&report, templates);
-    let _ = perfreport::report::html::render(&report, templates);
+    if let Ok(pages) = perfreport::report::html::render(&report, templates) {
+        for page in pages {
+            let _ = page.bytes(); // run pages render when written
+        }
+    }
     let _ = perfreport::report::json::render(&report);
     let _ = perfreport::report::junit::render(&report);
 }

@@ -9,8 +9,11 @@ use super::templates::Templates;
 use super::{OutputFile, Report};
 
 /// Renders the self-contained HTML report: `index.html`, and one page per
-/// run when there are several.
-pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<OutputFile>> {
+/// run when there are several, each rendered when it is written.
+pub fn render<'a>(
+    report: &'a Report,
+    templates: &'a Templates,
+) -> anyhow::Result<Vec<OutputFile<'a>>> {
     let several = report.view.scenario_set.is_some();
     // With several runs the overview draws no run's charts: each run's are
     // drawn for its own page, then dropped (2,000 runs held 0.5 GB of SVG,
@@ -45,31 +48,35 @@ pub fn render(report: &Report, templates: &Templates) -> anyhow::Result<Vec<Outp
     };
     ctx.insert("comparison_charts", &comparison_charts);
     ctx.insert("capacity_charts", &capacity);
-    let mut files = vec![OutputFile {
-        name: "index.html".to_string(),
-        bytes: templates.render("index.html", &ctx)?.into_bytes(),
-    }];
+    let mut files = vec![OutputFile::new(
+        "index.html",
+        templates.render("index.html", &ctx)?.into_bytes(),
+    )];
     drop(ctx);
     if several {
         // A run page gets only what it shows of the whole report: inserting
         // the whole view (every run) into each page's context made a build
         // of n runs cost n² (issue #15: 800 runs took 92-109 s).
-        let page_report = PageReport {
-            title: &report.view.title,
-            generator: &report.view.generator,
-            simulated: report.view.simulated,
-            simulated_banner: &report.view.simulated_banner,
-        };
         for (run, scored) in report.view.runs.iter().zip(&report.scored) {
-            let run_charts = charts::for_run(scored, &scored.sla)?;
-            let mut page = tera::Context::new();
-            page.insert("report", &page_report);
-            page.insert("run", run);
-            page.insert("run_charts", &run_charts);
-            files.push(OutputFile {
-                name: super::view::run_page(&run.anchor),
-                bytes: templates.render("run.html", &page)?.into_bytes(),
-            });
+            // Rendered when written, then dropped: the pages of 5,000 runs
+            // held 1.3 GB until the folder was written.
+            files.push(OutputFile::later(
+                super::view::run_page(&run.anchor),
+                move || {
+                    let page_report = PageReport {
+                        title: &report.view.title,
+                        generator: &report.view.generator,
+                        simulated: report.view.simulated,
+                        simulated_banner: &report.view.simulated_banner,
+                    };
+                    let run_charts = charts::for_run(scored, &scored.sla)?;
+                    let mut page = tera::Context::new();
+                    page.insert("report", &page_report);
+                    page.insert("run", run);
+                    page.insert("run_charts", &run_charts);
+                    Ok(templates.render("run.html", &page)?.into_bytes())
+                },
+            ));
         }
     }
     Ok(files)

@@ -118,55 +118,109 @@ impl Report {
 /// The issue body written when a regression is found.
 pub const REGRESSION_MD: &str = "regression.md";
 
-/// A report file's name and bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
+/// A report file: its name, and its bytes or how to render them.
+pub struct OutputFile<'a> {
     /// Path inside the output directory (`index.html`, `runs/run-peak.html`).
     pub name: String,
-    /// Contents.
-    pub bytes: Vec<u8>,
+    body: Body<'a>,
 }
 
-/// Renders every output the config asks for, in memory.
-pub fn render_all(report: &Report, config: &Config) -> anyhow::Result<Vec<OutputFile>> {
-    if let Ok(v) = std::env::var("PERFREPORT_DEBUG") {
-        if !v.is_empty() && v != "0" {
-            eprintln!("{}", serde_json::to_string_pretty(&report.view)?);
+enum Body<'a> {
+    Ready(Vec<u8>),
+    /// Rendered when the file is written, and dropped once it is: a build
+    /// of 5,000 runs held 1.3 GB of run pages until the folder was written.
+    Later(Box<dyn Fn() -> anyhow::Result<Vec<u8>> + 'a>),
+}
+
+impl<'a> OutputFile<'a> {
+    /// A file whose bytes are already made.
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            name: name.into(),
+            body: Body::Ready(bytes),
         }
     }
-    // Only the templates of the outputs written are parsed (`--format json` parses none).
+
+    /// A file rendered by `render` when it is written (each time: a
+    /// fallback from one way of writing the folder to another renders again).
+    pub fn later(
+        name: impl Into<String>,
+        render: impl Fn() -> anyhow::Result<Vec<u8>> + 'a,
+    ) -> Self {
+        OutputFile {
+            name: name.into(),
+            body: Body::Later(Box::new(render)),
+        }
+    }
+
+    /// The contents, rendered now if the file renders when written.
+    pub fn bytes(&self) -> anyhow::Result<std::borrow::Cow<'_, [u8]>> {
+        Ok(match &self.body {
+            Body::Ready(b) => std::borrow::Cow::Borrowed(b),
+            Body::Later(render) => std::borrow::Cow::Owned(render()?),
+        })
+    }
+}
+
+impl std::fmt::Debug for OutputFile<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = match &self.body {
+            Body::Ready(b) => format!("{} bytes", b.len()),
+            Body::Later(_) => "rendered when written".to_string(),
+        };
+        f.debug_struct("OutputFile")
+            .field("name", &self.name)
+            .field("body", &body)
+            .finish()
+    }
+}
+
+/// The templates of the outputs `config` asks for (`--format json` parses
+/// none): what [`render_all`] renders with.
+pub fn templates_for(report: &Report, config: &Config) -> anyhow::Result<templates::Templates> {
     let markdown = config.formats.contains(&OutputFormat::Md) || report.regressed();
     let html = config.formats.contains(&OutputFormat::Html);
-    let templates = templates::Templates::load_only(config.templates.as_deref(), |name| {
+    templates::Templates::load_only(config.templates.as_deref(), |name| {
         if name.ends_with(".md") {
             markdown
         } else {
             html
         }
-    })?;
+    })
+}
+
+/// Renders every output the config asks for, with `templates` from
+/// [`templates_for`]. Run pages (several runs) render when written, one at
+/// a time.
+pub fn render_all<'a>(
+    report: &'a Report,
+    config: &Config,
+    templates: &'a templates::Templates,
+) -> anyhow::Result<Vec<OutputFile<'a>>> {
+    if let Ok(v) = std::env::var("PERFREPORT_DEBUG") {
+        if !v.is_empty() && v != "0" {
+            eprintln!("{}", serde_json::to_string_pretty(&report.view)?);
+        }
+    }
     let mut files = Vec::new();
     for format in &config.formats {
         match format {
-            OutputFormat::Md => files.push(OutputFile {
-                name: "report.md".into(),
-                bytes: markdown::render(report, &templates)?,
-            }),
-            OutputFormat::Html => files.extend(html::render(report, &templates)?),
-            OutputFormat::Json => files.push(OutputFile {
-                name: "summary.json".into(),
-                bytes: json::render(report)?,
-            }),
-            OutputFormat::Junit => files.push(OutputFile {
-                name: "junit.xml".into(),
-                bytes: junit::render(report)?,
-            }),
+            OutputFormat::Md => files.push(OutputFile::new(
+                "report.md",
+                markdown::render(report, templates)?,
+            )),
+            OutputFormat::Html => files.extend(html::render(report, templates)?),
+            OutputFormat::Json => {
+                files.push(OutputFile::new("summary.json", json::render(report)?))
+            }
+            OutputFormat::Junit => files.push(OutputFile::new("junit.xml", junit::render(report)?)),
         }
     }
     if report.regressed() {
-        files.push(OutputFile {
-            name: REGRESSION_MD.to_string(),
-            bytes: markdown::render_regression(report, &templates)?,
-        });
+        files.push(OutputFile::new(
+            REGRESSION_MD,
+            markdown::render_regression(report, templates)?,
+        ));
     }
     Ok(files)
 }

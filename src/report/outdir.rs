@@ -497,6 +497,8 @@ fn is_unsupported(e: &io::Error) -> bool {
 fn write_files(root: &Path, files: &[OutputFile], io: &Io) -> anyhow::Result<()> {
     for f in files {
         let path = root.join(&f.name);
+        // A run page renders here, and its bytes go once written.
+        let bytes = f.bytes()?;
         guarded(|| {
             if let Some(dir) = path.parent() {
                 if !dir.is_dir() {
@@ -505,7 +507,7 @@ fn write_files(root: &Path, files: &[OutputFile], io: &Io) -> anyhow::Result<()>
                 }
             }
             io.step("write", &path)?;
-            fs::write(&path, &f.bytes)
+            fs::write(&path, &bytes)
         })
         .with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -692,19 +694,16 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    fn build(files: &[(&str, &str)]) -> Vec<OutputFile> {
+    fn build(files: &[(&str, &str)]) -> Vec<OutputFile<'static>> {
         files
             .iter()
-            .map(|(n, b)| OutputFile {
-                name: n.to_string(),
-                bytes: b.as_bytes().to_vec(),
-            })
+            .map(|(n, b)| OutputFile::new(n.to_string(), b.as_bytes().to_vec()))
             .collect()
     }
 
     /// Build A: four run pages. Build B: one run page, no summary.json, a
     /// regression.md. Build C: something else again.
-    fn a() -> Vec<OutputFile> {
+    fn a() -> Vec<OutputFile<'static>> {
         build(&[
             ("report.md", "A report"),
             ("summary.json", "A summary"),
@@ -715,15 +714,20 @@ mod tests {
             ("runs/run-4.html", "A4"),
         ])
     }
-    fn b() -> Vec<OutputFile> {
-        build(&[
+    /// Its run page renders when written, as a build of several runs' does.
+    fn b() -> Vec<OutputFile<'static>> {
+        let mut files = build(&[
             ("report.md", "B report"),
             ("index.html", "B index"),
-            ("runs/run-1.html", "B1"),
             ("regression.md", "B regression"),
-        ])
+        ]);
+        files.insert(
+            2,
+            OutputFile::later("runs/run-1.html", || Ok(b"B1".to_vec())),
+        );
+        files
     }
-    fn c() -> Vec<OutputFile> {
+    fn c() -> Vec<OutputFile<'static>> {
         build(&[("report.md", "C report")])
     }
 
@@ -751,7 +755,10 @@ mod tests {
     fn expected(files: &[OutputFile]) -> BTreeMap<String, String> {
         let mut m: BTreeMap<String, String> = files
             .iter()
-            .map(|f| (f.name.clone(), String::from_utf8(f.bytes.clone()).unwrap()))
+            .map(|f| {
+                let bytes = f.bytes().unwrap().into_owned();
+                (f.name.clone(), String::from_utf8(bytes).unwrap())
+            })
             .collect();
         m.insert(MANIFEST.into(), manifest_text(files));
         m.insert("notes/mine.txt".into(), "the user's".into());
@@ -812,6 +819,21 @@ mod tests {
         write(&dir, &b(), &Io::real()).unwrap();
         write(&dir, &c(), &Io::real()).unwrap();
         assert!(!dir.join("regression.md").exists());
+    }
+
+    #[test]
+    fn a_page_that_fails_to_render_leaves_the_old_build() {
+        for mode in [Io::real as fn() -> Io, || Io::real().in_place()] {
+            let (root, dir) = with_a(mode);
+            let mut files = b();
+            files.push(OutputFile::later("runs/run-2.html", || {
+                anyhow::bail!("the chart cannot be drawn")
+            }));
+            let err = write(&dir, &files, &mode()).unwrap_err();
+            assert!(format!("{err:#}").contains("the chart cannot be drawn"));
+            assert_eq!(snapshot(&dir), expected(&a()));
+            no_leftovers(root.path());
+        }
     }
 
     /// Fails every file operation in turn: the folder is build A or build B,

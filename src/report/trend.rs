@@ -450,7 +450,7 @@ pub fn render(
     source: &str,
     out_dir: &std::path::Path,
     templates: &Templates,
-) -> anyhow::Result<Vec<OutputFile>> {
+) -> anyhow::Result<Vec<OutputFile<'static>>> {
     let v = view(trend, source, out_dir);
     let ctx = tera::Context::from_serialize(&v)?;
     let mut json = serde_json::to_vec_pretty(&serde_json::json!({
@@ -468,17 +468,11 @@ pub fn render(
     }))?;
     json.push(b'\n');
     Ok(vec![
-        OutputFile {
-            name: "trend.md".to_string(),
-            bytes: templates.render("trend.md", &ctx)?.into_bytes(),
-        },
-        OutputFile {
-            name: "trend.html".to_string(),
-            bytes: templates.render("trend.html", &ctx)?.into_bytes(),
-        },
-        OutputFile {
-            name: "trend.json".to_string(),
-            bytes: json,
-        },
+        OutputFile::new("trend.md", templates.render("trend.md", &ctx)?.into_bytes()),
+        OutputFile::new(
+            "trend.html",
+            templates.render("trend.html", &ctx)?.into_bytes(),
+        ),
+        OutputFile::new("trend.json", json),
     ])
 }

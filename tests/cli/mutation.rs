@@ -220,7 +220,9 @@ fn build(dir: &Path, templates: &Templates) -> anyhow::Result<()> {
     let runs = perfreport::ingest::load(&[dir.to_path_buf()], false, &Default::default())?;
     let report = Report::build(runs, &sla);
     perfreport::report::markdown::render(&report, templates)?;
-    perfreport::report::html::render(&report, templates)?;
+    for page in perfreport::report::html::render(&report, templates)? {
+        page.bytes()?; // run pages render when written
+    }
     perfreport::report::json::render(&report)?;
     perfreport::report::junit::render(&report)?;
     Ok(())

@@ -368,4 +368,38 @@ fn many_runs_show_the_twenty_that_need_attention_and_count_every_rule() {
         );
         assert!(out.join(&page).is_file());
     }
+    // The overviews' template context holds a run past the twenty as its
+    // link only (name, verdict, warnings); its own page gets the whole run.
+    let loaded = perfreport::ingest::load(&[runs_dir.clone()], false, &Default::default()).unwrap();
+    let sla = perfreport::sla::file::load(&sla).unwrap();
+    let report = perfreport::report::Report::build(loaded, &sla);
+    let view = serde_json::to_value(&report.view).unwrap();
+    let in_context = view["runs"].as_array().unwrap();
+    assert_eq!(in_context.len(), n);
+    for r in in_context {
+        let mut keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        if r["shown"] == true {
+            assert!(
+                keys.contains(&"endpoints") && keys.contains(&"rules"),
+                "{keys:?}"
+            );
+        } else {
+            assert_eq!(
+                keys,
+                [
+                    "anchor",
+                    "name",
+                    "shown",
+                    "simulated",
+                    "tool",
+                    "verdict",
+                    "warnings"
+                ],
+                "{}",
+                r["name"]
+            );
+        }
+    }
+    assert_eq!(in_context.iter().filter(|r| r["shown"] == true).count(), 20);
 }

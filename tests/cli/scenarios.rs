@@ -370,7 +370,9 @@ fn many_runs_show_the_twenty_that_need_attention_and_count_every_rule() {
     }
     // The overviews' template context holds a run past the twenty as its
     // link only (name, verdict, warnings); its own page gets the whole run.
-    let loaded = perfreport::ingest::load(&[runs_dir.clone()], false, &Default::default()).unwrap();
+    let loaded =
+        perfreport::ingest::load(std::slice::from_ref(&runs_dir), false, &Default::default())
+            .unwrap();
     let sla = perfreport::sla::file::load(&sla).unwrap();
     let report = perfreport::report::Report::build(loaded, &sla);
     let view = serde_json::to_value(&report.view).unwrap();

@@ -17,6 +17,7 @@
 //! errors are moved to file lines when the chunks are merged.
 
 use super::checksum::{self, Leaves};
+use super::input::Digest;
 use super::{ReadOptions, RunBuilder};
 use crate::error::InputError;
 use crate::model::Sample;
@@ -513,15 +514,30 @@ pub fn parse_gzip<P: ChunkParser>(
             Err(e) => Err(e),
         }
     };
+    // The compressed bytes are hashed as they are read: the file's
+    // checksum needs no second pass once the parse read to the end.
+    let with_checksum = |parsed: Result<Option<Vec<Chunk<P>>>, InputError>, digest: &Digest| {
+        parsed.map(|chunks| {
+            chunks.map(|mut chunks| {
+                if let Some(first) = chunks.first_mut() {
+                    first.checksum = digest.get();
+                }
+                chunks
+            })
+        })
+    };
+    let digest = Digest::default();
     if opts.thread_count() == 1 {
-        return read(&mut super::input::open(path)?);
+        let mut src = super::input::open_hashing(path, &digest)?;
+        return with_checksum(read(&mut src), &digest);
     }
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
     // Blocks read come back to be filled again, so none is allocated twice.
     let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
-    std::thread::scope(|scope| {
+    let parsed = std::thread::scope(|scope| {
+        let digest = &digest;
         scope.spawn(move || {
-            let mut src = match super::input::open(path) {
+            let mut src = match super::input::open_hashing(path, digest) {
                 Ok(s) => s,
                 Err(e) => {
                     let _ = tx.send(Err(std::io::Error::other(e.message)));
@@ -563,7 +579,9 @@ pub fn parse_gzip<P: ChunkParser>(
         let parsed = read(&mut src);
         drop(src); // hangs up, so the decompressing thread ends
         parsed
-    })
+    });
+    // The decompressing thread has ended: its digest is final.
+    with_checksum(parsed, &digest)
 }
 
 /// Reads the blocks another thread sends.

@@ -36,9 +36,36 @@ pub const TOO_LONG: &str = "is longer than 16 MiB, the most perfreport reads of 
 /// Opens `path` for reading, decompressing gzip transparently, with lines
 /// capped at [`MAX_LINE`] (see [`LineCap`]).
 pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, InputError> {
+    open_with(path, None)
+}
+
+/// [`open`], hashing the file's own bytes (compressed, for a gzip file) as
+/// they are read: `digest` holds the BLAKE3 once the whole file went
+/// through, so a reader that reads to the end needs no second pass for the
+/// checksum.
+pub fn open_hashing(path: &Path, digest: &Digest) -> Result<Box<dyn BufRead + Send>, InputError> {
+    open_with(path, Some(digest.clone()))
+}
+
+/// The BLAKE3 of a file opened with [`open_hashing`], once read to its end.
+#[derive(Clone, Default)]
+pub struct Digest(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl Digest {
+    /// The hex digest, if the file was read to its end.
+    pub fn get(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+fn open_with(path: &Path, digest: Option<Digest>) -> Result<Box<dyn BufRead + Send>, InputError> {
     let file = File::open(path).map_err(|e| InputError::new(path, format!("cannot open: {e}")))?;
     let gz = is_gzip(path).map_err(|e| InputError::new(path, format!("cannot read: {e}")))?;
-    let file = Counted { file, read: 0 };
+    let file = Counted {
+        file,
+        read: 0,
+        hash: digest.map(|d| (blake3::Hasher::new(), d)),
+    };
     Ok(if gz {
         Box::new(BufReader::with_capacity(
             1 << 16,
@@ -54,6 +81,8 @@ pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, InputError> {
 struct Counted {
     file: File,
     read: u64,
+    /// With [`open_hashing`]: the hash so far, and where it goes at the end.
+    hash: Option<(blake3::Hasher, Digest)>,
 }
 
 impl Read for Counted {
@@ -61,6 +90,15 @@ impl Read for Counted {
         let n = self.file.read(buf)?;
         crate::progress::add(n as u64);
         self.read += n as u64;
+        if let Some((hasher, digest)) = &mut self.hash {
+            if n > 0 {
+                hasher.update(&buf[..n]);
+            } else if !buf.is_empty() {
+                // The end of the file: every byte went through, in order.
+                let hex = hasher.finalize().to_hex().to_string();
+                *digest.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(hex);
+            }
+        }
         Ok(n)
     }
 }

@@ -398,7 +398,9 @@ struct Tally {
 }
 
 fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result<(), InputError> {
-    let mut d = Decoder::new(input::open(path)?);
+    // Hashed as it is read: no second pass for the checksum.
+    let digest = input::Digest::default();
+    let mut d = Decoder::new(input::open_hashing(path, &digest)?);
     let at_byte = |at: u64, m: &str| InputError::new(path, format!("byte {at}: {m}"));
     let run = match d.run_record() {
         Ok(run) => run,
@@ -481,6 +483,10 @@ fn read_log(path: &Path, builder: &mut RunBuilder, opts: &ReadOptions) -> Result
         ));
     }
     builder.note("Percentiles are computed from every response time in the log; Gatling's own report estimates them (t-digest, whole ms), so it can differ by a few ms.");
+    // Read to its end (a log cut inside a record included): its digest.
+    if let Some(hex) = digest.get() {
+        builder.checksum(hex);
+    }
     Ok(())
 }
 
@@ -713,6 +719,11 @@ mod tests {
             ..ReadOptions::default()
         };
         BinaryLog.read(path, &mut b, &opts)?;
+        // Hashed as it was read, cut logs included: no second pass.
+        assert_eq!(
+            b.take_checksum(),
+            Some(super::super::checksum::file(path).unwrap())
+        );
         Ok(b.build(RunMeta::default()).expect("builds"))
     }
 

@@ -140,6 +140,18 @@ impl RunBuilder {
         self.samples().record(sample);
     }
 
+    /// The index of the endpoint `method name`, for [`RunBuilder::record_at`]:
+    /// a reader that knows its names by a key of its own looks each up once.
+    pub fn endpoint_index(&mut self, method: &str, name: &str) -> usize {
+        self.samples().endpoint(method, name)
+    }
+
+    /// Records one request of endpoint `i` (from [`RunBuilder::endpoint_index`]);
+    /// the sample's method and name are not read.
+    pub fn record_at(&mut self, i: usize, sample: &Sample<'_>) {
+        self.samples().record_at(i, sample);
+    }
+
     /// Notes active users at a moment (Unix ms), for formats that record them apart.
     pub fn users_at(&mut self, t_ms: f64, users: u32) {
         self.samples().users_at(t_ms, users);

@@ -173,17 +173,17 @@ impl<R: Read> Decoder<R> {
         }
     }
 
-    /// Reads more into the block (what is left moved to its start); false
-    /// at the end of the file.
+    /// Reads the next bytes into the block, once every byte of it was
+    /// taken (the only time it is called); false at the end of the file.
     fn refill(&mut self) -> Decoded<bool> {
-        self.block.copy_within(self.pos..self.end, 0);
-        self.end -= self.pos;
+        debug_assert_eq!(self.pos, self.end, "refilled with bytes left");
         self.pos = 0;
+        self.end = 0;
         loop {
-            match self.r.read(&mut self.block[self.end..]) {
+            match self.r.read(&mut self.block) {
                 Ok(0) => return Ok(false),
                 Ok(n) => {
-                    self.end += n;
+                    self.end = n;
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
